@@ -1,0 +1,250 @@
+"""Forms validate input and say what is wrong in plain Swedish; views and services act on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from collaboration.models import (
+    CollaborationForm,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Sector,
+)
+from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
+from collaboration.validators import normalise_organisation_number, validate_organisation_number
+
+ANSWER_MAX_LENGTH = 20_000
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        place = f", {obj.municipality}" if obj.municipality else ""
+        return f"{obj.name} ({obj.get_kind_display()}{place})"
+
+
+class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        place = f", {obj.municipality}" if obj.municipality else ""
+        return f"{obj.name} ({obj.get_kind_display()}{place})"
+
+
+class CollaborationCreateForm(forms.Form):
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        help_text=_("Ett kort namn som alla parter känner igen, till exempel ”Läxhjälp i Centrum”."),
+        error_messages={
+            "required": _("Ange en titel för samverkan."),
+            "max_length": _("Titeln får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Kort beskrivning (frivillig)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Vad ska ni göra tillsammans, och för vilka?"),
+        error_messages={"max_length": _("Beskrivningen får vara högst %(limit_value)d tecken (nu %(show_value)d).")},
+    )
+    public_party = OrganisationChoiceField(
+        label=_("Offentlig part"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Välj organisation"),
+        error_messages={
+            "required": _("Välj den offentliga parten."),
+            "invalid_choice": _("Välj en offentlig organisation i listan."),
+        },
+    )
+    civil_parties = OrganisationMultipleChoiceField(
+        label=_("Idéburna parter"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj en eller flera. Saknas organisationen kan en samordnare registrera den."),
+        error_messages={
+            "required": _("Välj minst en idéburen part."),
+            "invalid_choice": _("Välj idéburna organisationer i listan."),
+            "invalid_pk_value": _("Välj idéburna organisationer i listan."),
+        },
+    )
+    form = forms.ModelChoiceField(
+        label=_("Samverkansform (frivillig)"),
+        queryset=CollaborationForm.objects.all(),
+        required=False,
+        empty_label=_("Vet inte än – vi tar hjälp av vägvisaren senare"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Välj en samverkansform i listan.")},
+    )
+    starts_on = forms.DateField(
+        label=_("Planerad start (frivillig)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        error_messages={"invalid": _("Ange startdatumet som ÅÅÅÅ-MM-DD, till exempel 2027-01-15.")},
+    )
+    ends_on = forms.DateField(
+        label=_("Planerat slut (frivilligt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        error_messages={"invalid": _("Ange slutdatumet som ÅÅÅÅ-MM-DD, till exempel 2027-12-31.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["public_party"].queryset = Organisation.objects.filter(sector=Sector.PUBLIC)  # type: ignore[attr-defined]
+        self.fields["civil_parties"].queryset = Organisation.objects.filter(sector=Sector.CIVIL)  # type: ignore[attr-defined]
+        self.fields["form"].queryset = CollaborationForm.objects.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", forms.ValidationError(_("Slutdatumet kan inte vara före startdatumet."), code="ends_before_start"))
+        return data
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Organisationens namn"),
+        max_length=200,
+        error_messages={
+            "required": _("Ange organisationens namn."),
+            "max_length": _("Namnet får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Organisationsform"),
+        choices=[("", _("Välj organisationsform"))] + list(OrganisationKind.choices),
+        error_messages={"required": _("Välj organisationsform."), "invalid_choice": _("Välj en organisationsform i listan.")},
+    )
+    sector = forms.ChoiceField(
+        label=_("Sektor"),
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Kommuner, regioner och myndigheter hör till offentlig sektor; föreningar, stiftelser och trossamfund till idéburen."),
+        error_messages={"required": _("Välj sektor."), "invalid_choice": _("Välj sektor.")},
+    )
+    organisation_number = forms.CharField(
+        label=_("Organisationsnummer"),
+        max_length=20,
+        help_text=_("Tio siffror, till exempel 802002-8711."),
+        error_messages={"required": _("Ange organisationsnumret."), "max_length": _("Ange organisationsnumret med tio siffror, till exempel 212000-1355.")},
+    )
+    municipality = forms.CharField(
+        label=_("Kommun eller region (frivillig)"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("Skriv högst %(limit_value)d tecken (nu %(show_value)d).")},
+    )
+    contact_email = forms.EmailField(
+        label=_("Kontaktadress, e-post (frivillig)"),
+        required=False,
+        error_messages={"invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+    )
+
+    def clean_organisation_number(self) -> str:
+        value = self.cleaned_data["organisation_number"]
+        validate_organisation_number(value)
+        number = normalise_organisation_number(value)
+        if Organisation.objects.filter(organisation_number=number).exists():
+            raise forms.ValidationError(
+                _("Det finns redan en organisation med organisationsnummer %(number)s i portalen."),
+                code="taken",
+                params={"number": number},
+            )
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, sector = data.get("kind"), data.get("sector")
+        if kind in PUBLIC_KINDS and sector != Sector.PUBLIC:
+            self.add_error("sector", forms.ValidationError(_("En kommun, region eller myndighet hör till offentlig sektor."), code="sector_mismatch"))
+        elif kind in CIVIL_KINDS and sector != Sector.CIVIL:
+            self.add_error("sector", forms.ValidationError(_("Den organisationsformen hör till idéburen sektor."), code="sector_mismatch"))
+        return data
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        error_messages={"required": _("Ange personens e-postadress."), "invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Roll"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj en roll."), "invalid_choice": _("Välj en roll i listan.")},
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if roles is not None:
+            self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if self.organisation.memberships.filter(user__email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError(_("Personen är redan medlem i %(organisation)s."), code="already_member", params={"organisation": self.organisation.name})
+        return email
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Roll"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj en roll."), "invalid_choice": _("Välj en roll i listan.")},
+    )
+    is_active = forms.TypedChoiceField(
+        label=_("Tillgång"),
+        choices=[("1", _("Aktiv – kan logga in och arbeta för organisationen")), ("0", _("Avaktiverad – har inte längre tillgång"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj om personen ska ha tillgång."), "invalid_choice": _("Välj om personen ska ha tillgång.")},
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Ditt namn"),
+        max_length=150,
+        error_messages={"required": _("Ange ditt namn."), "max_length": _("Namnet får vara högst %(limit_value)d tecken.")},
+    )
+    password1 = forms.CharField(
+        label=_("Välj lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 10 tecken. Undvik vanliga ord och lösenord som bara består av siffror."),
+        error_messages={"required": _("Välj ett lösenord.")},
+    )
+    password2 = forms.CharField(
+        label=_("Upprepa lösenordet"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Skriv lösenordet en gång till.")},
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        from django.contrib.auth import password_validation
+
+        from portal.models import User
+
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", forms.ValidationError(_("Lösenorden är inte lika."), code="password_mismatch"))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,0 +1,123 @@
+"""Collaborations between organisations of both sectors."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from .guidance import CollaborationForm, Phase
+from .organisations import Membership, Organisation, Sector
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+class Status(models.TextChoices):
+    PLANNED = "planerad", _("Planeras")
+    ONGOING = "pagar", _("Pågår")
+    FINISHED = "avslutad", _("Avslutad")
+
+
+class CollaborationQuerySet(models.QuerySet["Collaboration"]):
+    def visible_to(self, user: User) -> CollaborationQuerySet:
+        """Collaborations where one of the user's organisations is a party."""
+        if not user.is_authenticated:
+            return self.none()
+        organisations = Membership.objects.active().filter(user=user).values("organisation_id")
+        return self.filter(
+            Exists(Party.objects.filter(collaboration=OuterRef("pk"), organisation_id__in=organisations))
+        )
+
+    def for_listing(self) -> CollaborationQuerySet:
+        return self.select_related("form", "current_phase").prefetch_related(
+            models.Prefetch("parties", queryset=Party.objects.select_related("organisation").order_by("organisation__sector", "organisation__name"))
+        )
+
+
+class Collaboration(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("kort beskrivning"), max_length=2000, blank=True)
+    form = models.ForeignKey(
+        CollaborationForm, verbose_name=_("samverkansform"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("planerad start"), null=True, blank=True)
+    ends_on = models.DateField(_("planerat slut"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    current_phase = models.ForeignKey(
+        Phase, verbose_name=_("aktuell fas"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = CollaborationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samverkan")
+        verbose_name_plural = _("samverkan")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def public_parties(self) -> list[Party]:
+        return [p for p in self.parties.all() if p.organisation.sector == Sector.PUBLIC]
+
+    def civil_parties(self) -> list[Party]:
+        return [p for p in self.parties.all() if p.organisation.sector == Sector.CIVIL]
+
+    def touch(self) -> None:
+        """Record that someone worked in the collaboration, without loading it again."""
+        from django.utils import timezone
+
+        Collaboration.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+
+
+class Party(models.Model):
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parties")
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kontaktperson"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parter")
+        constraints = [models.UniqueConstraint(fields=["collaboration", "organisation"], name="one_party_per_organisation")]
+        indexes = [models.Index(fields=["organisation", "collaboration"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} i {self.collaboration}"
+
+
+class FormChoice(models.Model):
+    """A recorded choice of collaboration form, with the chooser's answers and the reasons."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="form_choices")
+    answers = models.JSONField(_("svar i vägvisaren"), default=dict)
+    recommended = models.ManyToManyField(CollaborationForm, related_name="+", blank=True)
+    form = models.ForeignKey(CollaborationForm, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("motivering"), max_length=2000, blank=True)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    chosen_by_organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
+    chosen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("val av samverkansform")
+        verbose_name_plural = _("val av samverkansform")
+        ordering = ["-chosen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.form} ({self.collaboration})"

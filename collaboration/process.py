@@ -1,0 +1,324 @@
+"""The guided process: task lists, step pages, saving answers and completing phases.
+
+Every function here runs a fixed number of queries, whatever the number of
+answers or collaborations, so that the pages stay fast at scale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from collaboration.models import (
+    Answer,
+    Base,
+    Collaboration,
+    Guide,
+    Organisation,
+    Phase,
+    PhaseCompletion,
+    PhaseKind,
+    Question,
+    QuestionGroup,
+    SaveResult,
+    Status,
+    Step,
+    StepProgress,
+    StepStatus,
+)
+from principles.models import PhasePrinciple
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+MODEL_GUIDE = "samverkansmodellen"
+
+
+@dataclass
+class StepRow:
+    step: Step
+    progress: StepProgress | None
+    answered: int
+    questions: int
+
+    @property
+    def status(self) -> str:
+        return self.progress.status if self.progress else StepStatus.NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return str(StepStatus(self.status).label)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == StepStatus.DONE
+
+
+@dataclass
+class PhaseRow:
+    phase: Phase
+    steps: list[StepRow]
+    completion: PhaseCompletion | None
+
+    @property
+    def steps_done(self) -> int:
+        return sum(1 for row in self.steps if row.is_done)
+
+    @property
+    def all_steps_done(self) -> bool:
+        return all(row.is_done for row in self.steps)
+
+
+def get_guide(slug: str) -> Guide:
+    guide = Guide.objects.filter(slug=slug).first()
+    if guide is None:
+        raise Http404("Ingen sådan vägledning.")
+    return guide
+
+
+def task_list(collaboration: Collaboration, guide: Guide) -> list[PhaseRow]:
+    phases = list(
+        Phase.objects.filter(guide=guide).prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("order")))
+    )
+    progress = {
+        p.step_id: p
+        for p in StepProgress.objects.filter(collaboration=collaboration, step__phase__guide=guide).select_related(
+            "updated_by", "updated_by_organisation"
+        )
+    }
+    completions = {
+        c.phase_id: c
+        for c in PhaseCompletion.objects.filter(collaboration=collaboration, phase__guide=guide).select_related(
+            "completed_by", "completed_by_organisation"
+        )
+    }
+    answered = dict(
+        Answer.objects.filter(collaboration=collaboration, question__group__step__phase__guide=guide)
+        .exclude(text="")
+        .values_list("question__group__step")
+        .annotate(n=Count("pk"))
+        .values_list("question__group__step", "n")
+    )
+    question_counts = dict(
+        Question.objects.filter(group__step__phase__guide=guide)
+        .values_list("group__step")
+        .annotate(n=Count("pk"))
+        .values_list("group__step", "n")
+    )
+    return [
+        PhaseRow(
+            phase=phase,
+            steps=[
+                StepRow(
+                    step=step,
+                    progress=progress.get(step.pk),
+                    answered=answered.get(step.pk, 0),
+                    questions=question_counts.get(step.pk, 0),
+                )
+                for step in phase.steps.all()
+            ],
+            completion=completions.get(phase.pk),
+        )
+        for phase in phases
+    ]
+
+
+@dataclass
+class StepPage:
+    guide: Guide
+    phase: Phase
+    step: Step
+    groups: list[QuestionGroup]
+    answers: dict[int, Answer]
+    principles: list[PhasePrinciple]
+    previous: Step | None
+    next: Step | None
+    progress: StepProgress | None
+    questions: list[Question] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.questions = [q for group in self.groups for q in group.questions.all()]
+
+
+def load_step(collaboration: Collaboration, guide: Guide, phase_slug: str, step_slug: str) -> StepPage:
+    step = (
+        Step.objects.select_related("phase", "phase__guide")
+        .prefetch_related("tips", "methods", "phase__questions")
+        .filter(phase__guide=guide, phase__slug=phase_slug, slug=step_slug)
+        .first()
+    )
+    if step is None:
+        raise Http404("Inget sådant steg.")
+    groups = list(
+        QuestionGroup.objects.filter(step=step).prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
+    )
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(collaboration=collaboration, question__group__step=step).select_related(
+            "updated_by", "updated_by_organisation"
+        )
+    }
+    ordered = list(
+        Step.objects.filter(phase__guide=guide)
+        .select_related("phase")
+        .only("pk", "slug", "title", "phase__slug", "phase__title", "phase__order", "order")
+    )
+    index = next(i for i, s in enumerate(ordered) if s.pk == step.pk)
+    return StepPage(
+        guide=guide,
+        phase=step.phase,
+        step=step,
+        groups=groups,
+        answers=answers,
+        principles=list(PhasePrinciple.objects.filter(phase=step.phase).select_related("principle")),
+        previous=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if index + 1 < len(ordered) else None,
+        progress=StepProgress.objects.filter(collaboration=collaboration, step=step)
+        .select_related("updated_by", "updated_by_organisation")
+        .first(),
+    )
+
+
+@dataclass
+class Conflict:
+    question: Question
+    mine: str
+    theirs: Answer
+
+
+@dataclass
+class SaveReport:
+    saved: list[Answer] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    answers: dict[int, Answer] = field(default_factory=dict)
+
+
+def step_save(
+    *,
+    collaboration: Collaboration,
+    step: Step,
+    questions: list[Question],
+    texts: dict[int, str],
+    bases: dict[int, Base | None],
+    user: User,
+    organisation: Organisation | None,
+    mark: str | None = None,
+) -> SaveReport:
+    """Save a step's answers; each answer either saves or reports a conflict, never overwrites one.
+
+    `mark` may be StepStatus.DONE or StepStatus.IN_PROGRESS to change the step's status.
+    """
+    report = SaveReport()
+    with transaction.atomic():
+        for question in questions:
+            if question.pk not in texts:
+                continue
+            result, answer = Answer.save_text(
+                collaboration=collaboration,
+                question=question,
+                text=texts[question.pk],
+                base=bases.get(question.pk),
+                user=user,
+                organisation=organisation,
+            )
+            if answer is not None:
+                report.answers[question.pk] = answer
+            if result is SaveResult.SAVED and answer is not None:
+                report.saved.append(answer)
+            elif result is SaveResult.CONFLICT and answer is not None:
+                report.conflicts.append(Conflict(question=question, mine=texts[question.pk], theirs=answer))
+        if report.conflicts:
+            mark = None  # nobody marks a step done over an unresolved conflict
+        if report.saved or mark:
+            progress, _ = StepProgress.objects.select_for_update().get_or_create(collaboration=collaboration, step=step)
+            if mark:
+                progress.status = mark
+            elif progress.status == StepStatus.NOT_STARTED:
+                progress.status = StepStatus.IN_PROGRESS
+            progress.updated_by = user
+            progress.updated_by_organisation = organisation
+            progress.save()
+            if collaboration.status == Status.PLANNED:
+                Collaboration.objects.filter(pk=collaboration.pk).update(status=Status.ONGOING)
+            collaboration.touch()
+    return report
+
+
+def phase_complete(*, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation | None) -> bool:
+    """Mark a phase done when every step in it is done. Returns False if some step is not."""
+    with transaction.atomic():
+        steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
+        done = StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE).count()
+        if done < len(steps):
+            return False
+        PhaseCompletion.objects.get_or_create(
+            collaboration=collaboration,
+            phase=phase,
+            defaults={"completed_by": user, "completed_by_organisation": organisation},
+        )
+        refresh_current_phase(collaboration)
+        collaboration.touch()
+    return True
+
+
+def phase_reopen(*, collaboration: Collaboration, phase: Phase) -> None:
+    with transaction.atomic():
+        PhaseCompletion.objects.filter(collaboration=collaboration, phase=phase).delete()
+        refresh_current_phase(collaboration)
+        collaboration.touch()
+
+
+def refresh_current_phase(collaboration: Collaboration) -> None:
+    """Point the collaboration at the first of the model's phases that is not done yet."""
+    phases = list(
+        Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE)
+        .annotate(done=Count("pk", filter=Q(pk__in=PhaseCompletion.objects.filter(collaboration=collaboration).values("phase"))))
+        .order_by("order")
+    )
+    current = next((p for p in phases if not p.done), None)
+    updates: dict[str, object] = {"current_phase": current}
+    if phases and current is None:
+        updates["status"] = Status.FINISHED
+    elif collaboration.status == Status.FINISHED:
+        updates["status"] = Status.ONGOING
+    Collaboration.objects.filter(pk=collaboration.pk).update(**updates)
+    for key, value in updates.items():
+        setattr(collaboration, key, value)
+
+
+def review(collaboration: Collaboration, guide: Guide, phase: Phase | None = None) -> list[tuple[Phase, list[tuple[Step, list[tuple[QuestionGroup, list[tuple[Question, Answer | None]]]]]]]]:
+    """All questions of a guide (or one phase) with this collaboration's answers, in order."""
+    phases = Phase.objects.filter(guide=guide)
+    if phase is not None:
+        phases = phases.filter(pk=phase.pk)
+    phase_list = list(
+        phases.prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("order")),
+            Prefetch("steps__groups", queryset=QuestionGroup.objects.order_by("order")),
+            Prefetch("steps__groups__questions", queryset=Question.objects.order_by("order")),
+        )
+    )
+    answers: dict[int, Answer] = defaultdict()
+    answers.update(
+        {
+            a.question_id: a
+            for a in Answer.objects.filter(
+                collaboration=collaboration, question__group__step__phase__in=[p.pk for p in phase_list]
+            ).select_related("updated_by", "updated_by_organisation")
+        }
+    )
+    return [
+        (
+            p,
+            [
+                (s, [(g, [(q, answers.get(q.pk)) for q in g.questions.all()]) for g in s.groups.all()])
+                for s in p.steps.all()
+            ],
+        )
+        for p in phase_list
+    ]

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from collaboration.views import catalogue, collaborations, organisations, process
+
+step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
+
+urlpatterns = [
+    path("samverkansformer/", catalogue.form_list, name="form_list"),
+    path("samverkansformer/<slug:slug>/", catalogue.form_detail, name="form_detail"),
+    path("samverkan/ny/", collaborations.collaboration_create, name="collaboration_create"),
+    path("samverkan/<uuid:code>/", collaborations.collaboration_detail, name="collaboration_detail"),
+    path("samverkan/<uuid:code>/valj-form/", collaborations.form_chooser, name="form_chooser"),
+    path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
+    path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
+    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),
+    path(step_prefix, process.step, name="step"),
+    path(step_prefix + "historik/", process.step_history, name="step_history"),
+    path(step_prefix + "historik/<slug:question>/<int:number>/", process.revision_detail, name="revision_detail"),
+    path("organisationer/", organisations.organisation_list, name="organisation_list"),
+    path("organisationer/ny/", organisations.organisation_create, name="organisation_create"),
+    path("organisationer/<uuid:code>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisationer/<uuid:code>/bjud-in/", organisations.invitation_create, name="invitation_create"),
+    path(
+        "organisationer/<uuid:code>/inbjudningar/<int:invitation_id>/aterkalla/",
+        organisations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "organisationer/<uuid:code>/medlemmar/<uuid:membership_code>/",
+        organisations.membership_edit,
+        name="membership_edit",
+    ),
+    path("inbjudan/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
+]

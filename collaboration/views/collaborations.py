@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from collaboration import services
+from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.chooser import ChooserForm, recommend
+from collaboration.forms import CollaborationCreateForm
+from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector
+from collaboration.process import MODEL_GUIDE
+from portal.http import AuthedRequest
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_create(request: AuthedRequest) -> HttpResponse:
+    memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
+    if not memberships:
+        raise PermissionDenied(_("Du behöver tillhöra en organisation för att starta en samverkan."))
+    acting: Organisation = memberships[0].organisation
+    initial = {"public_party": acting.pk} if acting.sector == Sector.PUBLIC else {"civil_parties": [acting.pk]}
+    form = CollaborationCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        collaboration = services.collaboration_create(
+            user=request.user,
+            acting_organisation=acting,
+            title=data["title"],
+            description=data["description"],
+            public_party=data["public_party"],
+            civil_parties=list(data["civil_parties"]),
+            form=data["form"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+        messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": collaboration.title})
+        return redirect("collaboration_detail", code=collaboration.code)
+    return render(request, "collaboration/create.html", {"form": form, "acting": acting})
+
+
+@login_required
+def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    parties = list(
+        Party.objects.filter(collaboration=collaboration)
+        .select_related("organisation", "contact")
+        .order_by("organisation__sector", "organisation__name")
+    )
+    latest_choice = (
+        FormChoice.objects.filter(collaboration=collaboration).select_related("form", "chosen_by", "chosen_by_organisation").first()
+    )
+    from collaboration.models import StepProgress
+
+    involved = list(
+        StepProgress.objects.filter(collaboration=collaboration, updated_by__isnull=False)
+        .select_related("updated_by", "updated_by_organisation")
+        .order_by("-updated_at")[:200]
+    )
+    people: dict[int, tuple[object, object]] = {}
+    for row in involved:
+        people.setdefault(row.updated_by_id, (row.updated_by, row.updated_by_organisation))  # type: ignore[arg-type]
+    return render(
+        request,
+        "collaboration/detail.html",
+        {
+            "collaboration": collaboration,
+            "public_parties": [p for p in parties if p.organisation.sector == Sector.PUBLIC],
+            "civil_parties": [p for p in parties if p.organisation.sector == Sector.CIVIL],
+            "latest_choice": latest_choice,
+            "people": list(people.values()),
+            "model_guide": MODEL_GUIDE,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    catalogue = {f.slug: f for f in CollaborationForm.objects.all()}
+    action = request.POST.get("action", "")
+    form = ChooserForm(request.POST if request.method == "POST" else None)
+    context: dict[str, object] = {"collaboration": collaboration, "form": form, "catalogue": list(catalogue.values())}
+    if request.method == "POST" and form.is_valid():
+        recommended, advised_against = recommend(form.cleaned_data)
+        context.update(
+            {
+                "recommended": [(catalogue[r.slug], r) for r in recommended if r.slug in catalogue],
+                "advised_against": [(catalogue[r.slug], r) for r in advised_against if r.slug in catalogue],
+                "show_result": True,
+            }
+        )
+        if action == "choose":
+            slug = request.POST.get("chosen_form", "")
+            reason = request.POST.get("reason", "")
+            chosen = catalogue.get(slug)
+            errors = {}
+            if chosen is None:
+                errors["chosen_form"] = _("Välj den samverkansform ni vill använda.")
+            if len(reason) > 2000:
+                errors["reason"] = _("Motiveringen får vara högst 2000 tecken (nu %(count)d).") % {"count": len(reason)}
+            if not errors and chosen is not None:
+                with transaction.atomic():
+                    choice = FormChoice.objects.create(
+                        collaboration=collaboration,
+                        answers=form.cleaned_data,
+                        form=chosen,
+                        reason=reason,
+                        chosen_by=request.user,
+                        chosen_by_organisation=acting_organisation(request.user, collaboration),
+                    )
+                    choice.recommended.set([catalogue[r.slug] for r in recommended if r.slug in catalogue])
+                    collaboration.form = chosen
+                    collaboration.save(update_fields=["form", "updated_at"])
+                messages.success(request, _("Samverkansformen är nu %(form)s.") % {"form": chosen.name})
+                return redirect("collaboration_detail", code=collaboration.code)
+            context.update({"choice_errors": errors, "chosen_slug": slug, "reason": reason})
+        else:
+            context["chosen_slug"] = recommended[0].slug if recommended else ""
+    return render(request, "collaboration/chooser.html", context)

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from collaboration import services
+from collaboration.access import get_organisation_for_coordinator
+from collaboration.forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganisationForm
+from collaboration.models import Collaboration, Invitation, Membership, Organisation, Role
+from portal.http import AnyRequest, AuthedRequest
+from portal.models import User
+
+
+def _coordinated(user: User) -> list[Organisation]:
+    return [
+        m.organisation
+        for m in Membership.objects.active().filter(user=user, role=Role.COORDINATOR).select_related("organisation")
+    ]
+
+
+@login_required
+def organisation_list(request: AuthedRequest) -> HttpResponse:
+    memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
+    coordinated = [m.organisation for m in memberships if m.role == Role.COORDINATOR]
+    registered = list(
+        Organisation.objects.filter(registered_by__in=coordinated).order_by("name") if coordinated else []
+    )
+    return render(
+        request,
+        "collaboration/organisation_list.html",
+        {"memberships": memberships, "registered": registered, "is_coordinator": bool(coordinated)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: AuthedRequest) -> HttpResponse:
+    coordinated = _coordinated(request.user)
+    if not coordinated:
+        raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
+        messages.success(request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name})
+        return redirect("organisation_detail", code=organisation.code)
+    return render(request, "collaboration/organisation_form.html", {"form": form})
+
+
+def _organisation_for_management(user: User, code: str) -> tuple[Organisation, bool]:
+    """Return the organisation and whether the user may manage all its members.
+
+    A coordinator manages their own organisation. A coordinator whose organisation
+    registered another one may invite that organisation's first coordinator.
+    """
+    membership = Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
+    if membership is not None:
+        if membership.role != Role.COORDINATOR:
+            raise PermissionDenied(_("Bara samordnare kan hantera medlemmar."))
+        return membership.organisation, True
+    coordinated = Membership.objects.active().filter(user=user, role=Role.COORDINATOR).values("organisation_id")
+    organisation = Organisation.objects.filter(code=code, registered_by__in=coordinated).first()
+    if organisation is None:
+        from django.http import Http404
+
+        raise Http404("Ingen sådan organisation.")
+    return organisation, False
+
+
+@login_required
+def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    organisation, manages = _organisation_for_management(request.user, code)
+    members = list(organisation.memberships.select_related("user").order_by("-is_active", "user__full_name"))
+    invitations = list(organisation.invitations.pending().select_related("invited_by"))
+    collaborations = (
+        Collaboration.objects.filter(parties__organisation=organisation).for_listing().order_by("-updated_at")[:50]
+        if manages
+        else []
+    )
+    return render(
+        request,
+        "collaboration/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "manages": manages,
+            "members": members if manages else [],
+            "invitations": invitations,
+            "collaborations": collaborations,
+            "can_invite": manages or not any(m.is_coordinator for m in members),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
+    organisation, manages = _organisation_for_management(request.user, code)
+    roles = None
+    if not manages:
+        if organisation.has_active_coordinator():
+            raise PermissionDenied(_("Organisationen har redan en samordnare som bjuder in sina medlemmar."))
+        roles = [(Role.COORDINATOR.value, Role.COORDINATOR.label)]
+    form = InvitationForm(request.POST or None, organisation=organisation, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_send(
+            request=request,
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=request.user,
+        )
+        messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": form.cleaned_data["email"]})
+        return redirect("organisation_detail", code=organisation.code)
+    return render(request, "collaboration/invitation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_http_methods(["POST"])
+def invitation_revoke(request: AuthedRequest, code: str, invitation_id: int) -> HttpResponse:
+    organisation = get_organisation_for_coordinator(request.user, code)
+    from django.utils import timezone
+
+    updated = organisation.invitations.pending().filter(pk=invitation_id).update(revoked_at=timezone.now())
+    if updated:
+        messages.success(request, _("Inbjudan är återkallad."))
+    return redirect("organisation_detail", code=organisation.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> HttpResponse:
+    organisation = get_organisation_for_coordinator(request.user, code)
+    membership = organisation.memberships.select_related("user").filter(code=membership_code).first()
+    if membership is None:
+        from django.http import Http404
+
+        raise Http404("Inget sådant medlemskap.")
+    form = MembershipForm(
+        request.POST or None, initial={"role": membership.role, "is_active": "1" if membership.is_active else "0"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                membership=membership, role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"], by=request.user
+            )
+        except services.LastCoordinatorError:
+            form.add_error(
+                None,
+                _("%(organisation)s måste ha minst en aktiv samordnare. Utse en ny samordnare först.")
+                % {"organisation": organisation.name},
+            )
+        else:
+            messages.success(request, _("Ändringen för %(name)s är sparad.") % {"name": membership.user.full_name})
+            return redirect("organisation_detail", code=organisation.code)
+    return render(
+        request, "collaboration/membership_form.html", {"form": form, "organisation": organisation, "membership": membership}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
+    invitation = Invitation.find_usable(token)
+    if invitation is None:
+        return render(request, "collaboration/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        # The person already has an account: they accept by signing in as themselves.
+        if not request.user.is_authenticated:
+            return render(request, "collaboration/invitation_sign_in.html", {"invitation": invitation})
+        if request.user.pk != existing.pk:
+            return render(request, "collaboration/invitation_wrong_user.html", {"invitation": invitation}, status=403)
+        if request.method == "POST":
+            services.invitation_accept(invitation=invitation, user=existing)
+            messages.success(request, _("Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name})
+            return redirect("home")
+        return render(request, "collaboration/invitation_confirm.html", {"invitation": invitation})
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=invitation.email, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+            )
+            services.invitation_accept(invitation=invitation, user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Välkommen! Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name})
+        return redirect("home")
+    return render(request, "collaboration/invitation_accept.html", {"form": form, "invitation": invitation})
+
+

@@ -1,0 +1,38 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign-in with e-mail address; the field keeps the name axes watches."""
+
+    username = forms.EmailField(
+        label=_("E-postadress"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"required": _("Ange din e-postadress."), "invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+    )
+    password = forms.CharField(
+        label=_("Lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Ange ditt lösenord.")},
+    )
+    error_messages = {
+        "invalid_login": _("E-postadressen eller lösenordet stämmer inte. Kontrollera och försök igen."),
+        "inactive": _("Kontot är avstängt. Kontakta samordnaren i din organisation."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].max_length = 254
+
+
+class SwedishPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Ange din e-postadress."), "invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+    )

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal import views
+
+admin.site.site_header = "Samverkansportalen – administration"
+admin.site.site_title = "Samverkansportalen"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("halsa/", views.healthz, name="healthz"),
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("losenord/glomt/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("losenord/glomt/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "losenord/nytt/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("losenord/nytt/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("principer/", include("principles.urls")),
+    path("", include("collaboration.urls")),
+    path("admin/", admin.site.urls),
+]
