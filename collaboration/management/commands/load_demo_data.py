@@ -1,0 +1,139 @@
+"""Load demo organisations, people and collaborations. Safe to run again: it never duplicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from collaboration.models import (
+    Base,
+    Collaboration,
+    CollaborationForm,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Party,
+    Phase,
+    PhaseCompletion,
+    Question,
+    Role,
+    Sector,
+    Step,
+    StepProgress,
+    StepStatus,
+    text_digest,
+)
+from collaboration.process import refresh_current_phase, step_save
+from portal.models import User
+
+DEMO_PASSWORD = "samverkan-demo-2026"
+
+ORGANISATIONS = [
+    ("Halmstads kommun", Sector.PUBLIC, OrganisationKind.KOMMUN, "212000-1355", "Halmstad"),
+    ("Region Halland", Sector.PUBLIC, OrganisationKind.REGION, "232100-0289", "Halland"),
+    ("Föreningen Läxhjälp Halmstad", Sector.CIVIL, OrganisationKind.FORENING, "802002-8711", "Halmstad"),
+    ("Stiftelsen Gröna Gårdar", Sector.CIVIL, OrganisationKind.STIFTELSE, "802400-0419", "Laholm"),
+    ("Equmeniakyrkan Halmstad", Sector.CIVIL, OrganisationKind.TROSSAMFUND, "252002-6226", "Halmstad"),
+]
+
+PEOPLE = [
+    ("admin@demo.samverkan.se", "Ada Administratör", None, None),
+    ("samordnare@halmstad.demo.se", "Sara Samordnare", "212000-1355", Role.COORDINATOR),
+    ("handlaggare@halmstad.demo.se", "Tomas Tjänsteperson", "212000-1355", Role.OFFICER),
+    ("styrelse@laxhjalp.demo.se", "Britt Styrelseledamot", "802002-8711", Role.BOARD_MEMBER),
+    ("samordnare@laxhjalp.demo.se", "Samir Samordnare", "802002-8711", Role.COORDINATOR),
+    ("samordnare@region.demo.se", "Rut Regionsamordnare", "232100-0289", Role.COORDINATOR),
+]
+
+COLLABORATIONS: list[dict[str, Any]] = [
+    {
+        "title": "Läxhjälp i Centrum",
+        "description": "Föreningen och kommunen vill ge fler barn i årskurs 4–9 stöd med läxorna efter skolan.",
+        "form": "iop",
+        "parties": ["212000-1355", "802002-8711"],
+        "done_phases": ["identifiera-och-involvera"],
+        "started_steps": [("planera-och-justera", "gemensam-bild")],
+    },
+    {
+        "title": "Samråd om ny kulturstrategi",
+        "description": "Kommunen bjuder in föreningslivet att lämna synpunkter på förslaget till kulturstrategi.",
+        "form": "samrad",
+        "parties": ["212000-1355", "802002-8711", "252002-6226"],
+        "done_phases": [],
+        "started_steps": [("identifiera-och-involvera", "problem-och-behov")],
+    },
+    {
+        "title": "Gröna gårdar för unga vuxna",
+        "description": "Ett projekt för att pröva arbetsträning på gårdar tillsammans med regionen.",
+        "form": None,
+        "parties": ["232100-0289", "802400-0419"],
+        "done_phases": [],
+        "started_steps": [],
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (organisations, one user per role, collaborations). Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisations = {}
+        for name, sector, kind, number, place in ORGANISATIONS:
+            organisations[number], _ = Organisation.objects.get_or_create(
+                organisation_number=number,
+                defaults={"name": name, "sector": sector, "kind": kind, "municipality": place},
+            )
+        users = {}
+        for email, name, org_number, role in PEOPLE:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+            if role is None:
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+            else:
+                Membership.objects.get_or_create(user=user, organisation=organisations[org_number], defaults={"role": role})
+            users[email] = user
+        officer = users["handlaggare@halmstad.demo.se"]
+        board = users["styrelse@laxhjalp.demo.se"]
+        for spec in COLLABORATIONS:
+            if Collaboration.objects.filter(title=spec["title"]).exists():
+                continue
+            collaboration = Collaboration.objects.create(
+                title=spec["title"],
+                description=spec["description"],
+                form=CollaborationForm.objects.filter(slug=spec["form"]).first() if spec["form"] else None,
+                created_by=officer,
+            )
+            for number in spec["parties"]:
+                Party.objects.create(collaboration=collaboration, organisation=organisations[number])
+            for phase_slug in spec["done_phases"]:
+                phase = Phase.objects.get(guide__slug="samverkansmodellen", slug=phase_slug)
+                for step in Step.objects.filter(phase=phase):
+                    self._answer_step(collaboration, step, officer, board, organisations, done=True)
+                PhaseCompletion.objects.create(collaboration=collaboration, phase=phase, completed_by=officer)
+            for phase_slug, step_slug in spec["started_steps"]:
+                step = Step.objects.get(phase__guide__slug="samverkansmodellen", phase__slug=phase_slug, slug=step_slug)
+                self._answer_step(collaboration, step, officer, board, organisations, done=False)
+            refresh_current_phase(collaboration)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
+
+    def _answer_step(self, collaboration: Collaboration, step: Step, officer: User, board: User, organisations: dict[str, Organisation], *, done: bool) -> None:
+        questions = list(Question.objects.filter(group__step=step).order_by("group__order", "order"))
+        for index, question in enumerate(questions[:3]):
+            writer, org = (officer, organisations["212000-1355"]) if index % 2 == 0 else (board, organisations["802002-8711"])
+            step_save(
+                collaboration=collaboration,
+                step=step,
+                questions=[question],
+                texts={question.pk: f"Vi har pratat om detta på vårt möte och är överens om en första riktning ({step.title.lower()})."},
+                bases={question.pk: Base(0, text_digest(""))},
+                user=writer,
+                organisation=org,
+                mark=StepStatus.DONE if done and index == len(questions[:3]) - 1 else None,
+            )
+        if done:
+            StepProgress.objects.filter(collaboration=collaboration, step=step).update(status=StepStatus.DONE)

@@ -1,0 +1,75 @@
+"""The standing cast: an officer at a kommun, a board member at a förening, coordinators, an outsider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from collaboration.models import Collaboration, Organisation, Role
+from portal.models import User
+from tests.factories import (
+    CollaborationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PublicOrganisationFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Cast:
+    kommun: Organisation
+    forening: Organisation
+    other_org: Organisation
+    officer: User
+    board_member: User
+    coordinator: User
+    civil_coordinator: User
+    outsider: User
+    collaboration: Collaboration
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    kommun = PublicOrganisationFactory(name="Halmstads kommun")
+    forening = OrganisationFactory(name="Föreningen Läxhjälp")
+    other_org = OrganisationFactory(name="Föreningen Utanför")
+    officer = MembershipFactory(organisation=kommun, role=Role.OFFICER, user__full_name="Tove Tjänsteperson").user
+    coordinator = MembershipFactory(organisation=kommun, role=Role.COORDINATOR, user__full_name="Sam Samordnare").user
+    board_member = MembershipFactory(organisation=forening, role=Role.BOARD_MEMBER, user__full_name="Bo Styrelse").user
+    civil_coordinator = MembershipFactory(organisation=forening, role=Role.COORDINATOR, user__full_name="Cia Samordnare").user
+    outsider = MembershipFactory(organisation=other_org, role=Role.COORDINATOR, user__full_name="Otto Utanför").user
+    collaboration = CollaborationFactory(title="Läxhjälp i Centrum", parties=[kommun, forening])
+    return Cast(kommun, forening, other_org, officer, board_member, coordinator, civil_coordinator, outsider, collaboration)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer_client(cast: Cast) -> Client:
+    return client_for(cast.officer)
+
+
+@pytest.fixture
+def board_client(cast: Cast) -> Client:
+    return client_for(cast.board_member)
+
+
+@pytest.fixture
+def coordinator_client(cast: Cast) -> Client:
+    return client_for(cast.coordinator)
+
+
+@pytest.fixture
+def outsider_client(cast: Cast) -> Client:
+    return client_for(cast.outsider)
+
+
+__all__ = ["Cast", "UserFactory", "client_for"]
