@@ -18,6 +18,25 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _guidance_content(request: pytest.FixtureRequest) -> None:
+    """Keep the shipped guidance content in place.
+
+    Migrations load it once; a transactional test (the browser tests) flushes
+    every table when it ends, so the content is loaded again when it is missing.
+    """
+    names = request.fixturenames
+    if "live_server" in names or "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    from collaboration.content import ensure_loaded
+
+    ensure_loaded()
+
+
 @dataclass
 class Cast:
     kommun: Organisation

@@ -1,0 +1,140 @@
+"""Helpers for the guided-process tests: URLs, questions, answers and what a browser would post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from collaboration.models import (
+    Answer,
+    Base,
+    Collaboration,
+    Organisation,
+    Question,
+    Step,
+    StepProgress,
+    StepStatus,
+    text_digest,
+)
+from portal.models import User
+
+MODEL = "samverkansmodellen"
+CHECKLIST = "infor-forsta-samtalet"
+PHASE_1 = "identifiera-och-involvera"
+PHASE_2 = "planera-och-justera"
+PROBLEM = (MODEL, PHASE_1, "problem-och-behov")
+MALGRUPP = (MODEL, PHASE_1, "malgrupp")
+PARTNER = (MODEL, PHASE_1, "samverkanspartner")
+PHASE_1_STEPS = ["problem-och-behov", "malgrupp", "samverkanspartner"]
+
+NEW_BASE = f"0:{text_digest('')}"
+
+
+def step_url(collaboration: Collaboration, where: tuple[str, str, str] = PROBLEM) -> str:
+    return reverse("step", args=[collaboration.code, *where])
+
+
+def task_list_url(collaboration: Collaboration, guide: str = MODEL) -> str:
+    return reverse("task_list", args=[collaboration.code, guide])
+
+
+def phase_review_url(collaboration: Collaboration, phase: str = PHASE_1, guide: str = MODEL) -> str:
+    return reverse("phase_review", args=[collaboration.code, guide, phase])
+
+
+def guide_review_url(collaboration: Collaboration, guide: str = MODEL) -> str:
+    return reverse("guide_review", args=[collaboration.code, guide])
+
+
+def history_url(collaboration: Collaboration, where: tuple[str, str, str] = PROBLEM) -> str:
+    return reverse("step_history", args=[collaboration.code, *where])
+
+
+def revision_url(collaboration: Collaboration, question: Question, number: int, where: tuple[str, str, str] = PROBLEM) -> str:
+    return reverse("revision_detail", args=[collaboration.code, *where, question.code, number])
+
+
+def login_url() -> str:
+    return reverse("login")
+
+
+def step_obj(where: tuple[str, str, str] = PROBLEM) -> Step:
+    guide, phase, step = where
+    return Step.objects.get(phase__guide__slug=guide, phase__slug=phase, slug=step)
+
+
+def questions(where: tuple[str, str, str] = PROBLEM) -> list[Question]:
+    """The step's questions in the order the page shows them."""
+    guide, phase, step = where
+    return list(
+        Question.objects.filter(group__step__phase__guide__slug=guide, group__step__phase__slug=phase, group__step__slug=step)
+        .select_related("group")
+        .order_by("group__order", "order")
+    )
+
+
+def browser_post(response: Any) -> dict[str, str]:
+    """Every answer and base field of the step form in `response`, as the browser would send them back."""
+    form = response.context["form"]
+    data: dict[str, str] = {}
+    for name in form.fields:
+        if name.startswith(("answer-", "base-")):
+            value = form[name].value()
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+def load_form(client: Client, collaboration: Collaboration, where: tuple[str, str, str] = PROBLEM) -> dict[str, str]:
+    response = client.get(step_url(collaboration, where))
+    assert response.status_code == 200
+    return browser_post(response)
+
+
+def post_answers(
+    client: Client,
+    collaboration: Collaboration,
+    texts: dict[Question, str],
+    *,
+    where: tuple[str, str, str] = PROBLEM,
+    action: str = "save-later",
+    form: dict[str, str] | None = None,
+    htmx: bool = False,
+    **extra: str,
+) -> Any:
+    """Post the step form: the loaded form (or a fresh one) with `texts` typed into it."""
+    data = dict(form) if form is not None else load_form(client, collaboration, where)
+    for question, text in texts.items():
+        data[f"answer-{question.code}"] = text
+    data["action"] = action
+    data.update(extra)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(step_url(collaboration, where), data, **headers)
+
+
+def write_answer(
+    collaboration: Collaboration,
+    question: Question,
+    text: str,
+    user: User,
+    organisation: Organisation | None,
+) -> Answer:
+    """Store an answer as a save through the process would, with its history entry."""
+    current = Answer.objects.filter(collaboration=collaboration, question=question).first()
+    base = current.base if current else Base.parse(NEW_BASE)
+    _, answer = Answer.save_text(
+        collaboration=collaboration, question=question, text=text, base=base, user=user, organisation=organisation
+    )
+    assert answer is not None and answer.text == text
+    return answer
+
+
+def mark_steps(collaboration: Collaboration, steps: list[Step], status: str = StepStatus.DONE) -> None:
+    for step in steps:
+        StepProgress.objects.update_or_create(collaboration=collaboration, step=step, defaults={"status": status})
+
+
+def stored(collaboration: Collaboration, question: Question) -> str | None:
+    answer = Answer.objects.filter(collaboration=collaboration, question=question).first()
+    return answer.text if answer else None

@@ -1,0 +1,104 @@
+"""Every page of the portal, signed in as each role, checked by axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from collaboration.models import Invitation, Role
+from tests.e2e.conftest import assert_accessible, sign_in, visit
+from tests.factories import PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_public_pages_are_accessible(page, cast):
+    for path in [
+        reverse("home"),
+        reverse("login"),
+        reverse("password_reset"),
+        reverse("form_list"),
+        reverse("form_detail", args=["iop"]),
+        reverse("principle_list"),
+    ]:
+        visit(page, path)
+    page.goto(reverse("password_reset"))
+    page.get_by_label("E-postadress").fill("okand@exempel.se")
+    page.get_by_role("button", name="Skicka länk").click()
+    page.wait_for_url("**/skickat/")
+    assert_accessible(page)
+
+
+def test_a_failed_sign_in_shows_an_accessible_error(page, cast):
+    page.goto(reverse("login"))
+    page.get_by_label("E-postadress").fill(cast.officer.email)
+    page.get_by_label("Lösenord").fill("fel-lösenord")
+    page.get_by_role("button", name="Logga in").click()
+    assert page.title().startswith("Fel:")
+    assert "stämmer inte" in page.locator(".error-summary").inner_text()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("role", ["officer", "board_member", "coordinator"])
+def test_collaboration_pages_are_accessible_for_each_role(page, cast, role):
+    sign_in(page, getattr(cast, role).email, PASSWORD)
+    assert_accessible(page)
+    assert "Läxhjälp i Centrum" in page.content()
+    code = cast.collaboration.code
+    for path in [
+        reverse("collaboration_create"),
+        reverse("collaboration_detail", args=[code]),
+        reverse("form_chooser", args=[code]),
+        reverse("task_list", args=[code, "samverkansmodellen"]),
+        reverse("task_list", args=[code, "infor-forsta-samtalet"]),
+        reverse("step", args=[code, "samverkansmodellen", "identifiera-och-involvera", "malgrupp"]),
+        reverse("step", args=[code, "infor-forsta-samtalet", "checklista", "varfor"]),
+        reverse("phase_review", args=[code, "samverkansmodellen", "identifiera-och-involvera"]),
+        reverse("guide_review", args=[code, "samverkansmodellen"]),
+        reverse("step_history", args=[code, "samverkansmodellen", "identifiera-och-involvera", "malgrupp"]),
+        reverse("organisation_list"),
+    ]:
+        visit(page, path)
+
+
+def test_creating_a_collaboration_with_errors_is_accessible(page, cast):
+    sign_in(page, cast.officer.email, PASSWORD)
+    page.goto(reverse("collaboration_create"))
+    page.get_by_role("button", name="Skapa samverkan").click()
+    summary = page.locator(".error-summary")
+    assert "Ange en titel för samverkan." in summary.inner_text()
+    assert page.title().startswith("Fel:")
+    assert_accessible(page)
+
+
+def test_coordinator_pages_are_accessible(page, cast):
+    member = MembershipFactory(organisation=cast.kommun, role=Role.OFFICER)
+    sign_in(page, cast.coordinator.email, PASSWORD)
+    code = cast.kommun.code
+    for path in [
+        reverse("organisation_list"),
+        reverse("organisation_create"),
+        reverse("organisation_detail", args=[code]),
+        reverse("invitation_create", args=[code]),
+        reverse("membership_edit", args=[code, member.code]),
+    ]:
+        visit(page, path)
+    page.goto(reverse("organisation_create"))
+    page.get_by_label("Organisationsnummer").fill("802002-8712")
+    page.get_by_role("button", name="Registrera").click()
+    assert "stämmer inte" in page.locator(".error-summary").inner_text()
+    assert_accessible(page)
+
+
+def test_the_invitation_page_is_accessible(page, cast):
+    invitation, token = Invitation.issue(
+        organisation=cast.forening, email="ny@exempel.se", role=Role.BOARD_MEMBER, invited_by=cast.civil_coordinator
+    )
+    visit(page, reverse("invitation_accept", args=[token]))
+    page.get_by_label("Ditt namn").fill("Nora Ny")
+    page.get_by_label("Välj lösenord").fill("ett-bra-losenord-2026")
+    page.get_by_label("Upprepa lösenordet").fill("ett-bra-losenord-2026")
+    page.get_by_role("button", name="Skapa konto").click()
+    page.wait_for_url("**/")
+    assert "Föreningen Läxhjälp" in page.content()
+    assert_accessible(page)
