@@ -105,7 +105,7 @@ class StepForm(forms.Form):
             for group in self.page.groups
         ]
 
-    def base_fields(self) -> list[Any]:
+    def version_fields(self) -> list[Any]:
         return [self[f"base-{q.code}"] for q in self.page.questions]
 
 
