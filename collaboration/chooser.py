@@ -46,9 +46,7 @@ class ChooserForm(forms.Form):
     shared_challenge = _question(
         _("Vill ni driva en verksamhet tillsammans, på lång sikt, kring en samhällsutmaning som ni delar?")
     )
-    input_wanted = _question(
-        _("Vill den offentliga parten främst få synpunkter från civilsamhället inför ett beslut?")
-    )
+    input_wanted = _question(_("Vill den offentliga parten främst få synpunkter från civilsamhället inför ett beslut?"))
 
 
 @dataclass
@@ -74,7 +72,11 @@ def recommend(answers: dict[str, str]) -> tuple[list[Recommendation], list[Recom
 
     a = answers.get
     if a("input_wanted") == YES:
-        add("samrad", 3, _("Ni vill ha synpunkter på en avgränsad fråga inför ett beslut. Det är vad ett samråd är till för."))
+        add(
+            "samrad",
+            3,
+            _("Ni vill ha synpunkter på en avgränsad fråga inför ett beslut. Det är vad ett samråd är till för."),
+        )
         add("dialog", 1, _("Vill ni hellre utbyta erfarenheter brett innan något är bestämt passar en dialog."))
     if a("initiative") == "gemensamt":
         add("dialog", 2, _("Ett gemensamt initiativ tjänar på en dialog där båda parter sätter dagordningen."))
@@ -86,13 +88,29 @@ def recommend(answers: dict[str, str]) -> tuple[list[Recommendation], list[Recom
     if a("established") == YES:
         add("verksamhetsstod", 3, _("En verksamhet som redan finns och ska fortsätta kan få verksamhetsstöd."))
     if a("general_support") == YES:
-        add("generellt-organisationsstod", 3, _("Stöd till organisationens vanliga arbete, där den själv styr, är generellt organisationsstöd."))
+        add(
+            "generellt-organisationsstod",
+            3,
+            _("Stöd till organisationens vanliga arbete, där den själv styr, är generellt organisationsstöd."),
+        )
     if a("market") == YES:
-        add("upphandling", 3, _("När det finns en marknad för tjänsten gäller i regel upphandling. Reserverad upphandling eller social hänsyn kan öppna för idéburna aktörer."))
+        add(
+            "upphandling",
+            3,
+            _(
+                "När det finns en marknad för tjänsten gäller i regel upphandling. Reserverad upphandling eller social hänsyn kan öppna för idéburna aktörer."
+            ),
+        )
         against("iop", _("IOP passar inte när det finns en marknad för tjänsten – då ska den upphandlas."))
     elif a("shared_challenge") == YES:
         score = 3 if a("initiative") in ("ideburen", "gemensamt") else 2
-        add("iop", score, _("Ni vill driva något tillsammans och långsiktigt kring en delad samhällsutmaning. Det är kärnan i ett IOP."))
+        add(
+            "iop",
+            score,
+            _(
+                "Ni vill driva något tillsammans och långsiktigt kring en delad samhällsutmaning. Det är kärnan i ett IOP."
+            ),
+        )
     if a("shared_challenge") == YES and a("initiative") == "ideburen":
         recs["iop"].reasons.append(str(_("Initiativet kommer från den idéburna parten, vilket är vanligt för IOP.")))
 

@@ -103,7 +103,10 @@ class CollaborationCreateForm(forms.Form):
         data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", forms.ValidationError(_("Slutdatumet kan inte vara före startdatumet."), code="ends_before_start"))
+            self.add_error(
+                "ends_on",
+                forms.ValidationError(_("Slutdatumet kan inte vara före startdatumet."), code="ends_before_start"),
+            )
         return data
 
 
@@ -118,21 +121,29 @@ class OrganisationForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Organisationsform"),
-        choices=[("", _("Välj organisationsform"))] + list(OrganisationKind.choices),
-        error_messages={"required": _("Välj organisationsform."), "invalid_choice": _("Välj en organisationsform i listan.")},
+        choices=[("", _("Välj organisationsform")), *OrganisationKind.choices],
+        error_messages={
+            "required": _("Välj organisationsform."),
+            "invalid_choice": _("Välj en organisationsform i listan."),
+        },
     )
     sector = forms.ChoiceField(
         label=_("Sektor"),
         choices=Sector.choices,
         widget=forms.RadioSelect,
-        help_text=_("Kommuner, regioner och myndigheter hör till offentlig sektor; föreningar, stiftelser och trossamfund till idéburen."),
+        help_text=_(
+            "Kommuner, regioner och myndigheter hör till offentlig sektor; föreningar, stiftelser och trossamfund till idéburen."
+        ),
         error_messages={"required": _("Välj sektor."), "invalid_choice": _("Välj sektor.")},
     )
     organisation_number = forms.CharField(
         label=_("Organisationsnummer"),
         max_length=20,
         help_text=_("Tio siffror, till exempel 802002-8711."),
-        error_messages={"required": _("Ange organisationsnumret."), "max_length": _("Ange organisationsnumret med tio siffror, till exempel 212000-1355.")},
+        error_messages={
+            "required": _("Ange organisationsnumret."),
+            "max_length": _("Ange organisationsnumret med tio siffror, till exempel 212000-1355."),
+        },
     )
     municipality = forms.CharField(
         label=_("Kommun eller region (frivillig)"),
@@ -162,16 +173,27 @@ class OrganisationForm(forms.Form):
         data = super().clean() or {}
         kind, sector = data.get("kind"), data.get("sector")
         if kind in PUBLIC_KINDS and sector != Sector.PUBLIC:
-            self.add_error("sector", forms.ValidationError(_("En kommun, region eller myndighet hör till offentlig sektor."), code="sector_mismatch"))
+            self.add_error(
+                "sector",
+                forms.ValidationError(
+                    _("En kommun, region eller myndighet hör till offentlig sektor."), code="sector_mismatch"
+                ),
+            )
         elif kind in CIVIL_KINDS and sector != Sector.CIVIL:
-            self.add_error("sector", forms.ValidationError(_("Den organisationsformen hör till idéburen sektor."), code="sector_mismatch"))
+            self.add_error(
+                "sector",
+                forms.ValidationError(_("Den organisationsformen hör till idéburen sektor."), code="sector_mismatch"),
+            )
         return data
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-postadress"),
-        error_messages={"required": _("Ange personens e-postadress."), "invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+        error_messages={
+            "required": _("Ange personens e-postadress."),
+            "invalid": _("Ange en e-postadress i formatet namn@exempel.se."),
+        },
     )
     role = forms.ChoiceField(
         label=_("Roll"),
@@ -180,7 +202,9 @@ class InvitationForm(forms.Form):
         error_messages={"required": _("Välj en roll."), "invalid_choice": _("Välj en roll i listan.")},
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, roles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, roles: list[tuple[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         if roles is not None:
@@ -189,7 +213,11 @@ class InvitationForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if self.organisation.memberships.filter(user__email__iexact=email, is_active=True).exists():
-            raise forms.ValidationError(_("Personen är redan medlem i %(organisation)s."), code="already_member", params={"organisation": self.organisation.name})
+            raise forms.ValidationError(
+                _("Personen är redan medlem i %(organisation)s."),
+                code="already_member",
+                params={"organisation": self.organisation.name},
+            )
         return email
 
 
@@ -202,10 +230,16 @@ class MembershipForm(forms.Form):
     )
     is_active = forms.TypedChoiceField(
         label=_("Tillgång"),
-        choices=[("1", _("Aktiv – kan logga in och arbeta för organisationen")), ("0", _("Avaktiverad – har inte längre tillgång"))],
+        choices=[
+            ("1", _("Aktiv – kan logga in och arbeta för organisationen")),
+            ("0", _("Avaktiverad – har inte längre tillgång")),
+        ],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
-        error_messages={"required": _("Välj om personen ska ha tillgång."), "invalid_choice": _("Välj om personen ska ha tillgång.")},
+        error_messages={
+            "required": _("Välj om personen ska ha tillgång."),
+            "invalid_choice": _("Välj om personen ska ha tillgång."),
+        },
     )
 
 
@@ -213,7 +247,10 @@ class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Ditt namn"),
         max_length=150,
-        error_messages={"required": _("Ange ditt namn."), "max_length": _("Namnet får vara högst %(limit_value)d tecken.")},
+        error_messages={
+            "required": _("Ange ditt namn."),
+            "max_length": _("Namnet får vara högst %(limit_value)d tecken."),
+        },
     )
     password1 = forms.CharField(
         label=_("Välj lösenord"),

@@ -155,7 +155,9 @@ def load_step(collaboration: Collaboration, guide: Guide, phase_slug: str, step_
     if step is None:
         raise Http404("Inget sådant steg.")
     groups = list(
-        QuestionGroup.objects.filter(step=step).prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order")))
+        QuestionGroup.objects.filter(step=step).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order"))
+        )
     )
     answers = {
         a.question_id: a
@@ -249,7 +251,9 @@ def step_save(
     return report
 
 
-def phase_complete(*, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation | None) -> bool:
+def phase_complete(
+    *, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation | None
+) -> bool:
     """Mark a phase done when every step in it is done. Returns False if some step is not."""
     with transaction.atomic():
         steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
@@ -277,7 +281,11 @@ def refresh_current_phase(collaboration: Collaboration) -> None:
     """Point the collaboration at the first of the model's phases that is not done yet."""
     phases = list(
         Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE)
-        .annotate(done=Count("pk", filter=Q(pk__in=PhaseCompletion.objects.filter(collaboration=collaboration).values("phase"))))
+        .annotate(
+            done=Count(
+                "pk", filter=Q(pk__in=PhaseCompletion.objects.filter(collaboration=collaboration).values("phase"))
+            )
+        )
         .order_by("order")
     )
     current = next((p for p in phases if not p.done), None)
@@ -291,7 +299,9 @@ def refresh_current_phase(collaboration: Collaboration) -> None:
         setattr(collaboration, key, value)
 
 
-def review(collaboration: Collaboration, guide: Guide, phase: Phase | None = None) -> list[tuple[Phase, list[tuple[Step, list[tuple[QuestionGroup, list[tuple[Question, Answer | None]]]]]]]]:
+def review(
+    collaboration: Collaboration, guide: Guide, phase: Phase | None = None
+) -> list[tuple[Phase, list[tuple[Step, list[tuple[QuestionGroup, list[tuple[Question, Answer | None]]]]]]]]:
     """All questions of a guide (or one phase) with this collaboration's answers, in order."""
     phases = Phase.objects.filter(guide=guide)
     if phase is not None:

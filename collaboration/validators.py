@@ -21,9 +21,7 @@ def normalise_organisation_number(value: str) -> str:
 def validate_organisation_number(value: str) -> None:
     digits = _SEPARATORS.sub("", value or "")
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
-        raise ValidationError(
-            _("Ange organisationsnumret med tio siffror, till exempel 212000-1355."), code="format"
-        )
+        raise ValidationError(_("Ange organisationsnumret med tio siffror, till exempel 212000-1355."), code="format")
     if int(digits[2:4]) < 20:
         # Digits 3-4 are a month (01-12) in a personnummer; organisations start at 20.
         raise ValidationError(

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +9,10 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-postadress"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        error_messages={"required": _("Ange din e-postadress."), "invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+        error_messages={
+            "required": _("Ange din e-postadress."),
+            "invalid": _("Ange en e-postadress i formatet namn@exempel.se."),
+        },
     )
     password = forms.CharField(
         label=_("Lösenord"),
@@ -24,15 +25,14 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": _("Kontot är avstängt. Kontakta samordnaren i din organisation."),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].max_length = 254
-
 
 class SwedishPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
         label=_("E-postadress"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": _("Ange din e-postadress."), "invalid": _("Ange en e-postadress i formatet namn@exempel.se.")},
+        error_messages={
+            "required": _("Ange din e-postadress."),
+            "invalid": _("Ange en e-postadress i formatet namn@exempel.se."),
+        },
     )

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class EmailUserManager(UserManager["User"]):
     """People sign in with their e-mail address; there is no separate user name."""
 
-    def _create_user_object(self, username: str | None, email: str | None, password: str | None, **extra: Any) -> "User":
+    def _create_user_object(
+        self, username: str | None, email: str | None, password: str | None, **extra: Any
+    ) -> "User":
         email = self.normalize_email(email or username or "").lower()
         user = self.model(email=email, **extra)
         user.password = ""

@@ -35,7 +35,12 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
 
     def for_listing(self) -> CollaborationQuerySet:
         return self.select_related("form", "current_phase").prefetch_related(
-            models.Prefetch("parties", queryset=Party.objects.select_related("organisation").order_by("organisation__sector", "organisation__name"))
+            models.Prefetch(
+                "parties",
+                queryset=Party.objects.select_related("organisation").order_by(
+                    "organisation__sector", "organisation__name"
+                ),
+            )
         )
 
 
@@ -44,7 +49,12 @@ class Collaboration(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("kort beskrivning"), max_length=2000, blank=True)
     form = models.ForeignKey(
-        CollaborationForm, verbose_name=_("samverkansform"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CollaborationForm,
+        verbose_name=_("samverkansform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     starts_on = models.DateField(_("planerad start"), null=True, blank=True)
     ends_on = models.DateField(_("planerat slut"), null=True, blank=True)
@@ -95,7 +105,9 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("part")
         verbose_name_plural = _("parter")
-        constraints = [models.UniqueConstraint(fields=["collaboration", "organisation"], name="one_party_per_organisation")]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "organisation"], name="one_party_per_organisation")
+        ]
         indexes = [models.Index(fields=["organisation", "collaboration"])]
 
     def __str__(self) -> str:

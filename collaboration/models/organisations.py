@@ -180,9 +180,9 @@ class Invitation(models.Model):
         """Create an invitation and return it with the raw token for the e-mail link."""
         email = email.strip().lower()
         # A new invitation replaces any earlier open one for the same address.
-        cls.objects.filter(organisation=organisation, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        cls.objects.filter(
+            organisation=organisation, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
             organisation=organisation,

@@ -54,7 +54,9 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
         .order_by("organisation__sector", "organisation__name")
     )
     latest_choice = (
-        FormChoice.objects.filter(collaboration=collaboration).select_related("form", "chosen_by", "chosen_by_organisation").first()
+        FormChoice.objects.filter(collaboration=collaboration)
+        .select_related("form", "chosen_by", "chosen_by_organisation")
+        .first()
     )
     from collaboration.models import StepProgress
 

@@ -48,7 +48,9 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
-        messages.success(request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name})
+        messages.success(
+            request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name}
+        )
         return redirect("organisation_detail", code=organisation.code)
     return render(request, "collaboration/organisation_form.html", {"form": form})
 
@@ -59,7 +61,9 @@ def _organisation_for_management(user: User, code: str) -> tuple[Organisation, b
     A coordinator manages their own organisation. A coordinator whose organisation
     registered another one may invite that organisation's first coordinator.
     """
-    membership = Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
+    membership = (
+        Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
+    )
     if membership is not None:
         if membership.role != Role.COORDINATOR:
             raise PermissionDenied(_("Bara samordnare kan hantera medlemmar."))
@@ -147,7 +151,10 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
-                membership=membership, role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"], by=request.user
+                membership=membership,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+                by=request.user,
             )
         except services.LastCoordinatorError:
             form.add_error(
@@ -159,7 +166,9 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
             messages.success(request, _("Ändringen för %(name)s är sparad.") % {"name": membership.user.full_name})
             return redirect("organisation_detail", code=organisation.code)
     return render(
-        request, "collaboration/membership_form.html", {"form": form, "organisation": organisation, "membership": membership}
+        request,
+        "collaboration/membership_form.html",
+        {"form": form, "organisation": organisation, "membership": membership},
     )
 
 
@@ -177,19 +186,23 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
             return render(request, "collaboration/invitation_wrong_user.html", {"invitation": invitation}, status=403)
         if request.method == "POST":
             services.invitation_accept(invitation=invitation, user=existing)
-            messages.success(request, _("Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name})
+            messages.success(
+                request, _("Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name}
+            )
             return redirect("home")
         return render(request, "collaboration/invitation_confirm.html", {"invitation": invitation})
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = User.objects.create_user(
-                email=invitation.email, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+                email=invitation.email,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
             )
             services.invitation_accept(invitation=invitation, user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Välkommen! Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name})
+        messages.success(
+            request, _("Välkommen! Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name}
+        )
         return redirect("home")
     return render(request, "collaboration/invitation_accept.html", {"form": form, "invitation": invitation})
-
-

@@ -64,7 +64,9 @@ class StepForm(forms.Form):
                     "max_length": gettext_lazy(
                         "Svaret får vara högst %(limit_value)d tecken långt (nu %(show_value)d). Korta ner det eller dela upp det på flera frågor."
                     ),
-                    "null_characters_not_allowed": gettext_lazy("Svaret innehåller ett otillåtet tecken (nolltecken). Ta bort det och spara igen."),
+                    "null_characters_not_allowed": gettext_lazy(
+                        "Svaret innehåller ett otillåtet tecken (nolltecken). Ta bort det och spara igen."
+                    ),
                 },
             )
             self.fields[f"base-{question.code}"] = forms.CharField(
@@ -115,11 +117,7 @@ def _step_url(collaboration: Collaboration, guide_slug: str, phase_slug: str, st
 
 def _stash_draft(request: AnyRequest, key: str) -> None:
     """Keep what a signed-out writer posted, so it comes back after signing in again."""
-    fields = {
-        k: v[: ANSWER_MAX_LENGTH + 1000]
-        for k, v in request.POST.items()
-        if k.startswith(("answer-", "base-"))
-    }
+    fields = {k: v[: ANSWER_MAX_LENGTH + 1000] for k, v in request.POST.items() if k.startswith(("answer-", "base-"))}
     if not fields or len(fields) > MAX_DRAFT_FIELDS:
         return
     drafts = request.session.get(DRAFTS_SESSION_KEY, {})
@@ -136,7 +134,8 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
             if request.htmx:
                 return render(request, "collaboration/step.html#autosave", {"signed_out": True, "login_next": path})
             messages.warning(
-                request, _("Du hade loggats ut. Din text är sparad tillfälligt och kommer tillbaka när du har loggat in.")
+                request,
+                _("Du hade loggats ut. Din text är sparad tillfälligt och kommer tillbaka när du har loggat in."),
             )
         return redirect_to_login(path)
     authed: AuthedRequest = request  # type: ignore[assignment]
@@ -239,7 +238,12 @@ def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     return render(
         request,
         "collaboration/review.html",
-        {"collaboration": collaboration, "guide": guide_obj, "sections": review(collaboration, guide_obj), "phase": None},
+        {
+            "collaboration": collaboration,
+            "guide": guide_obj,
+            "sections": review(collaboration, guide_obj),
+            "phase": None,
+        },
     )
 
 
@@ -325,5 +329,11 @@ def revision_detail(
     return render(
         request,
         "collaboration/revision.html",
-        {"collaboration": collaboration, "guide": guide_obj, "page": page, "question": question_obj, "revision": revision},
+        {
+            "collaboration": collaboration,
+            "guide": guide_obj,
+            "page": page,
+            "question": question_obj,
+            "revision": revision,
+        },
     )

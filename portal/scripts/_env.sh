@@ -47,7 +47,9 @@ MSG
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing dependencies${extra:+ ($extra)}…"
     .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-    .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}" || { echo "Installing dependencies failed." >&2; exit 1; }
+    # This machine's pip configuration names local mirrors that may not exist; hide that noise only.
+    .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}" 2> >(grep -v "is ignored: it is neither" >&2) \
+      || { echo "Installing dependencies failed." >&2; exit 1; }
     echo "$want" > "$stamp"
   fi
   VENV_PY="$ROOT/.venv/bin/python"

@@ -94,8 +94,10 @@ class Command(BaseCommand):
             if role is None:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
-            else:
-                Membership.objects.get_or_create(user=user, organisation=organisations[org_number], defaults={"role": role})
+            elif org_number is not None:
+                Membership.objects.get_or_create(
+                    user=user, organisation=organisations[org_number], defaults={"role": role}
+                )
             users[email] = user
         officer = users["handlaggare@halmstad.demo.se"]
         board = users["styrelse@laxhjalp.demo.se"]
@@ -121,15 +123,28 @@ class Command(BaseCommand):
             refresh_current_phase(collaboration)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
 
-    def _answer_step(self, collaboration: Collaboration, step: Step, officer: User, board: User, organisations: dict[str, Organisation], *, done: bool) -> None:
+    def _answer_step(
+        self,
+        collaboration: Collaboration,
+        step: Step,
+        officer: User,
+        board: User,
+        organisations: dict[str, Organisation],
+        *,
+        done: bool,
+    ) -> None:
         questions = list(Question.objects.filter(group__step=step).order_by("group__order", "order"))
         for index, question in enumerate(questions[:3]):
-            writer, org = (officer, organisations["212000-1355"]) if index % 2 == 0 else (board, organisations["802002-8711"])
+            writer, org = (
+                (officer, organisations["212000-1355"]) if index % 2 == 0 else (board, organisations["802002-8711"])
+            )
             step_save(
                 collaboration=collaboration,
                 step=step,
                 questions=[question],
-                texts={question.pk: f"Vi har pratat om detta på vårt möte och är överens om en första riktning ({step.title.lower()})."},
+                texts={
+                    question.pk: f"Vi har pratat om detta på vårt möte och är överens om en första riktning ({step.title.lower()})."
+                },
                 bases={question.pk: Base(0, text_digest(""))},
                 user=writer,
                 organisation=org,
