@@ -1,0 +1,44 @@
+"""Site admins manage everything, guidance content included, in the Django admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from collaboration.models import Question, Step
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_every_registered_model_has_a_working_list_and_add_page(admin_client, cast):
+    ours = [m for m in admin.site._registry if m._meta.app_label in {"portal", "collaboration", "principles"}]
+    assert len(ours) >= 13
+    for model in ours:
+        info = (model._meta.app_label, model._meta.model_name)
+        assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200, info
+        assert admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200, info
+
+
+def test_an_admin_edits_a_question_and_the_step_page_shows_it(admin_client, cast, officer_client):
+    question = Question.objects.get(code__startswith="malgrupp-", order=1, group__order=1)
+    group_url = reverse("admin:collaboration_questiongroup_change", args=[question.group_id])
+    page = admin_client.get(group_url)
+    assert page.status_code == 200
+    assert question.text in page.text  # questions are edited inline on their group
+    question.text = "Vilka barn och unga vill ni nå först?"
+    question.save()
+    step = Step.objects.get(slug="malgrupp")
+    response = officer_client.get(
+        reverse("step", args=[cast.collaboration.code, "samverkansmodellen", step.phase.slug, step.slug])
+    )
+    assert "Vilka barn och unga vill ni nå först?" in response.text
+
+
+def test_the_admin_is_closed_to_ordinary_members(officer_client):
+    response = officer_client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
