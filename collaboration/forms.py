@@ -93,8 +93,23 @@ class CollaborationCreateForm(forms.Form):
         error_messages={"invalid": _("Ange slutdatumet som ÅÅÅÅ-MM-DD, till exempel 2027-12-31.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, acting_choices: list[Organisation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if acting_choices and len(acting_choices) > 1:
+            # People in several organisations say which one they start the collaboration for.
+            self.fields = {
+                "acting_organisation": OrganisationChoiceField(
+                    label=_("Du startar samverkan för"),
+                    queryset=Organisation.objects.filter(pk__in=[o.pk for o in acting_choices]),
+                    widget=forms.RadioSelect,
+                    empty_label=None,
+                    error_messages={
+                        "required": _("Välj vilken organisation du företräder."),
+                        "invalid_choice": _("Välj en av dina organisationer."),
+                    },
+                ),
+                **self.fields,
+            }
         self.fields["public_party"].queryset = Organisation.objects.filter(sector=Sector.PUBLIC)  # type: ignore[attr-defined]
         self.fields["civil_parties"].queryset = Organisation.objects.filter(sector=Sector.CIVIL)  # type: ignore[attr-defined]
         self.fields["form"].queryset = CollaborationForm.objects.all()  # type: ignore[attr-defined]

@@ -24,14 +24,15 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
     if not memberships:
         raise PermissionDenied(_("Du behöver tillhöra en organisation för att starta en samverkan."))
-    acting: Organisation = memberships[0].organisation
+    organisations = [m.organisation for m in memberships]
+    acting: Organisation = organisations[0]
     initial = {"public_party": acting.pk} if acting.sector == Sector.PUBLIC else {"civil_parties": [acting.pk]}
-    form = CollaborationCreateForm(request.POST or None, initial=initial)
+    form = CollaborationCreateForm(request.POST or None, initial=initial, acting_choices=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         collaboration = services.collaboration_create(
             user=request.user,
-            acting_organisation=acting,
+            acting_organisation=data.get("acting_organisation") or acting,
             title=data["title"],
             description=data["description"],
             public_party=data["public_party"],
@@ -42,7 +43,11 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
         )
         messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": collaboration.title})
         return redirect("collaboration_detail", code=collaboration.code)
-    return render(request, "collaboration/create.html", {"form": form, "acting": acting})
+    return render(
+        request,
+        "collaboration/create.html",
+        {"form": form, "acting": acting if len(organisations) == 1 else None},
+    )
 
 
 @login_required
