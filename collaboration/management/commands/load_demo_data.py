@@ -75,6 +75,16 @@ COLLABORATIONS: list[dict[str, Any]] = [
 ]
 
 
+DEMO_ANSWERS = [
+    "Vi såg att många barn i Centrum saknar stöd med läxorna hemma. Skolan och föreningen har båda sett det.",
+    "Föreningen har volontärer och lokaler på kvällstid; kommunen kan bidra med pengar till samordning och material.",
+    "Vi bjuder in barnen och deras föräldrar till ett dialogmöte innan vi bestämmer upplägget.",
+    "Styrelsen vill att föreningen behåller rätten att säga ifrån offentligt, även när vi får pengar från kommunen.",
+    "Vi ses en gång i månaden. Samordnaren på kommunen kallar och föreningen sätter dagordningen varannan gång.",
+    "Vi följer upp genom samtal och ett verksamhetsbesök per termin, inte bara med siffror.",
+]
+
+
 class Command(BaseCommand):
     help = "Load demo data (organisations, one user per role, collaborations). Idempotent."
 
