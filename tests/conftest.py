@@ -58,10 +58,14 @@ def cast(db) -> Cast:
     officer = MembershipFactory(organisation=kommun, role=Role.OFFICER, user__full_name="Tove Tjänsteperson").user
     coordinator = MembershipFactory(organisation=kommun, role=Role.COORDINATOR, user__full_name="Sam Samordnare").user
     board_member = MembershipFactory(organisation=forening, role=Role.BOARD_MEMBER, user__full_name="Bo Styrelse").user
-    civil_coordinator = MembershipFactory(organisation=forening, role=Role.COORDINATOR, user__full_name="Cia Samordnare").user
+    civil_coordinator = MembershipFactory(
+        organisation=forening, role=Role.COORDINATOR, user__full_name="Cia Samordnare"
+    ).user
     outsider = MembershipFactory(organisation=other_org, role=Role.COORDINATOR, user__full_name="Otto Utanför").user
     collaboration = CollaborationFactory(title="Läxhjälp i Centrum", parties=[kommun, forening])
-    return Cast(kommun, forening, other_org, officer, board_member, coordinator, civil_coordinator, outsider, collaboration)
+    return Cast(
+        kommun, forening, other_org, officer, board_member, coordinator, civil_coordinator, outsider, collaboration
+    )
 
 
 def client_for(user: User | None) -> Client:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from collaboration.models import Answer, Collaboration, StepProgress, StepStatus
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import allow_status, assert_accessible, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,10 @@ def test_an_officer_creates_a_collaboration_by_keyboard_only(page, cast):
     expect(page.get_by_role("heading", level=1)).to_have_text("Språkcafé på biblioteket")
     assert_accessible(page)
     collaboration = Collaboration.objects.get(title="Språkcafé på biblioteket")
-    assert set(collaboration.parties.values_list("organisation__name", flat=True)) == {"Halmstads kommun", "Föreningen Läxhjälp"}
+    assert set(collaboration.parties.values_list("organisation__name", flat=True)) == {
+        "Halmstads kommun",
+        "Föreningen Läxhjälp",
+    }
 
 
 def test_an_officer_completes_a_step_by_keyboard_only(page, cast):
@@ -67,7 +70,12 @@ def test_an_officer_completes_a_step_by_keyboard_only(page, cast):
     assert_accessible(page)
     progress = StepProgress.objects.get(collaboration=cast.collaboration, step__slug="malgrupp")
     assert progress.status == StepStatus.DONE
-    assert Answer.objects.get(collaboration=cast.collaboration, question__group__step__slug="malgrupp", text__startswith="Barn").updated_by == cast.officer
+    assert (
+        Answer.objects.get(
+            collaboration=cast.collaboration, question__group__step__slug="malgrupp", text__startswith="Barn"
+        ).updated_by
+        == cast.officer
+    )
 
 
 def test_autosave_keeps_the_text_through_a_reload(page, cast):
@@ -91,7 +99,9 @@ def test_autosave_keeps_the_text_through_a_reload(page, cast):
 
 
 def test_a_conflict_shows_both_texts_accessibly(page, cast, browser, live_server):
-    url = reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "identifiera-och-involvera", "problem-och-behov"])
+    url = reverse(
+        "step", args=[cast.collaboration.code, "samverkansmodellen", "identifiera-och-involvera", "problem-och-behov"]
+    )
     sign_in(page, cast.officer.email, PASSWORD)
     page.goto(url)
     # A colleague saves the same answer from another browser first.
@@ -132,4 +142,48 @@ def test_the_chooser_recommends_and_records_a_form(page, cast):
     page.get_by_role("button", name="Spara valet").click()
     page.wait_for_url(re.compile(r"/samverkan/[0-9a-f-]{36}/$"))
     expect(page.locator("main")).to_contain_text("Vi delar utmaningen")
+    assert_accessible(page)
+
+
+def test_the_back_button_brings_back_what_was_written(page, cast):
+    sign_in(page, cast.officer.email, PASSWORD)
+    page.goto(reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "forutsattningar", "kunskap"]))
+    page.locator("#step-form textarea").first.fill("Vi känner till tre föreningar i området.")
+    page.get_by_role("button", name="Spara och fortsätt", exact=True).click()
+    page.wait_for_url("**/lagar-och-styrande-dokument/")
+    page.go_back()
+    page.wait_for_url("**/kunskap/")
+    expect(page.locator("#step-form textarea").first).to_have_value("Vi känner till tre föreningar i området.")
+    assert_accessible(page)
+
+
+def test_a_forgotten_password_is_replaced_through_the_e_mailed_link(page, cast, mailoutbox):
+    page.goto(reverse("password_reset"))
+    page.get_by_label("E-postadress").fill(cast.board_member.email)
+    page.get_by_role("button", name="Skicka länk").click()
+    page.wait_for_url("**/skickat/")
+    link = re.search(r"https?://\S+/losenord/nytt/\S+/", mailoutbox[0].body).group(0)
+    page.goto(link)
+    page.wait_for_url("**/set-password/")
+    assert_accessible(page)
+    page.get_by_label("Nytt lösenord", exact=True).fill("ett-helt-nytt-losenord-77")
+    page.get_by_label("Bekräfta nytt lösenord").fill("ett-helt-nytt-losenord-77")
+    page.get_by_role("button", name="Spara nytt lösenord").click()
+    page.wait_for_url("**/klart/")
+    assert_accessible(page)
+    sign_in(page, cast.board_member.email, "ett-helt-nytt-losenord-77")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Min samverkan")
+
+
+def test_a_used_invitation_link_explains_what_to_do(page, cast):
+    from collaboration.models import Invitation, Role
+
+    invitation, token = Invitation.issue(
+        organisation=cast.kommun, email="anna@exempel.se", role=Role.OFFICER, invited_by=cast.coordinator
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=invitation.created_at)
+    allow_status(page, 404)
+    response = page.goto(reverse("invitation_accept", args=[token]))
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inbjudan gäller inte längre")
     assert_accessible(page)
