@@ -35,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -75,7 +75,7 @@ class CollaborationFactory(factory.django.DjangoModelFactory):
     description = "Läxhjälp för barn i årskurs 4–9."
 
     @factory.post_generation
-    def parties(obj, create, extracted, **kwargs):  # noqa: N805
+    def parties(obj, create, extracted, **kwargs):
         if create and extracted:
             for organisation in extracted:
                 Party.objects.create(collaboration=obj, organisation=organisation)

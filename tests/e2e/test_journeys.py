@@ -184,6 +184,7 @@ def test_a_used_invitation_link_explains_what_to_do(page, cast):
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=invitation.created_at)
     allow_status(page, 404)
     response = page.goto(reverse("invitation_accept", args=[token]))
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbjudan gäller inte längre")
     assert_accessible(page)

@@ -91,7 +91,7 @@ def test_coordinator_pages_are_accessible(page, cast):
 
 
 def test_the_invitation_page_is_accessible(page, cast):
-    invitation, token = Invitation.issue(
+    _invitation, token = Invitation.issue(
         organisation=cast.forening, email="ny@exempel.se", role=Role.BOARD_MEMBER, invited_by=cast.civil_coordinator
     )
     visit(page, reverse("invitation_accept", args=[token]))
