@@ -112,5 +112,6 @@ def sign_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped
 
 def visit(page, path: str) -> None:  # type: ignore[no-untyped-def]
     response = page.goto(path)
-    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+    assert response is not None, f"{path} gave no response"
+    assert response.status == 200, f"{path} answered {response.status}"
     assert_accessible(page)
