@@ -84,7 +84,12 @@ class StepForm(forms.Form):
         return data
 
     def texts(self) -> dict[int, str]:
-        return {q.pk: self.cleaned_data.get(f"answer-{q.code}", "") for q in self.page.questions}
+        # Only the questions whose box was posted: a missing field is "not sent", never "cleared".
+        return {
+            q.pk: self.cleaned_data.get(f"answer-{q.code}", "")
+            for q in self.page.questions
+            if f"answer-{q.code}" in self.data
+        }
 
     def bases(self) -> dict[int, Base | None]:
         return {q.pk: Base.parse(self.cleaned_data.get(f"base-{q.code}", "")) for q in self.page.questions}

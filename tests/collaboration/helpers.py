@@ -52,7 +52,9 @@ def history_url(collaboration: Collaboration, where: tuple[str, str, str] = PROB
     return reverse("step_history", args=[collaboration.code, *where])
 
 
-def revision_url(collaboration: Collaboration, question: Question, number: int, where: tuple[str, str, str] = PROBLEM) -> str:
+def revision_url(
+    collaboration: Collaboration, question: Question, number: int, where: tuple[str, str, str] = PROBLEM
+) -> str:
     return reverse("revision_detail", args=[collaboration.code, *where, question.code, number])
 
 
@@ -69,7 +71,9 @@ def questions(where: tuple[str, str, str] = PROBLEM) -> list[Question]:
     """The step's questions in the order the page shows them."""
     guide, phase, step = where
     return list(
-        Question.objects.filter(group__step__phase__guide__slug=guide, group__step__phase__slug=phase, group__step__slug=step)
+        Question.objects.filter(
+            group__step__phase__guide__slug=guide, group__step__phase__slug=phase, group__step__slug=step
+        )
         .select_related("group")
         .order_by("group__order", "order")
     )
@@ -126,7 +130,8 @@ def write_answer(
     _, answer = Answer.save_text(
         collaboration=collaboration, question=question, text=text, base=base, user=user, organisation=organisation
     )
-    assert answer is not None and answer.text == text
+    assert answer is not None
+    assert answer.text == text
     return answer
 
 
