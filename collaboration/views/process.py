@@ -165,7 +165,8 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     data = request.POST.copy()
     take_theirs = request.POST.get("take_theirs")
     if take_theirs:
-        current = next((a for a in page.answers.values() if a.question.code == take_theirs), None)
+        question_ids = {q.code: q.pk for q in page.questions}
+        current = page.answers.get(question_ids.get(take_theirs, 0))
         if current is not None:
             data[f"answer-{take_theirs}"] = current.text
             data[f"base-{take_theirs}"] = str(current.base)
