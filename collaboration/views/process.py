@@ -213,6 +213,8 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return redirect(path)
     else:
         messages.success(request, _("Dina svar är sparade."))
+    if action == "save":
+        return redirect(path)
     if action in ("save-continue", "save-done") and page.next is not None:
         return redirect(_step_url(collaboration, guide, page.next.phase.slug, page.next.slug))
     return redirect("task_list", code=collaboration.code, guide=guide)

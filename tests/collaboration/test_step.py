@@ -261,3 +261,22 @@ def test_saving_a_step_sets_a_planned_collaboration_going(cast, officer_client):
     post_answers(officer_client, cast.collaboration, {questions()[0]: "Nu börjar vi"})
     cast.collaboration.refresh_from_db()
     assert cast.collaboration.status == "pagar"
+
+
+def test_plain_save_stays_on_the_step(cast, officer_client):
+    from django.urls import reverse
+
+    from collaboration.models import Answer
+
+    url = reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "planera-och-justera", "metod"])
+    form = officer_client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    first = next(name for name in data if name.startswith("answer-"))
+    data[first] = "Vi prövar tjänstedesign."
+    data["action"] = "save"
+    response = officer_client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert Answer.objects.get(collaboration=cast.collaboration, question__code=first.removeprefix("answer-")).text == (
+        "Vi prövar tjänstedesign."
+    )
