@@ -82,8 +82,8 @@ class FormChoiceAdmin(admin.ModelAdmin):
 class AnswerRevisionInline(admin.TabularInline):
     model = AnswerRevision
     extra = 0
-    fields = ["number", "version", "author", "organisation", "updated_at", "text"]
-    readonly_fields = fields
+    fields = ("number", "version", "author", "organisation", "updated_at", "text")
+    readonly_fields = ("number", "version", "author", "organisation", "updated_at", "text")
     can_delete = False
 
 

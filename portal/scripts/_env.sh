@@ -46,9 +46,16 @@ MSG
   want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing dependencies${extra:+ ($extra)}…"
-    .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
+    .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+    # Install the pinned dependencies from pyproject.toml; the project itself runs from the checkout.
+    .venv/bin/python - "$extra" > .venv/requirements.txt <<'PY'
+import sys, tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+extra = sys.argv[1]
+print("\n".join(project["dependencies"] + (project["optional-dependencies"][extra] if extra else [])))
+PY
     # This machine's pip configuration names local mirrors that may not exist; hide that noise only.
-    .venv/bin/python -m pip install --quiet -e ".${extra:+[$extra]}" 2> >(grep -v "is ignored: it is neither" >&2) \
+    .venv/bin/python -m pip install --quiet -r .venv/requirements.txt 2> >(grep -v "is ignored: it is neither" >&2) \
       || { echo "Installing dependencies failed." >&2; exit 1; }
     echo "$want" > "$stamp"
   fi
