@@ -162,6 +162,10 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return render(request, "collaboration/step.html", context)
 
     action = request.POST.get("action", "save-later")
+    drafts = request.session.get(DRAFTS_SESSION_KEY)
+    if drafts and drafts.pop(path, None) is not None:
+        # What the writer posts now supersedes the text kept while they were signed out.
+        request.session.modified = True
     data = request.POST.copy()
     take_theirs = request.POST.get("take_theirs")
     if take_theirs:

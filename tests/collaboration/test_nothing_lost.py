@@ -222,3 +222,28 @@ def test_a_post_that_leaves_out_a_question_does_not_clear_its_answer(cast, offic
     assert response.status_code == 302
     assert stored(cast.collaboration, first) == "Får inte försvinna"
     assert stored(cast.collaboration, second) == "Ett annat svar"
+
+
+def test_a_kept_draft_is_dropped_once_the_writer_saves_again(cast):
+    from django.test import Client
+    from django.urls import reverse
+
+    from collaboration.models import Question, text_digest
+    from tests.factories import PASSWORD
+
+    url = reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "planera-och-justera", "metod"])
+    client = Client()
+    question = Question.objects.filter(group__step__slug="metod").order_by("group__order", "order").first()
+    question_code = question.code
+    base = f"0:{text_digest('')}"
+    client.post(url, {f"answer-{question_code}": "Utkast medan jag var utloggad", f"base-{question_code}": base})
+    client.post(reverse("login"), {"username": cast.officer.email, "password": PASSWORD})
+    # The writer saves newer text from the page that was still open.
+    client.post(
+        url,
+        {f"answer-{question_code}": "Nyare text", f"base-{question_code}": base, "action": "save"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = client.get(url)
+    assert "Utkast medan jag var utloggad" not in page.text
+    assert "Nyare text" in page.text
