@@ -82,6 +82,9 @@ MIDDLEWARE = [
     # Axes must come last so that it sees failed sign-ins of every view.
     "axes.middleware.AxesMiddleware",
 ]
+if DEBUG or TESTING:
+    # The development server and the test server serve static files themselves.
+    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 FORM_RENDERER = "portal.renderers.PortalFormRenderer"
