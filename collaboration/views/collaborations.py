@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
@@ -51,6 +51,7 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     parties = list(

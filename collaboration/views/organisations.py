@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
 from collaboration.access import get_organisation_for_coordinator
@@ -26,6 +26,7 @@ def _coordinated(user: User) -> list[Organisation]:
 
 
 @login_required
+@require_safe
 def organisation_list(request: AuthedRequest) -> HttpResponse:
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
     coordinated = [m.organisation for m in memberships if m.role == Role.COORDINATOR]
@@ -78,6 +79,7 @@ def _organisation_for_management(user: User, code: str) -> tuple[Organisation, b
 
 
 @login_required
+@require_safe
 def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
     organisation, manages = _organisation_for_management(request.user, code)
     members = list(organisation.memberships.select_related("user").order_by("-is_active", "user__full_name"))
