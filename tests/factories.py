@@ -14,6 +14,7 @@ from collaboration.models import (
     Role,
     Sector,
 )
+from collaboration.process import refresh_current_phase
 from portal.models import User
 
 PASSWORD = "ett-langt-testlosenord-123"
@@ -79,3 +80,6 @@ class CollaborationFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for organisation in extracted:
                 Party.objects.create(collaboration=obj, organisation=organisation)
+        if create:
+            # As a collaboration created in the portal: it starts in the model's first phase.
+            refresh_current_phase(obj)

@@ -37,8 +37,9 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
         return self.select_related("form", "current_phase").prefetch_related(
             models.Prefetch(
                 "parties",
+                # Public parties first ("offentlig" sorts after "ideburen"), then by name.
                 queryset=Party.objects.select_related("organisation").order_by(
-                    "organisation__sector", "organisation__name"
+                    "-organisation__sector", "organisation__name"
                 ),
             )
         )
