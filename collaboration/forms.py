@@ -20,16 +20,20 @@ from collaboration.validators import normalise_organisation_number, validate_org
 ANSWER_MAX_LENGTH = 20_000
 
 
+def organisation_label(organisation: Organisation) -> str:
+    """Name, kind and place, so that two organisations with similar names can be told apart."""
+    place = f", {organisation.municipality}" if organisation.municipality else ""
+    return f"{organisation.name} ({organisation.get_kind_display()}{place})"
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        place = f", {obj.municipality}" if obj.municipality else ""
-        return f"{obj.name} ({obj.get_kind_display()}{place})"
+        return organisation_label(obj)
 
 
 class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        place = f", {obj.municipality}" if obj.municipality else ""
-        return f"{obj.name} ({obj.get_kind_display()}{place})"
+        return organisation_label(obj)
 
 
 class CollaborationCreateForm(forms.Form):
