@@ -102,3 +102,55 @@ def test_the_invitation_page_is_accessible(page, cast):
     page.wait_for_url("**/")
     assert "Föreningen Läxhjälp" in page.content()
     assert_accessible(page)
+
+
+def test_history_and_an_earlier_version_are_accessible(page, cast):
+    from collaboration.models import Base, Question, Step, text_digest
+    from collaboration.process import step_save
+
+    step = Step.objects.get(slug="malgrupp")
+    question = Question.objects.filter(group__step=step).order_by("group__order", "order").first()
+    step_save(
+        collaboration=cast.collaboration,
+        step=step,
+        questions=[question],
+        texts={question.pk: "Första versionen."},
+        bases={question.pk: Base(0, text_digest(""))},
+        user=cast.board_member,
+        organisation=cast.forening,
+    )
+    sign_in(page, cast.officer.email, PASSWORD)
+    args = [cast.collaboration.code, "samverkansmodellen", step.phase.slug, step.slug]
+    visit(page, reverse("step_history", args=args))
+    page.get_by_role("link", name="Version 1").click()
+    page.wait_for_url(f"**/{question.code}/1/")
+    assert "Första versionen." in page.locator(".answer-text").inner_text()
+    assert_accessible(page)
+
+
+def test_the_locked_out_page_is_accessible(page, cast, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    page.allowed_statuses.update({403, 429})
+    for _ in range(2):
+        page.goto(reverse("login"))
+        page.get_by_label("E-postadress").fill(cast.officer.email)
+        page.get_by_label("Lösenord").fill("fel-lösenord")
+        page.get_by_role("button", name="Logga in").click()
+    assert "För många misslyckade inloggningar" in page.content()
+    assert_accessible(page)
+
+
+def test_an_existing_user_accepts_an_invitation_after_signing_in(page, cast):
+    _invitation, token = Invitation.issue(
+        organisation=cast.forening, email=cast.officer.email, role=Role.BOARD_MEMBER, invited_by=cast.civil_coordinator
+    )
+    visit(page, reverse("invitation_accept", args=[token]))
+    page.get_by_role("link", name="Logga in").last.click()
+    page.get_by_label("E-postadress").fill(cast.officer.email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"**/inbjudan/{token}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Tacka ja").click()
+    page.wait_for_url("**/")
+    assert "Föreningen Läxhjälp" in page.locator("main").inner_text()
