@@ -196,13 +196,17 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     data = _with_new_bases(data, page, report.answers)
     page.answers.update(report.answers)
     conflicts = {c.question.pk: c for c in report.conflicts}
-    for conflict in report.conflicts:
-        data[f"base-{conflict.question.code}"] = str(conflict.theirs.base)
+    autosave = bool(request.htmx) and action == "autosave"
+    if not autosave:
+        # The conflict view shows both texts; what the writer saves from it is their decision.
+        # Autosave never moves the base past a text the writer has not seen.
+        for conflict in report.conflicts:
+            data[f"base-{conflict.question.code}"] = str(conflict.theirs.base)
     form = StepForm(data, page=page)
     form.is_valid()
     context.update({"form": form, "rows": form.rows(conflicts), "conflicts": report.conflicts})
 
-    if request.htmx and action == "autosave":
+    if autosave:
         context["saved_at"] = timezone.localtime() if report.saved else None
         return render(request, "collaboration/step.html#autosave", context)
     if report.conflicts:

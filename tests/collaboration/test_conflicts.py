@@ -177,3 +177,22 @@ def test_an_autosave_conflict_says_not_saved(cast, officer_client, board_client,
     assert "Inte sparat" in response.text
     assert "Sparat " not in response.text.replace("Inte sparat", "")
     assert stored(cast.collaboration, question) == OFFICER_TEXT
+
+
+def test_autosave_keeps_reporting_a_conflict_until_the_writer_has_seen_both_texts(
+    cast, officer_client, board_client, both_loaded
+):
+    officer_form, board_form = both_loaded
+    question = questions()[0]
+    post_answers(officer_client, cast.collaboration, {question: OFFICER_TEXT}, form=officer_form)
+    first = post_answers(
+        board_client, cast.collaboration, {question: BOARD_TEXT}, form=board_form, action="autosave", htmx=True
+    )
+    # The out-of-band base the browser receives still points at what the board member loaded ...
+    assert f'value="{board_form[f"base-{question.code}"]}"' in first.text
+    # ... so the next keystroke's autosave is refused again instead of overwriting the officer's text.
+    again = post_answers(
+        board_client, cast.collaboration, {question: BOARD_TEXT + "!"}, form=board_form, action="autosave", htmx=True
+    )
+    assert "Inte sparat" in again.text
+    assert stored(cast.collaboration, question) == OFFICER_TEXT
