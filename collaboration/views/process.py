@@ -192,10 +192,11 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         organisation=organisation,
         mark=mark,
     )
-    # Rebuild the form on the new bases so that the next save starts from what is stored now.
-    data = _with_new_bases(data, page, report.answers)
-    page.answers.update(report.answers)
     conflicts = {c.question.pk: c for c in report.conflicts}
+    # Rebuild the form on the new bases so that the next save starts from what is stored now.
+    settled = {pk: answer for pk, answer in report.answers.items() if pk not in conflicts}
+    data = _with_new_bases(data, page, settled)
+    page.answers.update(report.answers)
     autosave = bool(request.htmx) and action == "autosave"
     if not autosave:
         # The conflict view shows both texts; what the writer saves from it is their decision.

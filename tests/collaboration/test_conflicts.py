@@ -189,7 +189,8 @@ def test_autosave_keeps_reporting_a_conflict_until_the_writer_has_seen_both_text
         board_client, cast.collaboration, {question: BOARD_TEXT}, form=board_form, action="autosave", htmx=True
     )
     # The out-of-band base the browser receives still points at what the board member loaded ...
-    assert f'value="{board_form[f"base-{question.code}"]}"' in first.text
+    loaded_base = board_form[f"base-{question.code}"]
+    assert f'name="base-{question.code}" value="{loaded_base}"' in first.text
     # ... so the next keystroke's autosave is refused again instead of overwriting the officer's text.
     again = post_answers(
         board_client, cast.collaboration, {question: BOARD_TEXT + "!"}, form=board_form, action="autosave", htmx=True
