@@ -188,3 +188,37 @@ def test_a_used_invitation_link_explains_what_to_do(page, cast):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbjudan gäller inte längre")
     assert_accessible(page)
+
+
+def test_two_people_typing_at_once_never_overwrite_each_other(page, cast, browser, live_server):
+    url = reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "implementera-och-polera", "utveckla"])
+    other = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(other, cast.officer.email, PASSWORD)
+    sign_in(page, cast.board_member.email, PASSWORD)
+    other.goto(url)
+    page.goto(url)
+
+    other.locator("#step-form textarea").first.click()
+    other.keyboard.type("Kommunen: behovet har växt.")
+    expect(other.locator("#autosave-status")).to_contain_text("Sparat", timeout=10_000)
+
+    page.locator("#step-form textarea").first.click()
+    page.keyboard.type("Föreningen: fler barn kommer.")
+    expect(page.locator("#autosave-status")).to_contain_text("Inte sparat", timeout=10_000)
+    page.keyboard.type(" Och fler volontärer.")
+    page.wait_for_timeout(2500)
+    expect(page.locator("#autosave-status")).to_contain_text("Inte sparat")
+    page.get_by_role("button", name="Jämför texterna").click()
+    expect(page.locator(".conflict")).to_contain_text("Kommunen: behovet har växt.")
+    expect(page.locator("#step-form textarea").first).to_have_value(
+        "Föreningen: fler barn kommer. Och fler volontärer."
+    )
+    assert_accessible(page)
+
+    # The board member merges the two texts and saves.
+    page.locator("#step-form textarea").first.fill("Kommunen: behovet har växt. Föreningen: fler barn kommer.")
+    page.get_by_role("button", name="Spara och fortsätt senare").click()
+    page.wait_for_url("**/samverkansmodellen/")
+    answer = Answer.objects.get(collaboration=cast.collaboration, question__group__step__slug="utveckla", version=2)
+    assert answer.text == "Kommunen: behovet har växt. Föreningen: fler barn kommer."
+    other.context.close()
