@@ -87,6 +87,7 @@ if DEBUG or TESTING:
     MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 FORM_RENDERER = "portal.renderers.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 

@@ -25,6 +25,11 @@ def home(request: AnyRequest) -> HttpResponse:
     )
 
 
+def csrf_failure(request: AnyRequest, reason: str = "") -> HttpResponse:
+    """A Swedish explanation instead of Django's English one."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def healthz(request: AnyRequest) -> JsonResponse:
     """For the load balancer: the app answers and reaches its database."""
     with connection.cursor() as cursor:

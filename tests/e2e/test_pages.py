@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from collaboration.models import Invitation, Role
-from tests.e2e.conftest import assert_accessible, sign_in, visit
+from tests.e2e.conftest import allow_status, assert_accessible, sign_in, visit
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +26,15 @@ def test_public_pages_are_accessible(page, cast):
     page.get_by_label("E-postadress").fill("okand@exempel.se")
     page.get_by_role("button", name="Skicka länk").click()
     page.wait_for_url("**/skickat/")
+    assert_accessible(page)
+
+
+def test_the_missing_page_is_accessible(page, cast):
+    allow_status(page, 404)
+    response = page.goto("/samverkan/00000000-0000-4000-8000-000000000000/")
+    assert response is not None
+    assert response.status == 404
+    assert "Sidan finns inte" in page.content()
     assert_accessible(page)
 
 
