@@ -109,7 +109,8 @@ class Answer(models.Model):
             if base is not None and base.digest == text_digest(text):
                 # The writer did not touch this field; whatever is stored now stands.
                 return SaveResult.UNCHANGED, answer
-            if answer.version != (base.version if base else 0):
+            base_version = base.version if base else 0
+            if answer.version != base_version and answer._changed_by_others_since(base_version, user):
                 return SaveResult.CONFLICT, answer
             answer.text = text
             answer.version += 1
@@ -118,6 +119,14 @@ class Answer(models.Model):
             answer.save()
             answer._record_revision(user=user, organisation=organisation)
             return SaveResult.SAVED, answer
+
+    def _changed_by_others_since(self, version: int, user: User) -> bool:
+        """Whether anyone but `user` saved this answer after `version`.
+
+        A writer's own save that overtook their next one (an autosave still in
+        flight when they pressed Spara) is no conflict: nobody else's words are at stake.
+        """
+        return self.revisions.filter(version__gt=version).exclude(author=user).exists() or not self.revisions.exists()
 
     def _record_revision(self, *, user: User, organisation: Organisation | None) -> None:
         latest = self.revisions.order_by("-number").first()

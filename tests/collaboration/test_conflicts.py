@@ -197,3 +197,15 @@ def test_autosave_keeps_reporting_a_conflict_until_the_writer_has_seen_both_text
     )
     assert "Inte sparat" in again.text
     assert stored(cast.collaboration, question) == OFFICER_TEXT
+
+
+def test_a_writers_own_save_that_overtook_the_next_one_is_no_conflict(cast, board_client):
+    form = load_form(board_client, cast.collaboration)
+    question = questions()[0]
+    # An autosave lands, but its answer never reaches the browser before the writer presses Spara.
+    post_answers(
+        board_client, cast.collaboration, {question: "Första meningen."}, form=form, action="autosave", htmx=True
+    )
+    response = post_answers(board_client, cast.collaboration, {question: "Första meningen. Andra meningen."}, form=form)
+    assert response.status_code == 302
+    assert stored(cast.collaboration, question) == "Första meningen. Andra meningen."
