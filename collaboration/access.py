@@ -39,27 +39,34 @@ def acting_organisation(user: User, collaboration: Collaboration) -> Organisatio
     return party.organisation if party else None
 
 
-def get_organisation_for_member(user: User, code: UUID | str) -> tuple[Organisation, Membership]:
+def get_organisation_for_coordinator(user: User, code: UUID | str) -> Organisation:
+    """The organisation if the user coordinates it; 403 for its other members, 404 for everyone else."""
     membership = (
         Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
     )
     if membership is None:
         raise Http404("Ingen sådan organisation.")
-    return membership.organisation, membership
-
-
-def get_organisation_for_coordinator(user: User, code: UUID | str) -> Organisation:
-    """The organisation if the user coordinates it; 403 for its other members, 404 for everyone else."""
-    organisation, membership = get_organisation_for_member(user, code)
     if membership.role != Role.COORDINATOR:
         raise PermissionDenied("Bara samordnare kan göra det här.")
-    return organisation
+    return membership.organisation
 
 
-def get_registered_organisation(user: User, code: UUID | str) -> Organisation:
-    """An organisation the user's coordinated organisation registered, while it still lacks a coordinator."""
+def get_organisation_for_management(user: User, code: UUID | str) -> tuple[Organisation, bool]:
+    """The organisation and whether the user manages all of its members.
+
+    A coordinator manages their own organisation (other members get 403). A
+    coordinator whose organisation registered another one may see it and invite
+    its first coordinator. Everyone else gets 404.
+    """
+    membership = (
+        Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
+    )
+    if membership is not None:
+        if membership.role != Role.COORDINATOR:
+            raise PermissionDenied("Bara samordnare kan hantera medlemmar.")
+        return membership.organisation, True
     coordinated = Membership.objects.active().filter(user=user, role=Role.COORDINATOR).values("organisation_id")
     organisation = Organisation.objects.filter(code=code, registered_by__in=coordinated).first()
     if organisation is None:
         raise Http404("Ingen sådan organisation.")
-    return organisation
+    return organisation, False

@@ -6,7 +6,6 @@ answers or collaborations, so that the pages stay fast at scale.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -313,15 +312,12 @@ def review(
             Prefetch("steps__groups__questions", queryset=Question.objects.order_by("order")),
         )
     )
-    answers: dict[int, Answer] = defaultdict()
-    answers.update(
-        {
-            a.question_id: a
-            for a in Answer.objects.filter(
-                collaboration=collaboration, question__group__step__phase__in=[p.pk for p in phase_list]
-            ).select_related("updated_by", "updated_by_organisation")
-        }
-    )
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(
+            collaboration=collaboration, question__group__step__phase__in=[p.pk for p in phase_list]
+        ).select_related("updated_by", "updated_by_organisation")
+    }
     return [
         (
             p,

@@ -13,7 +13,7 @@ from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.chooser import ChooserForm, recommend
 from collaboration.forms import CollaborationCreateForm
-from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector
+from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector, StepProgress
 from collaboration.process import MODEL_GUIDE
 from portal.http import AuthedRequest
 
@@ -64,8 +64,6 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
         .select_related("form", "chosen_by", "chosen_by_organisation")
         .first()
     )
-    from collaboration.models import StepProgress
-
     involved = list(
         StepProgress.objects.filter(collaboration=collaboration, updated_by__isnull=False)
         .select_related("updated_by", "updated_by_organisation")

@@ -5,13 +5,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
-from collaboration.access import get_organisation_for_coordinator
+from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
 from collaboration.forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganisationForm
 from collaboration.models import Collaboration, Invitation, Membership, Organisation, Role
 from portal.http import AnyRequest, AuthedRequest
@@ -56,32 +57,10 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "collaboration/organisation_form.html", {"form": form})
 
 
-def _organisation_for_management(user: User, code: str) -> tuple[Organisation, bool]:
-    """Return the organisation and whether the user may manage all its members.
-
-    A coordinator manages their own organisation. A coordinator whose organisation
-    registered another one may invite that organisation's first coordinator.
-    """
-    membership = (
-        Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
-    )
-    if membership is not None:
-        if membership.role != Role.COORDINATOR:
-            raise PermissionDenied(_("Bara samordnare kan hantera medlemmar."))
-        return membership.organisation, True
-    coordinated = Membership.objects.active().filter(user=user, role=Role.COORDINATOR).values("organisation_id")
-    organisation = Organisation.objects.filter(code=code, registered_by__in=coordinated).first()
-    if organisation is None:
-        from django.http import Http404
-
-        raise Http404("Ingen sådan organisation.")
-    return organisation, False
-
-
 @login_required
 @require_safe
 def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
-    organisation, manages = _organisation_for_management(request.user, code)
+    organisation, manages = get_organisation_for_management(request.user, code)
     members = list(organisation.memberships.select_related("user").order_by("-is_active", "user__full_name"))
     invitations = list(organisation.invitations.pending().select_related("invited_by"))
     collaborations = (
@@ -106,7 +85,7 @@ def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
-    organisation, manages = _organisation_for_management(request.user, code)
+    organisation, manages = get_organisation_for_management(request.user, code)
     roles = None
     if not manages:
         if organisation.has_active_coordinator():
@@ -130,8 +109,6 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def invitation_revoke(request: AuthedRequest, code: str, invitation_id: int) -> HttpResponse:
     organisation = get_organisation_for_coordinator(request.user, code)
-    from django.utils import timezone
-
     updated = organisation.invitations.pending().filter(pk=invitation_id).update(revoked_at=timezone.now())
     if updated:
         messages.success(request, _("Inbjudan är återkallad."))
@@ -144,8 +121,6 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
     organisation = get_organisation_for_coordinator(request.user, code)
     membership = organisation.memberships.select_related("user").filter(code=membership_code).first()
     if membership is None:
-        from django.http import Http404
-
         raise Http404("Inget sådant medlemskap.")
     form = MembershipForm(
         request.POST or None, initial={"role": membership.role, "is_active": "1" if membership.is_active else "0"}
