@@ -163,3 +163,16 @@ def test_an_existing_user_accepts_an_invitation_after_signing_in(page, cast):
     page.get_by_role("button", name="Tacka ja").click()
     page.wait_for_url("**/")
     assert "Föreningen Läxhjälp" in page.locator("main").inner_text()
+
+
+def test_an_invitation_opened_by_someone_else_is_explained(page, cast):
+    _invitation, token = Invitation.issue(
+        organisation=cast.forening, email=cast.officer.email, role=Role.BOARD_MEMBER, invited_by=cast.civil_coordinator
+    )
+    sign_in(page, cast.board_member.email, PASSWORD)
+    allow_status(page, 403)
+    response = page.goto(reverse("invitation_accept", args=[token]))
+    assert response is not None
+    assert response.status == 403
+    assert "Inbjudan är till någon annan" in page.content()
+    assert_accessible(page)
