@@ -97,7 +97,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def membership_update(*, membership: Membership, role: str, is_active: bool, by: User) -> None:
+def membership_update(*, membership: Membership, role: str, is_active: bool) -> None:
     """Change a member's role or access; an organisation always keeps one active coordinator."""
     with transaction.atomic():
         others = (

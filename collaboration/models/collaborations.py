@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .guidance import CollaborationForm, Phase
-from .organisations import Membership, Organisation, Sector
+from .organisations import Membership, Organisation
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -76,12 +76,6 @@ class Collaboration(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def public_parties(self) -> list[Party]:
-        return [p for p in self.parties.all() if p.organisation.sector == Sector.PUBLIC]
-
-    def civil_parties(self) -> list[Party]:
-        return [p for p in self.parties.all() if p.organisation.sector == Sector.CIVIL]
 
     def touch(self) -> None:
         """Record that someone worked in the collaboration, without loading it again."""

@@ -89,10 +89,6 @@ class Organisation(models.Model):
         if self.kind in CIVIL_KINDS and self.sector != Sector.CIVIL:
             raise ValidationError({"kind": _("Den här organisationsformen hör till idéburen sektor.")})
 
-    @property
-    def is_public(self) -> bool:
-        return self.sector == Sector.PUBLIC
-
     def has_active_coordinator(self) -> bool:
         return self.memberships.filter(role=Role.COORDINATOR, is_active=True).exists()
 

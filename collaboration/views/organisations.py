@@ -131,7 +131,6 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
                 membership=membership,
                 role=form.cleaned_data["role"],
                 is_active=form.cleaned_data["is_active"],
-                by=request.user,
             )
         except services.LastCoordinatorError:
             form.add_error(

@@ -60,7 +60,9 @@ def test_the_nonce_differs_between_responses(client):
 
 def test_no_inline_script_runs_without_the_nonce(client):
     html = client.get(reverse("home")).text
-    for tag in re.findall(r"<script\b[^>]*>", html):
+    tags = re.findall(r"<script\b[^>]*>", html)
+    assert tags, "the page should load htmx and the portal's script"
+    for tag in tags:
         assert "src=" in tag or "nonce=" in tag, tag
 
 
