@@ -15,10 +15,11 @@ from collaboration.chooser import ChooserForm, recommend
 from collaboration.forms import CollaborationCreateForm
 from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector, StepProgress
 from collaboration.process import MODEL_GUIDE
+from portal import drafts
 from portal.http import AuthedRequest
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def collaboration_create(request: AuthedRequest) -> HttpResponse:
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
@@ -27,7 +28,8 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     organisations = [m.organisation for m in memberships]
     acting: Organisation = organisations[0]
     initial = {"public_party": acting.pk} if acting.sector == Sector.PUBLIC else {"civil_parties": [acting.pk]}
-    form = CollaborationCreateForm(request.POST or None, initial=initial, acting_choices=organisations)
+    posted = request.POST if request.method == "POST" else drafts.pop(request)
+    form = CollaborationCreateForm(posted, initial=initial, acting_choices=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         collaboration = services.collaboration_create(
@@ -86,15 +88,17 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     catalogue = {f.slug: f for f in CollaborationForm.objects.all()}
     action = request.POST.get("action", "")
-    form = ChooserForm(request.POST if request.method == "POST" else None)
+    # A draft kept while the person was signed out comes back as if just posted, without saving.
+    data = request.POST if request.method == "POST" else drafts.pop(request)
+    form = ChooserForm(data)
     context: dict[str, object] = {"collaboration": collaboration, "form": form, "catalogue": list(catalogue.values())}
-    if request.method == "POST" and form.is_valid():
+    if data is not None and form.is_valid():
         recommended, advised_against = recommend(form.cleaned_data)
         context.update(
             {
@@ -103,7 +107,7 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
                 "show_result": True,
             }
         )
-        if action == "choose":
+        if request.method == "POST" and action == "choose":
             slug = request.POST.get("chosen_form", "")
             reason = request.POST.get("reason", "")
             chosen = catalogue.get(slug)
@@ -129,5 +133,6 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
                 return redirect("collaboration_detail", code=collaboration.code)
             context.update({"choice_errors": errors, "chosen_slug": slug, "reason": reason})
         else:
-            context["chosen_slug"] = recommended[0].slug if recommended else ""
+            context["chosen_slug"] = data.get("chosen_form") or (recommended[0].slug if recommended else "")
+            context["reason"] = data.get("reason", "")
     return render(request, "collaboration/chooser.html", context)

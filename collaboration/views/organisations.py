@@ -15,6 +15,7 @@ from collaboration import services
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
 from collaboration.forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganisationForm
 from collaboration.models import Collaboration, Invitation, Membership, Organisation, Role
+from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
 from portal.models import User
 
@@ -41,13 +42,13 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: AuthedRequest) -> HttpResponse:
     coordinated = _coordinated(request.user)
     if not coordinated:
         raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else drafts.pop(request))
     if request.method == "POST" and form.is_valid():
         organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
         messages.success(
@@ -82,7 +83,7 @@ def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     organisation, manages = get_organisation_for_management(request.user, code)
@@ -91,7 +92,8 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
         if organisation.has_active_coordinator():
             raise PermissionDenied(_("Organisationen har redan en samordnare som bjuder in sina medlemmar."))
         roles = [(Role.COORDINATOR.value, Role.COORDINATOR.label)]
-    form = InvitationForm(request.POST or None, organisation=organisation, roles=roles)
+    data = request.POST if request.method == "POST" else drafts.pop(request)
+    form = InvitationForm(data, organisation=organisation, roles=roles)
     if request.method == "POST" and form.is_valid():
         services.invitation_send(
             request=request,

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,10 +37,8 @@ from collaboration.process import (
     step_save,
     task_list,
 )
+from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
-
-DRAFTS_SESSION_KEY = "unsaved_drafts"
-MAX_DRAFT_FIELDS = 200
 
 
 class StepForm(forms.Form):
@@ -120,29 +117,14 @@ def _step_url(collaboration: Collaboration, guide_slug: str, phase_slug: str, st
     return reverse("step", args=[collaboration.code, guide_slug, phase_slug, step_slug])
 
 
-def _stash_draft(request: AnyRequest, key: str) -> None:
-    """Keep what a signed-out writer posted, so it comes back after signing in again."""
-    fields = {k: v[: ANSWER_MAX_LENGTH + 1000] for k, v in request.POST.items() if k.startswith(("answer-", "base-"))}
-    if not fields or len(fields) > MAX_DRAFT_FIELDS:
-        return
-    drafts = request.session.get(DRAFTS_SESSION_KEY, {})
-    drafts[key] = fields
-    request.session[DRAFTS_SESSION_KEY] = drafts
-
-
 @require_http_methods(["GET", "POST"])
 def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
     path = request.path
     if not request.user.is_authenticated:
-        if request.method == "POST":
-            _stash_draft(request, path)
-            if request.htmx:
-                return render(request, "collaboration/step.html#autosave", {"signed_out": True, "login_next": path})
-            messages.warning(
-                request,
-                _("Du hade loggats ut. Din text är sparad tillfälligt och kommer tillbaka när du har loggat in."),
-            )
-        return redirect_to_login(path)
+        if request.method == "POST" and request.htmx:
+            drafts.stash(request)
+            return render(request, "collaboration/step.html#autosave", {"signed_out": True, "login_next": path})
+        return drafts.signed_out_response(request)
     authed: AuthedRequest = request  # type: ignore[assignment]
     collaboration = get_collaboration_for(authed.user, code)
     guide_obj = get_guide(guide)
@@ -151,10 +133,9 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj}
 
     if request.method == "GET":
-        draft = request.session.get(DRAFTS_SESSION_KEY, {}).pop(path, None)
+        draft = drafts.pop(request)
         if draft is not None:
-            request.session.modified = True
-            form = StepForm(page=page, initial=draft)
+            form = StepForm(page=page, initial=draft.dict())
             context["restored_draft"] = True
         else:
             form = StepForm(page=page)
@@ -162,10 +143,8 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return render(request, "collaboration/step.html", context)
 
     action = request.POST.get("action", "save-later")
-    drafts = request.session.get(DRAFTS_SESSION_KEY)
-    if drafts and drafts.pop(path, None) is not None:
-        # What the writer posts now supersedes the text kept while they were signed out.
-        request.session.modified = True
+    # What the writer posts now supersedes the text kept while they were signed out.
+    drafts.discard(request)
     data = request.POST.copy()
     take_theirs = request.POST.get("take_theirs")
     if take_theirs:
