@@ -12,19 +12,21 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from collaboration.models import (
     Answer,
-    Base,
     Collaboration,
+    Edit,
+    FieldResult,
     Guide,
     Organisation,
+    Outcome,
     Phase,
     PhaseCompletion,
     PhaseKind,
     Question,
     QuestionGroup,
-    SaveResult,
     Status,
     Step,
     StepProgress,
@@ -186,26 +188,33 @@ def load_step(collaboration: Collaboration, guide: Guide, phase_slug: str, step_
 
 
 @dataclass
-class Conflict:
-    question: Question
-    mine: str
-    theirs: Answer
-
-
-@dataclass
 class SaveReport:
-    saved: list[Answer] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    answers: dict[int, Answer] = field(default_factory=dict)
+    """What a save of a step did, box by box (see Answer.save_texts)."""
+
+    results: dict[int, FieldResult] = field(default_factory=dict)
+
+    def _with(self, *outcomes: Outcome) -> list[int]:
+        return [pk for pk, result in self.results.items() if result.outcome in outcomes]
+
+    @property
+    def saved(self) -> list[int]:
+        return self._with(Outcome.SAVED)
+
+    @property
+    def conflicts(self) -> list[int]:
+        return self._with(Outcome.CONFLICT)
+
+    @property
+    def stale(self) -> list[int]:
+        return self._with(Outcome.STALE)
 
 
 def step_save(
     *,
     collaboration: Collaboration,
     step: Step,
-    questions: list[Question],
-    texts: dict[int, str],
-    bases: dict[int, Base | None],
+    edits: list[Edit],
+    writer: str,
     user: User,
     organisation: Organisation | None,
     mark: str | None = None,
@@ -213,40 +222,41 @@ def step_save(
     """Save a step's answers; each answer either saves or reports a conflict, never overwrites one.
 
     `mark` may be StepStatus.DONE or StepStatus.IN_PROGRESS to change the step's status.
+    A fixed number of queries, however many answers changed.
     """
-    report = SaveReport()
     with transaction.atomic():
-        for question in questions:
-            if question.pk not in texts:
-                continue
-            result, answer = Answer.save_text(
-                collaboration=collaboration,
-                question=question,
-                text=texts[question.pk],
-                base=bases.get(question.pk),
-                user=user,
-                organisation=organisation,
+        report = SaveReport(
+            Answer.save_texts(
+                collaboration=collaboration, edits=edits, writer=writer, user=user, organisation=organisation
             )
-            if answer is not None:
-                report.answers[question.pk] = answer
-            if result is SaveResult.SAVED and answer is not None:
-                report.saved.append(answer)
-            elif result is SaveResult.CONFLICT and answer is not None:
-                report.conflicts.append(Conflict(question=question, mine=texts[question.pk], theirs=answer))
+            if edits
+            else {}
+        )
         if report.conflicts:
             mark = None  # nobody marks a step done over an unresolved conflict
         if report.saved or mark:
-            progress, _ = StepProgress.objects.select_for_update().get_or_create(collaboration=collaboration, step=step)
-            if mark:
-                progress.status = mark
-            elif progress.status == StepStatus.NOT_STARTED:
-                progress.status = StepStatus.IN_PROGRESS
-            progress.updated_by = user
-            progress.updated_by_organisation = organisation
-            progress.save()
+            progress, created = StepProgress.objects.select_for_update().get_or_create(
+                collaboration=collaboration,
+                step=step,
+                defaults={
+                    "status": mark or StepStatus.IN_PROGRESS,
+                    "updated_by": user,
+                    "updated_by_organisation": organisation,
+                },
+            )
+            if not created:
+                if mark:
+                    progress.status = mark
+                elif progress.status == StepStatus.NOT_STARTED:
+                    progress.status = StepStatus.IN_PROGRESS
+                progress.updated_by = user
+                progress.updated_by_organisation = organisation
+                progress.save(update_fields=["status", "updated_by", "updated_by_organisation", "updated_at"])
+            # One write to the collaboration: it has been worked in, and a planned one is now going.
+            changes: dict[str, object] = {"updated_at": timezone.now()}
             if collaboration.status == Status.PLANNED:
-                Collaboration.objects.filter(pk=collaboration.pk).update(status=Status.ONGOING)
-            collaboration.touch()
+                changes["status"] = collaboration.status = Status.ONGOING
+            Collaboration.objects.filter(pk=collaboration.pk).update(**changes)
     return report
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +29,14 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-class SaveResult(StrEnum):
-    SAVED = "saved"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
+class Outcome(StrEnum):
+    """What one save did to one text box."""
+
+    SAVED = "saved"  # the writer's text is stored now
+    UNCHANGED = "unchanged"  # the stored text already is the writer's text
+    UNTOUCHED = "untouched"  # the writer left the box as loaded, and nobody has saved it since
+    STALE = "stale"  # the writer left the box as loaded, but a colleague has saved newer text since
+    CONFLICT = "conflict"  # the writer changed the box, and someone else saved it since: nothing stored
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,32 @@ class Base:
         return f"{self.version}:{self.digest}"
 
 
+# The base of a box whose posted base could not be read: it matches no stored
+# version and no text, so a changed box conflicts rather than overwrites.
+UNKNOWN_BASE = Base(0, "-")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One box as an editing page posted it."""
+
+    question: Question
+    text: str
+    base: Base | None
+    # The stored version the writer was shown in the conflict view and chose to write over.
+    seen: Base | None = None
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    outcome: Outcome
+    # What is stored now (for CONFLICT and STALE: the colleague's version); None if nothing ever was.
+    answer: Answer | None
+    # The base the writer's box stands on after the save. It moves only to a version whose
+    # text is exactly what the writer posted.
+    base: Base
+
+
 class Answer(models.Model):
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -79,71 +109,126 @@ class Answer(models.Model):
         return Base(self.version, text_digest(self.text))
 
     @classmethod
-    def save_text(
+    def save_texts(
         cls,
         *,
         collaboration: Collaboration,
-        question: Question,
-        text: str,
-        base: Base | None,
+        edits: list[Edit],
+        writer: str,
         user: User,
         organisation: Organisation | None,
-    ) -> tuple[SaveResult, Answer | None]:
-        """Save one answer unless a colleague changed it since the writer's form was built.
+    ) -> dict[int, FieldResult]:
+        """Save what one editing page posted: the one save contract for text written together.
 
-        Returns CONFLICT with the current answer when the stored text moved on
-        from the writer's base and the writer changed the field too.
+        Each box either saves, or is left alone, or reports a conflict; a colleague's
+        newer text is never overwritten without the writer having seen it. `writer`
+        identifies the loaded editing page (one token per page, not per person), so a
+        page's own earlier save never conflicts with it, while the same person's
+        other tab or device does. Runs a fixed number of queries, however many boxes
+        changed. See `decide` for the rule per box.
         """
+        results: dict[int, FieldResult] = {}
         with transaction.atomic():
-            answer = cls.objects.select_for_update().filter(collaboration=collaboration, question=question).first()
-            if answer is None:
-                if not text:
-                    return SaveResult.UNCHANGED, None
-                try:
-                    with transaction.atomic():
-                        answer = cls.objects.create(collaboration=collaboration, question=question, text="", version=0)
-                except IntegrityError:
-                    answer = cls.objects.select_for_update().get(collaboration=collaboration, question=question)
-            if answer.text == text:
-                return SaveResult.UNCHANGED, answer
-            if base is not None and base.digest == text_digest(text):
-                # The writer did not touch this field; whatever is stored now stands.
-                return SaveResult.UNCHANGED, answer
-            base_version = base.version if base else 0
-            if answer.version != base_version and answer._changed_by_others_since(base_version, user):
-                return SaveResult.CONFLICT, answer
-            answer.text = text
-            answer.version += 1
-            answer.updated_by = user
-            answer.updated_by_organisation = organisation
-            answer.save()
-            answer._record_revision(user=user, organisation=organisation)
-            return SaveResult.SAVED, answer
+            question_ids = [edit.question.pk for edit in edits]
+            stored = cls._lock(collaboration, question_ids)
+            missing = [e for e in edits if e.question.pk not in stored and e.text]
+            if missing:
+                cls.objects.bulk_create(
+                    [cls(collaboration=collaboration, question=e.question, text="", version=0) for e in missing],
+                    ignore_conflicts=True,
+                )
+                stored = cls._lock(collaboration, question_ids)
+            # Only when a box changed on an older base is it worth asking who wrote since.
+            older = {
+                stored[e.question.pk].pk: e.base.version
+                for e in edits
+                if e.question.pk in stored
+                and e.base is not None
+                and e.base.version < stored[e.question.pk].version
+                and e.text != stored[e.question.pk].text
+            }
+            own_since_base: set[int] = set()
+            if older:
+                writers: dict[int, set[str]] = {}
+                for answer_id, version, rev_writer in AnswerRevision.objects.filter(
+                    answer_id__in=older, version__gt=min(older.values())
+                ).values_list("answer_id", "version", "writer"):
+                    if version > older[answer_id]:
+                        writers.setdefault(answer_id, set()).add(rev_writer)
+                own_since_base = {pk for pk, found in writers.items() if found == {writer}}
+            now = timezone.now()
+            to_save: list[Answer] = []
+            based_on: dict[int, int] = {}
+            for edit in edits:
+                answer = stored.get(edit.question.pk)
+                outcome = decide(
+                    stored_text=answer.text if answer else "",
+                    stored_version=answer.version if answer else 0,
+                    text=edit.text,
+                    base=edit.base,
+                    seen=edit.seen,
+                    own_since_base=answer is not None and answer.pk in own_since_base,
+                )
+                if outcome is Outcome.SAVED and answer is not None:
+                    answer.text = edit.text
+                    answer.version += 1
+                    answer.updated_by = user
+                    answer.updated_by_organisation = organisation
+                    answer.updated_at = now
+                    to_save.append(answer)
+                    if edit.base is not None:
+                        based_on[answer.pk] = edit.base.version
+                moved = outcome in (Outcome.SAVED, Outcome.UNCHANGED)
+                results[edit.question.pk] = FieldResult(
+                    outcome=outcome,
+                    answer=answer if answer is not None and (answer.version or answer.text) else None,
+                    base=answer.base if moved and answer is not None else (edit.base or UNKNOWN_BASE),
+                )
+            if to_save:
+                cls.objects.bulk_update(
+                    to_save, ["text", "version", "updated_by", "updated_by_organisation", "updated_at"]
+                )
+                AnswerRevision.record(
+                    answers=to_save, writer=writer, user=user, organisation=organisation, now=now, based_on=based_on
+                )
+        return results
 
-    def _changed_by_others_since(self, version: int, user: User) -> bool:
-        """Whether anyone but `user` saved this answer after `version`.
+    @classmethod
+    def _lock(cls, collaboration: Collaboration, question_ids: list[int]) -> dict[int, Answer]:
+        return {
+            a.question_id: a
+            for a in cls.objects.select_for_update()
+            .filter(collaboration=collaboration, question_id__in=question_ids)
+            .order_by("pk")
+        }
 
-        A writer's own save that overtook their next one (an autosave still in
-        flight when they pressed Spara) is no conflict: nobody else's words are at stake.
-        """
-        return self.revisions.filter(version__gt=version).exclude(author=user).exists() or not self.revisions.exists()
 
-    def _record_revision(self, *, user: User, organisation: Organisation | None) -> None:
-        latest = self.revisions.order_by("-number").first()
-        now = timezone.now()
-        if latest and latest.author_id == user.pk and latest.updated_at > now - REVISION_WINDOW:
-            latest.text = self.text
-            latest.version = self.version
-            latest.save(update_fields=["text", "version", "updated_at"])
-            return
-        AnswerRevision.objects.create(
-            answer=self,
-            number=(latest.number + 1) if latest else 1,
-            version=self.version,
-            text=self.text,
-            author=user,
-            organisation=organisation,
-        )
+def decide(
+    *, stored_text: str, stored_version: int, text: str, base: Base | None, seen: Base | None, own_since_base: bool
+) -> Outcome:
+    """The rule for one box, given what is stored and what the writer's page posted.
+
+    * The same text as stored: nothing to do, and the writer's page may stand on the stored version.
+    * The box still holds the text it was loaded with (its digest equals the base's): the
+      writer did not touch it. Whatever is stored stands; if a colleague saved since,
+      the page is told (STALE) but its base does not move, since the box does not show
+      the colleague's text.
+    * The writer changed the box: it saves when nothing was stored since the base, when
+      everything stored since came from this same editing page (an autosave that
+      overtook the next save), or when the writer was shown exactly the stored version
+      in the conflict view and chose to write over it (`seen`). Otherwise: CONFLICT.
+    """
+    if text == stored_text:
+        return Outcome.UNCHANGED
+    if base is not None and base.digest == text_digest(text):
+        return Outcome.UNTOUCHED if base.version == stored_version else Outcome.STALE
+    if base is not None and base.version == stored_version:
+        return Outcome.SAVED
+    if seen is not None and seen.version == stored_version and seen.digest == text_digest(stored_text):
+        return Outcome.SAVED
+    if base is not None and base.version < stored_version and own_since_base:
+        return Outcome.SAVED
+    return Outcome.CONFLICT
 
 
 class AnswerRevision(models.Model):
@@ -153,6 +238,8 @@ class AnswerRevision(models.Model):
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The editing page that wrote this text (see Answer.save_texts); empty for texts from before.
+    writer = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +251,69 @@ class AnswerRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} #{self.number}"
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        answers: list[Answer],
+        writer: str,
+        user: User,
+        organisation: Organisation | None,
+        now: datetime,
+        based_on: dict[int, int],
+    ) -> None:
+        """Write the history entries for answers just saved, in a fixed number of queries.
+
+        A person's saves within REVISION_WINDOW fold into their latest entry, so that
+        autosave does not bury the history under keystrokes, but only a text the writer
+        had in front of them is ever folded away: the entry must be this person's, and
+        either written from this same editing page or the version this save was based
+        on (`based_on`: answer pk → base version). A text from another tab or device
+        that the writer never saw, or from another person, always keeps its own entry.
+        """
+        previous = {answer.pk: answer.version - 1 for answer in answers}
+        # The entry that holds each answer's text as it was before this save, if it is the latest.
+        latest_filter = models.Q(pk__in=[])
+        for answer_id, version in previous.items():
+            latest_filter |= models.Q(answer_id=answer_id, version=version)
+        latest = {r.answer_id: r for r in cls.objects.filter(latest_filter)}
+        numbers = dict(
+            cls.objects.filter(answer_id__in=previous)
+            .values_list("answer_id")
+            .annotate(top=models.Max("number"))
+            .values_list("answer_id", "top")
+        )
+        folded: list[AnswerRevision] = []
+        created: list[AnswerRevision] = []
+        for answer in answers:
+            entry = latest.get(answer.pk)
+            if (
+                entry is not None
+                and entry.author_id == user.pk
+                and ((writer and entry.writer == writer) or based_on.get(answer.pk) == entry.version)
+                and entry.updated_at > now - REVISION_WINDOW
+            ):
+                entry.text = answer.text
+                entry.version = answer.version
+                entry.updated_at = now
+                folded.append(entry)
+            else:
+                created.append(
+                    cls(
+                        answer=answer,
+                        number=numbers.get(answer.pk, 0) + 1,
+                        version=answer.version,
+                        text=answer.text,
+                        author=user,
+                        organisation=organisation,
+                        writer=writer,
+                    )
+                )
+        if folded:
+            cls.objects.bulk_update(folded, ["text", "version", "updated_at"])
+        if created:
+            cls.objects.bulk_create(created)
 
 
 class StepStatus(models.TextChoices):

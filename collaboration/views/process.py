@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 from django import forms
@@ -18,16 +20,18 @@ from django.views.decorators.http import require_http_methods
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.forms import ANSWER_MAX_LENGTH
 from collaboration.models import (
-    Answer,
     AnswerRevision,
     Base,
     Collaboration,
+    Edit,
+    Outcome,
     Phase,
     Question,
     StepStatus,
     text_digest,
 )
 from collaboration.process import (
+    SaveReport,
     StepPage,
     get_guide,
     load_step,
@@ -40,13 +44,29 @@ from collaboration.process import (
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
 
+WRITER_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+def new_writer_token() -> str:
+    """One token per loaded editing page: the unit that "my own earlier save" is decided for."""
+    return secrets.token_urlsafe(12)
+
 
 class StepForm(forms.Form):
-    """One text field per question plus the base each field was loaded from."""
+    """One text field per question, the base each field was loaded from, and the page's writer token.
+
+    Two optional hidden fields per question carry a conflict's resolution: `seen-` is
+    the colleague's version the writer was shown beside their own text, `mine-` is the
+    writer's own text kept aside after they chose to use the stored one.
+    """
+
+    writer = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, page: StepPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page = page
+        if not self.is_bound:
+            self.initial.setdefault("writer", new_writer_token())
         for question in page.questions:
             answer = page.answers.get(question.pk)
             self.fields[f"answer-{question.code}"] = forms.CharField(
@@ -56,7 +76,7 @@ class StepForm(forms.Form):
                 strip=False,
                 max_length=ANSWER_MAX_LENGTH,
                 initial=answer.text if answer else "",
-                widget=forms.Textarea(attrs={"rows": 5}),
+                widget=forms.Textarea(attrs={"rows": 5, "data-answer": question.code}),
                 error_messages={
                     "max_length": gettext_lazy(
                         "Svaret får vara högst %(limit_value)d tecken långt (nu %(show_value)d). Korta ner det eller dela upp det på flera frågor."
@@ -71,28 +91,50 @@ class StepForm(forms.Form):
                 widget=forms.HiddenInput,
                 initial=str(answer.base if answer else Base(0, text_digest(""))),
             )
+            self.fields[f"seen-{question.code}"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.fields[f"mine-{question.code}"] = forms.CharField(
+                required=False, strip=False, widget=forms.HiddenInput
+            )
+
+    def clean_writer(self) -> str:
+        token = self.cleaned_data.get("writer") or ""
+        # A page without a readable token is a writer of its own, never another page's.
+        return token if WRITER_TOKEN.match(token) else new_writer_token()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name, value in list(data.items()):
-            if name.startswith("answer-") and isinstance(value, str):
+            if name.startswith(("answer-", "mine-")) and isinstance(value, str):
                 # Browsers send CRLF line breaks; store the text as the writer sees it.
                 data[name] = value.replace("\r\n", "\n")
         return data
 
-    def texts(self) -> dict[int, str]:
-        # Only the questions whose box was posted: a missing field is "not sent", never "cleared".
-        return {
-            q.pk: self.cleaned_data.get(f"answer-{q.code}", "")
-            for q in self.page.questions
-            if f"answer-{q.code}" in self.data
-        }
+    def writer_token(self) -> str:
+        return str(self.cleaned_data.get("writer") or new_writer_token())
 
-    def bases(self) -> dict[int, Base | None]:
-        return {q.pk: Base.parse(self.cleaned_data.get(f"base-{q.code}", "")) for q in self.page.questions}
+    def edits(self, *, explicit: bool) -> list[Edit]:
+        """The boxes that were posted and are valid. A missing box is "not sent", never "cleared".
 
-    def rows(self, conflicts: dict[int, Any] | None = None) -> list[tuple[Any, list[dict[str, Any]]]]:
-        conflicts = conflicts or {}
+        Only an explicit save (a button, not autosave) may write over the version the
+        writer was shown in the conflict view.
+        """
+        edits = []
+        for q in self.page.questions:
+            name = f"answer-{q.code}"
+            if name not in self.data or self.has_error(name) or name not in self.cleaned_data:
+                continue
+            edits.append(
+                Edit(
+                    question=q,
+                    text=self.cleaned_data[name],
+                    base=Base.parse(self.cleaned_data.get(f"base-{q.code}", "")),
+                    seen=Base.parse(self.cleaned_data.get(f"seen-{q.code}", "")) if explicit else None,
+                )
+            )
+        return edits
+
+    def rows(self, notes: dict[int, dict[str, Any]] | None = None) -> list[tuple[Any, list[dict[str, Any]]]]:
+        notes = notes or {}
         return [
             (
                 group,
@@ -101,7 +143,8 @@ class StepForm(forms.Form):
                         "question": q,
                         "field": self[f"answer-{q.code}"],
                         "answer": self.page.answers.get(q.pk),
-                        "conflict": conflicts.get(q.pk),
+                        "mine": self._value(f"mine-{q.code}"),
+                        **notes.get(q.pk, {}),
                     }
                     for q in group.questions.all()
                 ],
@@ -109,12 +152,29 @@ class StepForm(forms.Form):
             for group in self.page.groups
         ]
 
-    def version_fields(self) -> list[Any]:
-        return [self[f"base-{q.code}"] for q in self.page.questions]
+    def _value(self, name: str) -> str:
+        value = self[name].value()
+        return "" if value is None else str(value).replace("\r\n", "\n")
+
+    def hidden_state(self) -> list[Any]:
+        fields = [self["writer"]]
+        for q in self.page.questions:
+            fields += [self[f"base-{q.code}"], self[f"seen-{q.code}"], self[f"mine-{q.code}"]]
+        return fields
 
 
 def _step_url(collaboration: Collaboration, guide_slug: str, phase_slug: str, step_slug: str) -> str:
     return reverse("step", args=[collaboration.code, guide_slug, phase_slug, step_slug])
+
+
+def _resolution(request: AnyRequest, page: StepPage) -> tuple[str, Question] | None:
+    """A conflict-view button: use the stored text, use my text again, or throw my text away."""
+    codes = {q.code: q for q in page.questions}
+    for action in ("take_theirs", "restore_mine", "discard_mine"):
+        code = request.POST.get(action)
+        if code in codes:
+            return action, codes[code]
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,13 +189,12 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     collaboration = get_collaboration_for(authed.user, code)
     guide_obj = get_guide(guide)
     page = load_step(collaboration, guide_obj, phase, step)
-    organisation = acting_organisation(authed.user, collaboration)
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj}
 
     if request.method == "GET":
         draft = drafts.pop(request)
         if draft is not None:
-            form = StepForm(page=page, initial=draft.dict())
+            form = StepForm(page=page, initial={k: v for k, v in draft.dict().items() if k != "writer"})
             context["restored_draft"] = True
         else:
             form = StepForm(page=page)
@@ -143,57 +202,44 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return render(request, "collaboration/step.html", context)
 
     action = request.POST.get("action", "save-later")
+    autosave = bool(request.htmx) and action == "autosave"
     # What the writer posts now supersedes the text kept while they were signed out.
     drafts.discard(request)
     data = request.POST.copy()
-    take_theirs = request.POST.get("take_theirs")
-    if take_theirs:
-        question_ids = {q.code: q.pk for q in page.questions}
-        current = page.answers.get(question_ids.get(take_theirs, 0))
-        if current is not None:
-            data[f"answer-{take_theirs}"] = current.text
-            data[f"base-{take_theirs}"] = str(current.base)
+
+    resolution = None if autosave else _resolution(request, page)
+    if resolution is not None:
+        return _resolve(request, context, page, data, *resolution)
+
     form = StepForm(data, page=page)
-    if not form.is_valid():
+    valid = form.is_valid()
+    if not valid and not autosave:
+        # Nothing is saved; every typed word comes back with the errors beside it.
         context.update({"form": form, "rows": form.rows()})
-        if request.htmx:
-            return render(request, "collaboration/step.html#autosave", {**context, "invalid": True})
         return render(request, "collaboration/step.html", context)
 
-    mark = {"save-done": StepStatus.DONE, "reopen": StepStatus.IN_PROGRESS}.get(action)
+    mark = {"save-done": StepStatus.DONE, "reopen": StepStatus.IN_PROGRESS}.get(action) if valid else None
     report = step_save(
         collaboration=collaboration,
         step=page.step,
-        questions=page.questions,
-        texts=form.texts(),
-        bases=form.bases(),
+        edits=form.edits(explicit=not autosave),
+        writer=form.writer_token(),
         user=authed.user,
-        organisation=organisation,
+        organisation=acting_organisation(authed.user, collaboration),
         mark=mark,
     )
-    conflicts = {c.question.pk: c for c in report.conflicts}
-    # Rebuild the form on the new bases so that the next save starts from what is stored now.
-    settled = {pk: answer for pk, answer in report.answers.items() if pk not in conflicts}
-    data = _with_new_bases(data, page, settled)
-    page.answers.update(report.answers)
-    autosave = bool(request.htmx) and action == "autosave"
-    if not autosave:
-        # The conflict view shows both texts; what the writer saves from it is their decision.
-        # Autosave never moves the base past a text the writer has not seen.
-        for conflict in report.conflicts:
-            data[f"base-{conflict.question.code}"] = str(conflict.theirs.base)
-    form = StepForm(data, page=page)
-    form.is_valid()
-    context.update({"form": form, "rows": form.rows(conflicts), "conflicts": report.conflicts})
+    page.answers.update({pk: r.answer for pk, r in report.results.items() if r.answer is not None})
 
     if autosave:
-        context["saved_at"] = timezone.localtime() if report.saved else None
-        return render(request, "collaboration/step.html#autosave", context)
+        return _autosave_response(request, context, page, form, report)
+
     if report.conflicts:
-        return render(request, "collaboration/step.html", context, status=409)
-    if take_theirs:
-        messages.success(request, _("Du använder nu den sparade texten."))
-        return redirect(path)
+        return _conflict_page(request, context, page, data, report)
+    if report.stale:
+        messages.info(
+            request,
+            _("En kollega hade ändrat några svar som du inte rörde. Deras nya text står kvar och visas nu."),
+        )
     if action == "save-done":
         messages.success(request, _("Steget ”%(step)s” är markerat som klart.") % {"step": page.step.title})
     elif action == "reopen":
@@ -208,12 +254,107 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     return redirect("task_list", code=collaboration.code, guide=guide)
 
 
-def _with_new_bases(data: QueryDict, page: StepPage, answers: dict[int, Answer]) -> QueryDict:
-    for question in page.questions:
-        answer = answers.get(question.pk)
-        if answer is not None:
-            data[f"base-{question.code}"] = str(answer.base)
-    return data
+def _field_notes(page: StepPage, report: SaveReport) -> dict[int, dict[str, Any]]:
+    notes: dict[int, dict[str, Any]] = {}
+    for pk, result in report.results.items():
+        notes[pk] = {"outcome": result.outcome.value, "current": result.answer}
+    return notes
+
+
+def _autosave_response(
+    request: AnyRequest, context: dict[str, Any], page: StepPage, form: StepForm, report: SaveReport
+) -> HttpResponse:
+    """The status region, each touched field's status and "Senast ändrat", and what the page must know.
+
+    The browser moves a box's base only as the data says: to a saved version of exactly
+    the text it posted, or, for a box the writer has still not touched, together with
+    the colleague's newer text (portal.js decides that, since only it knows what the box
+    shows when the answer arrives).
+    """
+    invalid = [q for q in page.questions if form.has_error(f"answer-{q.code}")]
+    results = []
+    for q in page.questions:
+        result = report.results.get(q.pk)
+        if result is None:
+            continue
+        entry: dict[str, Any] = {"code": q.code, "outcome": result.outcome.value, "base": str(result.base)}
+        if result.outcome is Outcome.STALE and result.answer is not None:
+            entry.update({"text": result.answer.text, "current_base": str(result.answer.base)})
+        results.append(entry)
+    notes = _field_notes(page, report)
+    for q in invalid:
+        notes[q.pk] = {"outcome": "invalid", "errors": form.errors[f"answer-{q.code}"]}
+    context.update(
+        {
+            "form": form,
+            "rows": form.rows(notes),
+            "notes": [(q, page.answers.get(q.pk), notes[q.pk]) for q in page.questions if q.pk in notes],
+            "invalid": invalid,
+            "conflicts": [q for q in page.questions if q.pk in report.conflicts],
+            "saved_at": timezone.localtime() if report.saved else None,
+            "autosave_data": {"results": results},
+        }
+    )
+    return render(request, "collaboration/step.html#autosave", context)
+
+
+def _conflict_page(
+    request: AnyRequest, context: dict[str, Any], page: StepPage, data: QueryDict, report: SaveReport
+) -> HttpResponse:
+    """Both texts side by side for every box that conflicts (409); nothing of the writer's is lost.
+
+    The conflicting box keeps the writer's text and its old base; `seen-` records the
+    colleague's version shown beside it, so that an explicit save writes over exactly
+    that version and nothing newer. A box the writer never touched shows the
+    colleague's newer text, on its version: this page replaces the whole form.
+    """
+    for pk, result in report.results.items():
+        q = next(q for q in page.questions if q.pk == pk)
+        if result.outcome is Outcome.CONFLICT and result.answer is not None:
+            data[f"seen-{q.code}"] = str(result.answer.base)
+        elif result.outcome is Outcome.STALE and result.answer is not None:
+            data[f"answer-{q.code}"] = result.answer.text
+            data[f"base-{q.code}"] = str(result.answer.base)
+        else:
+            data[f"base-{q.code}"] = str(result.base)
+    form = StepForm(data, page=page)
+    form.is_valid()
+    context.update(
+        {
+            "form": form,
+            "rows": form.rows(_field_notes(page, report)),
+            "conflicts": [q for q in page.questions if q.pk in report.conflicts],
+        }
+    )
+    return render(request, "collaboration/step.html", context, status=409)
+
+
+def _resolve(
+    request: AnyRequest, context: dict[str, Any], page: StepPage, data: QueryDict, action: str, question: Question
+) -> HttpResponse:
+    """Act on a conflict-view button without saving: the writer saves when they choose to."""
+    code = question.code
+    current = page.answers.get(question.pk)
+    mine = data.get(f"answer-{code}", "").replace("\r\n", "\n")
+    if action == "take_theirs":
+        # The stored text goes into the box; the writer's own text stays beside it until they save.
+        if mine and (current is None or mine != current.text):
+            data[f"mine-{code}"] = mine
+        data[f"answer-{code}"] = current.text if current else ""
+        data[f"base-{code}"] = str(current.base if current else Base(0, text_digest("")))
+        data[f"seen-{code}"] = ""
+        notice = _("Rutan visar nu den sparade texten. Din egen text finns kvar bredvid tills du sparar.")
+    elif action == "restore_mine":
+        data[f"answer-{code}"] = data.get(f"mine-{code}", "")
+        data[f"mine-{code}"] = ""
+        notice = _("Din egen text står i rutan igen. Spara när du har bestämt dig.")
+    else:
+        data[f"mine-{code}"] = ""
+        notice = _("Din egen text är borttagen.")
+    form = StepForm(data, page=page)
+    form.is_valid()
+    context.update({"form": form, "rows": form.rows(), "resolution_notice": notice, "focus_code": code})
+    return render(request, "collaboration/step.html", context)
 
 
 @login_required

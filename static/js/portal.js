@@ -2,23 +2,135 @@
 (function () {
   "use strict";
 
+  // A live count near a field's limit. The server refuses a text that is too long with a clear
+  // message; the browser never cuts it (the forms render `data-maxlength`, not `maxlength`).
+  function setUpCounters(root) {
+    root.querySelectorAll("[data-maxlength]").forEach(function (field) {
+      var limit = parseInt(field.getAttribute("data-maxlength"), 10);
+      if (!limit || field.dataset.counted) { return; }
+      field.dataset.counted = "1";
+      var counter = document.createElement("p");
+      counter.className = "char-count";
+      counter.id = field.id + "_count";
+      field.insertAdjacentElement("afterend", counter);
+      var described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+      function update() {
+        var length = field.value.length;
+        counter.classList.toggle("char-count--over", length > limit);
+        if (length > limit) {
+          counter.textContent = (length - limit).toLocaleString("sv-SE") + " tecken för mycket (högst " +
+            limit.toLocaleString("sv-SE") + "). Texten sparas inte förrän den är kortare.";
+        } else if (length >= limit * 0.9) {
+          counter.textContent = (limit - length).toLocaleString("sv-SE") + " tecken kvar av " + limit.toLocaleString("sv-SE") + ".";
+        } else {
+          counter.textContent = "";
+        }
+      }
+      field.addEventListener("input", update);
+      update();
+    });
+  }
+
+  // The step page: autosave (htmx) with a record, per box, of what the server holds.
+  function setUpStepForm(form) {
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("textarea[data-answer]"));
+    var startsUnsaved = !!form.querySelector("[data-unsaved]");
+    // acked: the text the server is known to hold for this box (null: not known to be saved).
+    // shown: the text of the version the box's base points at, while the box still shows it.
+    var acked = {}, shown = {};
+    boxes.forEach(function (box) {
+      var code = box.getAttribute("data-answer");
+      acked[code] = startsUnsaved ? null : box.defaultValue;
+      shown[code] = startsUnsaved ? null : box.defaultValue;
+    });
+    function baseInput(code) { return form.querySelector("input[name='base-" + code + "']"); }
+    function unsaved() {
+      return boxes.some(function (box) { return box.value !== acked[box.getAttribute("data-answer")]; });
+    }
+    var submitting = false;
+    form.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && unsaved()) { event.preventDefault(); event.returnValue = ""; }
+    });
+
+    form.addEventListener("htmx:beforeRequest", function (event) {
+      // Exactly what this request carries, box by box.
+      var sent = {};
+      var data = event.detail.requestConfig && event.detail.requestConfig.formData;
+      boxes.forEach(function (box) {
+        var code = box.getAttribute("data-answer");
+        var value = data && data.get ? data.get(box.name) : box.value;
+        sent[code] = (value === null || value === undefined ? box.value : String(value)).replace(/\r\n/g, "\n");
+      });
+      event.detail.xhr.portalSent = sent;
+    });
+
+    form.addEventListener("htmx:afterSwap", function (event) {
+      var sent = event.detail.xhr && event.detail.xhr.portalSent;
+      var script = document.getElementById("autosave-data");
+      if (!sent || !script) { return; }
+      var results = JSON.parse(script.textContent).results || [];
+      results.forEach(function (result) {
+        var code = result.code;
+        var box = form.querySelector("textarea[data-answer='" + code + "']");
+        var base = baseInput(code);
+        if (!box || !base) { return; }
+        var posted = sent[code];
+        if (result.outcome === "saved" || result.outcome === "unchanged") {
+          // The base moves to a version whose text is exactly what this box posted.
+          base.value = result.base;
+          acked[code] = sent[code];
+          shown[code] = box.value === sent[code] ? sent[code] : null;
+        } else if (result.outcome === "untouched") {
+          acked[code] = sent[code];
+        } else if (result.outcome === "stale") {
+          var status = document.getElementById("status-" + code);
+          // The box was left as loaded when it was sent: if it still is, show the colleague's
+          // text and stand on its version. If the writer has typed since, leave both alone.
+          var untouched = shown[code] !== null && box.value === shown[code] && posted === shown[code];
+          if (untouched) {
+            box.value = result.text;
+            base.value = result.current_base;
+            acked[code] = box.value;
+            shown[code] = box.value;
+          }
+          if (status) {
+            var part = status.querySelector("[data-stale='" + (untouched ? "applied" : "kept") + "']");
+            if (part) { part.hidden = false; }
+          }
+        }
+      });
+    });
+
+    form.addEventListener("htmx:sendError", function () {
+      var status = document.getElementById("autosave-status");
+      if (status) {
+        status.innerHTML = "";
+        var span = document.createElement("span");
+        span.className = "error-message";
+        span.textContent = "Inte sparat: ingen kontakt med servern. Texten finns kvar här och sparas när du skriver igen eller trycker på Spara.";
+        status.appendChild(span);
+      }
+    });
+    form.addEventListener("htmx:responseError", function () {
+      var status = document.getElementById("autosave-status");
+      if (status) {
+        status.innerHTML = "";
+        var span = document.createElement("span");
+        span.className = "error-message";
+        span.textContent = "Inte sparat: något gick fel på servern. Texten finns kvar här; försök igen med Spara.";
+        status.appendChild(span);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     // Move focus to the error summary so that screen readers announce the problems.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
-
-    // Warn before leaving a step page with text that has not reached the server yet.
+    setUpCounters(document);
     var form = document.getElementById("step-form");
-    if (!form) { return; }
-    var unsaved = false;
-    form.addEventListener("input", function () { unsaved = true; });
-    form.addEventListener("submit", function () { unsaved = false; });
-    document.body.addEventListener("htmx:afterRequest", function (event) {
-      var status = document.getElementById("autosave-status");
-      if (event.detail.successful && status && !status.querySelector(".error-message")) { unsaved = false; }
-    });
-    window.addEventListener("beforeunload", function (event) {
-      if (unsaved) { event.preventDefault(); event.returnValue = ""; }
-    });
+    if (form) { setUpStepForm(form); }
   });
 })();

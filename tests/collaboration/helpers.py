@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django.test import Client
@@ -11,6 +13,7 @@ from collaboration.models import (
     Answer,
     Base,
     Collaboration,
+    Edit,
     Organisation,
     Question,
     Step,
@@ -80,11 +83,11 @@ def questions(where: tuple[str, str, str] = PROBLEM) -> list[Question]:
 
 
 def browser_post(response: Any) -> dict[str, str]:
-    """Every answer and base field of the step form in `response`, as the browser would send them back."""
+    """Every field of the step form in `response` (answers, bases, writer token), as the browser would send them."""
     form = response.context["form"]
     data: dict[str, str] = {}
     for name in form.fields:
-        if name.startswith(("answer-", "base-")):
+        if name == "writer" or name.startswith(("answer-", "base-", "seen-", "mine-")):
             value = form[name].value()
             data[name] = "" if value is None else str(value)
     return data
@@ -127,9 +130,14 @@ def write_answer(
     """Store an answer as a save through the process would, with its history entry."""
     current = Answer.objects.filter(collaboration=collaboration, question=question).first()
     base = current.base if current else Base.parse(NEW_BASE)
-    _, answer = Answer.save_text(
-        collaboration=collaboration, question=question, text=text, base=base, user=user, organisation=organisation
+    results = Answer.save_texts(
+        collaboration=collaboration,
+        edits=[Edit(question=question, text=text, base=base)],
+        writer=f"test-writer-{user.pk}-{question.pk}",
+        user=user,
+        organisation=organisation,
     )
+    answer = results[question.pk].answer
     assert answer is not None
     assert answer.text == text
     return answer
@@ -143,3 +151,11 @@ def mark_steps(collaboration: Collaboration, steps: list[Step], status: str = St
 def stored(collaboration: Collaboration, question: Question) -> str | None:
     answer = Answer.objects.filter(collaboration=collaboration, question=question).first()
     return answer.text if answer else None
+
+
+def autosave_result(response: Any, question: Question) -> dict[str, Any]:
+    """What an autosave response tells the page about one box (the JSON that portal.js reads)."""
+    match = re.search(r'<script id="autosave-data" type="application/json">(.*?)</script>', response.text, re.S)
+    assert match, "the autosave response carries no data for the page"
+    results = {r["code"]: r for r in json.loads(match.group(1))["results"]}
+    return results[question.code]

@@ -7,7 +7,15 @@ from html import escape
 import pytest
 
 from collaboration.models import Answer, AnswerRevision, text_digest
-from tests.collaboration.helpers import load_form, post_answers, questions, step_url, stored
+from tests.collaboration.helpers import (
+    autosave_result,
+    browser_post,
+    load_form,
+    post_answers,
+    questions,
+    step_url,
+    stored,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +71,13 @@ def test_the_conflict_offers_to_take_the_stored_text(conflict):
     assert f'name="take_theirs" value="{question.code}"' in response.text
 
 
-def test_the_conflict_page_carries_the_stored_answers_base(cast, conflict):
-    question, _, response = conflict
+def test_the_conflict_page_records_which_stored_version_the_writer_was_shown(cast, conflict):
+    question, board_form, response = conflict
     answer = Answer.objects.get(collaboration=cast.collaboration, question=question)
-    assert response.context["form"][f"base-{question.code}"].value() == str(answer.base)
+    form = response.context["form"]
+    # The box keeps the writer's text on the base it was written on; the colleague's version is only "seen".
+    assert form[f"base-{question.code}"].value() == board_form[f"base-{question.code}"]
+    assert form[f"seen-{question.code}"].value() == str(answer.base)
     assert f'value="{answer.base}"' in response.text
 
 
@@ -81,23 +92,52 @@ def test_a_conflict_does_not_mark_the_step_done(cast, officer_client, board_clie
     assert officer_client.get(step_url(cast.collaboration)).context["page"].progress.status == "paborjad"
 
 
-def test_taking_theirs_keeps_the_stored_text(cast, board_client, conflict):
+def test_taking_theirs_shows_the_stored_text_and_keeps_the_writers_own_beside_it(cast, board_client, conflict):
     question, _, response = conflict
-    form = {k: v for k, v in response.context["form"].data.items() if k.startswith(("answer-", "base-"))}
+    form = browser_post(response)
     form["take_theirs"] = question.code
-    form.pop("action", None)
     result = board_client.post(step_url(cast.collaboration), form)
-    assert result.status_code == 302
-    assert result.url == step_url(cast.collaboration)
+    assert result.status_code == 200
     assert stored(cast.collaboration, question) == OFFICER_TEXT
-    page = board_client.get(result.url)
-    assert "Du använder nu den sparade texten." in page.text
+    assert result.context["form"][f"answer-{question.code}"].value() == OFFICER_TEXT
+    # The writer's own text is not thrown away: it stays on the page, ready to be used again.
+    assert result.context["form"][f"mine-{question.code}"].value() == BOARD_TEXT
+    assert "Din egen text (inte sparad)" in result.text
+    assert escape(BOARD_TEXT) in result.text
+    assert f'name="restore_mine" value="{question.code}"' in result.text
+
+
+def test_the_writers_own_text_can_be_put_back_after_taking_theirs(cast, board_client, conflict):
+    question, _, response = conflict
+    form = browser_post(response)
+    form["take_theirs"] = question.code
+    taken = board_client.post(step_url(cast.collaboration), form)
+    form = browser_post(taken)
+    form["restore_mine"] = question.code
+    restored = board_client.post(step_url(cast.collaboration), form)
+    assert restored.status_code == 200
+    assert restored.context["form"][f"answer-{question.code}"].value() == BOARD_TEXT
+    # Saving now is the writer's decision, made with both texts in view.
+    saved = post_answers(board_client, cast.collaboration, {}, form=browser_post(restored), action="save")
+    assert saved.status_code == 302
+    assert stored(cast.collaboration, question) == BOARD_TEXT
+
+
+def test_taking_theirs_then_saving_keeps_the_stored_text(cast, board_client, conflict):
+    question, _, response = conflict
+    form = browser_post(response)
+    form["take_theirs"] = question.code
+    taken = board_client.post(step_url(cast.collaboration), form)
+    saved = post_answers(board_client, cast.collaboration, {}, form=browser_post(taken), action="save")
+    assert saved.status_code == 302
+    assert stored(cast.collaboration, question) == OFFICER_TEXT
+    page = board_client.get(saved.url)
     assert page.context["form"][f"answer-{question.code}"].value() == OFFICER_TEXT
 
 
 def test_saving_a_merge_on_the_new_base_stores_the_merged_text(cast, board_client, conflict):
     question, _, response = conflict
-    form = {k: v for k, v in response.context["form"].data.items() if k.startswith(("answer-", "base-"))}
+    form = browser_post(response)
     merged = f"{OFFICER_TEXT}\n{BOARD_TEXT}"
     result = post_answers(board_client, cast.collaboration, {question: merged}, form=form)
     assert result.status_code == 302
@@ -188,9 +228,9 @@ def test_autosave_keeps_reporting_a_conflict_until_the_writer_has_seen_both_text
     first = post_answers(
         board_client, cast.collaboration, {question: BOARD_TEXT}, form=board_form, action="autosave", htmx=True
     )
-    # The out-of-band base the browser receives still points at what the board member loaded ...
+    # The base the browser receives still points at what the board member loaded ...
     loaded_base = board_form[f"base-{question.code}"]
-    assert f'name="base-{question.code}" value="{loaded_base}"' in first.text
+    assert autosave_result(first, question) == {"code": question.code, "outcome": "conflict", "base": loaded_base}
     # ... so the next keystroke's autosave is refused again instead of overwriting the officer's text.
     again = post_answers(
         board_client, cast.collaboration, {question: BOARD_TEXT + "!"}, form=board_form, action="autosave", htmx=True
