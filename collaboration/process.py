@@ -146,13 +146,18 @@ class StepPage:
         self.questions = [q for group in self.groups for q in group.questions.all()]
 
 
-def load_step(collaboration: Collaboration, guide: Guide, phase_slug: str, step_slug: str) -> StepPage:
-    step = (
-        Step.objects.select_related("phase", "phase__guide")
-        .prefetch_related("tips", "methods", "phase__questions")
-        .filter(phase__guide=guide, phase__slug=phase_slug, slug=step_slug)
-        .first()
-    )
+def load_step(
+    collaboration: Collaboration, guide: Guide, phase_slug: str, step_slug: str, *, for_autosave: bool = False
+) -> StepPage:
+    """A step with its questions and this collaboration's answers.
+
+    `for_autosave` leaves out what only the full page shows (tips, methods, principles,
+    neighbouring steps, progress): autosave is the hottest request there is.
+    """
+    steps = Step.objects.select_related("phase", "phase__guide")
+    if not for_autosave:
+        steps = steps.prefetch_related("tips", "methods", "phase__questions")
+    step = steps.filter(phase__guide=guide, phase__slug=phase_slug, slug=step_slug).first()
     if step is None:
         raise Http404("Inget sådant steg.")
     groups = list(
@@ -166,6 +171,18 @@ def load_step(collaboration: Collaboration, guide: Guide, phase_slug: str, step_
             "updated_by", "updated_by_organisation"
         )
     }
+    if for_autosave:
+        return StepPage(
+            guide=guide,
+            phase=step.phase,
+            step=step,
+            groups=groups,
+            answers=answers,
+            principles=[],
+            previous=None,
+            next=None,
+            progress=None,
+        )
     ordered = list(
         Step.objects.filter(phase__guide=guide)
         .select_related("phase")

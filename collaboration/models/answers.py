@@ -128,7 +128,8 @@ class Answer(models.Model):
         changed. See `decide` for the rule per box.
         """
         results: dict[int, FieldResult] = {}
-        with transaction.atomic():
+        # No savepoint of its own inside the caller's transaction: a failure rolls back the whole save.
+        with transaction.atomic(savepoint=False):
             question_ids = [edit.question.pk for edit in edits]
             stored = cls._lock(collaboration, question_ids)
             missing = [e for e in edits if e.question.pk not in stored and e.text]
@@ -278,12 +279,6 @@ class AnswerRevision(models.Model):
         for answer_id, version in previous.items():
             latest_filter |= models.Q(answer_id=answer_id, version=version)
         latest = {r.answer_id: r for r in cls.objects.filter(latest_filter)}
-        numbers = dict(
-            cls.objects.filter(answer_id__in=previous)
-            .values_list("answer_id")
-            .annotate(top=models.Max("number"))
-            .values_list("answer_id", "top")
-        )
         folded: list[AnswerRevision] = []
         created: list[AnswerRevision] = []
         for answer in answers:
@@ -302,7 +297,7 @@ class AnswerRevision(models.Model):
                 created.append(
                     cls(
                         answer=answer,
-                        number=numbers.get(answer.pk, 0) + 1,
+                        number=0,  # set below
                         version=answer.version,
                         text=answer.text,
                         author=user,
@@ -313,6 +308,14 @@ class AnswerRevision(models.Model):
         if folded:
             cls.objects.bulk_update(folded, ["text", "version", "updated_at"])
         if created:
+            numbers = dict(
+                cls.objects.filter(answer_id__in=[r.answer_id for r in created])
+                .values_list("answer_id")
+                .annotate(top=models.Max("number"))
+                .values_list("answer_id", "top")
+            )
+            for entry in created:
+                entry.number = numbers.get(entry.answer_id, 0) + 1
             cls.objects.bulk_create(created)
 
 

@@ -188,7 +188,9 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     authed: AuthedRequest = request  # type: ignore[assignment]
     collaboration = get_collaboration_for(authed.user, code)
     guide_obj = get_guide(guide)
-    page = load_step(collaboration, guide_obj, phase, step)
+    action = request.POST.get("action", "save-later")
+    autosave = request.method == "POST" and bool(request.htmx) and action == "autosave"
+    page = load_step(collaboration, guide_obj, phase, step, for_autosave=autosave)
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj}
 
     if request.method == "GET":
@@ -201,8 +203,6 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         context.update({"form": form, "rows": form.rows()})
         return render(request, "collaboration/step.html", context)
 
-    action = request.POST.get("action", "save-later")
-    autosave = bool(request.htmx) and action == "autosave"
     # What the writer posts now supersedes the text kept while they were signed out.
     drafts.discard(request)
     data = request.POST.copy()
