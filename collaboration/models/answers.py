@@ -134,8 +134,8 @@ class Answer(models.Model):
             stored = cls._lock(collaboration, question_ids)
             missing = [e for e in edits if e.question.pk not in stored and e.text]
             if missing:
-                cls.objects.bulk_create(
-                    [cls(collaboration=collaboration, question=e.question, text="", version=0) for e in missing],
+                Answer.objects.bulk_create(
+                    [Answer(collaboration=collaboration, question=e.question, text="", version=0) for e in missing],
                     ignore_conflicts=True,
                 )
                 stored = cls._lock(collaboration, question_ids)
@@ -186,7 +186,7 @@ class Answer(models.Model):
                     base=answer.base if moved and answer is not None else (edit.base or UNKNOWN_BASE),
                 )
             if to_save:
-                cls.objects.bulk_update(
+                Answer.objects.bulk_update(
                     to_save, ["text", "version", "updated_by", "updated_by_organisation", "updated_at"]
                 )
                 AnswerRevision.record(
@@ -198,7 +198,7 @@ class Answer(models.Model):
     def _lock(cls, collaboration: Collaboration, question_ids: list[int]) -> dict[int, Answer]:
         return {
             a.question_id: a
-            for a in cls.objects.select_for_update()
+            for a in Answer.objects.select_for_update()
             .filter(collaboration=collaboration, question_id__in=question_ids)
             .order_by("pk")
         }
@@ -278,7 +278,7 @@ class AnswerRevision(models.Model):
         latest_filter = models.Q(pk__in=[])
         for answer_id, version in previous.items():
             latest_filter |= models.Q(answer_id=answer_id, version=version)
-        latest = {r.answer_id: r for r in cls.objects.filter(latest_filter)}
+        latest = {r.answer_id: r for r in AnswerRevision.objects.filter(latest_filter)}
         folded: list[AnswerRevision] = []
         created: list[AnswerRevision] = []
         for answer in answers:
@@ -295,7 +295,7 @@ class AnswerRevision(models.Model):
                 folded.append(entry)
             else:
                 created.append(
-                    cls(
+                    AnswerRevision(
                         answer=answer,
                         number=0,  # set below
                         version=answer.version,
@@ -306,17 +306,17 @@ class AnswerRevision(models.Model):
                     )
                 )
         if folded:
-            cls.objects.bulk_update(folded, ["text", "version", "updated_at"])
+            AnswerRevision.objects.bulk_update(folded, ["text", "version", "updated_at"])
         if created:
             numbers = dict(
-                cls.objects.filter(answer_id__in=[r.answer_id for r in created])
+                AnswerRevision.objects.filter(answer_id__in=[r.answer_id for r in created])
                 .values_list("answer_id")
                 .annotate(top=models.Max("number"))
                 .values_list("answer_id", "top")
             )
-            for entry in created:
-                entry.number = numbers.get(entry.answer_id, 0) + 1
-            cls.objects.bulk_create(created)
+            for new in created:
+                new.number = numbers.get(new.answer_id, 0) + 1
+            AnswerRevision.objects.bulk_create(created)
 
 
 class StepStatus(models.TextChoices):

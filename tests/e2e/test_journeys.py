@@ -208,7 +208,7 @@ def test_two_people_typing_at_once_never_overwrite_each_other(page, cast, browse
     page.keyboard.type(" Och fler volontärer.")
     page.wait_for_timeout(2500)
     expect(page.locator("#autosave-status")).to_contain_text("Inte sparat")
-    page.get_by_role("button", name="Jämför texterna").click()
+    page.get_by_role("button", name="Jämför texterna").first.click()
     expect(page.locator(".conflict")).to_contain_text("Kommunen: behovet har växt.")
     expect(page.locator("#step-form textarea").first).to_have_value(
         "Föreningen: fler barn kommer. Och fler volontärer."

@@ -114,7 +114,7 @@ def test_the_invitation_page_is_accessible(page, cast):
 
 
 def test_history_and_an_earlier_version_are_accessible(page, cast):
-    from collaboration.models import Base, Question, Step, text_digest
+    from collaboration.models import Base, Edit, Question, Step, text_digest
     from collaboration.process import step_save
 
     step = Step.objects.get(slug="malgrupp")
@@ -122,9 +122,8 @@ def test_history_and_an_earlier_version_are_accessible(page, cast):
     step_save(
         collaboration=cast.collaboration,
         step=step,
-        questions=[question],
-        texts={question.pk: "Första versionen."},
-        bases={question.pk: Base(0, text_digest(""))},
+        edits=[Edit(question=question, text="Första versionen.", base=Base(0, text_digest("")))],
+        writer="e2e-board-page",
         user=cast.board_member,
         organisation=cast.forening,
     )

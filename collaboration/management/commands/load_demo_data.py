@@ -11,6 +11,7 @@ from collaboration.models import (
     Base,
     Collaboration,
     CollaborationForm,
+    Edit,
     Membership,
     Organisation,
     OrganisationKind,
@@ -145,18 +146,21 @@ class Command(BaseCommand):
     ) -> None:
         questions = list(Question.objects.filter(group__step=step).order_by("group__order", "order"))
         for index, question in enumerate(questions[:3]):
-            writer, org = (
+            person, org = (
                 (officer, organisations["212000-1355"]) if index % 2 == 0 else (board, organisations["802002-8711"])
             )
             step_save(
                 collaboration=collaboration,
                 step=step,
-                questions=[question],
-                texts={
-                    question.pk: f"Vi har pratat om detta på vårt möte och är överens om en första riktning ({step.title.lower()})."
-                },
-                bases={question.pk: Base(0, text_digest(""))},
-                user=writer,
+                edits=[
+                    Edit(
+                        question=question,
+                        text=f"Vi har pratat om detta på vårt möte och är överens om en första riktning ({step.title.lower()}).",
+                        base=Base(0, text_digest("")),
+                    )
+                ],
+                writer=f"demo-{person.pk}",
+                user=person,
                 organisation=org,
                 mark=StepStatus.DONE if done and index == len(questions[:3]) - 1 else None,
             )
