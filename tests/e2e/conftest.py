@@ -86,8 +86,30 @@ def axe_source() -> str:
     return _AXE_SOURCE
 
 
+def assert_reflows(page) -> None:  # type: ignore[no-untyped-def]
+    """At 320 CSS pixels the page needs no horizontal scrolling (WCAG 1.4.10 Reflow)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        overflow = page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                if (document.documentElement.scrollWidth <= width) return [];
+                return Array.from(document.querySelectorAll("body *"))
+                    .filter(el => el.getBoundingClientRect().right > width + 1)
+                    .slice(0, 5)
+                    .map(el => el.outerHTML.slice(0, 160));
+            }"""
+        )
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    assert not overflow, f"{page.url} scrolls sideways at 320 px; too wide:\n" + "\n".join(overflow)
+
+
 def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
-    """Run axe-core on the page as it is now: zero WCAG 2.1 A/AA violations."""
+    """Run axe-core on the page as it is now: zero WCAG 2.1 A/AA violations, and it reflows at 320 px."""
+    assert_reflows(page)
     page.evaluate(axe_source())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
