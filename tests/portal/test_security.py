@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
@@ -12,18 +11,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.portal.production import production_env
+
 pytestmark = pytest.mark.django_db
-
-
-def production_env(**overrides: str) -> dict[str, str]:
-    """The test process's environment without anything that marks it as a test or development run."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST", "DJANGO_")) and key != "AXES_ENABLED"
-    }
-    env.update(overrides)
-    return env
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
