@@ -304,3 +304,31 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class FormChoiceForm(forms.Form):
+    """The chooser's last step: the form the parties pick and why."""
+
+    chosen_form = forms.ChoiceField(
+        label=_("Samverkansform"),
+        error_messages={
+            "required": _("Välj den samverkansform ni vill använda."),
+            "invalid_choice": _("Välj den samverkansform ni vill använda."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Motivering (frivillig)"),
+        max_length=2000,
+        required=False,
+        strip=False,
+        error_messages={
+            "max_length": _("Motiveringen får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+            "null_characters_not_allowed": _(
+                "Motiveringen innehåller ett osynligt tecken som inte kan sparas. Skriv in texten på nytt i stället för att klistra in den."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, slugs: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chosen_form"].choices = [(slug, slug) for slug in slugs]  # type: ignore[attr-defined]

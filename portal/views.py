@@ -1,8 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from collaboration.models import Collaboration, Membership
 from portal.forms import EmailAuthenticationForm, SwedishPasswordResetForm
@@ -40,6 +43,13 @@ def healthz(request: AnyRequest) -> JsonResponse:
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        """The safe `next` address, unless it leads back to signing in (a loop for a signed-in person)."""
+        url = super().get_redirect_url()
+        if url and urlsplit(url).path in {reverse("login"), reverse("logout")}:
+            return ""
+        return url
 
 
 class PasswordResetView(auth_views.PasswordResetView):
