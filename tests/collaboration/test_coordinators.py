@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -35,10 +36,8 @@ def test_two_coordinators_demoting_each_other_at_once_leave_one_coordinator_and_
     original_save = Membership.save
 
     def save_when_both_have_read(self, *args, **kwargs):
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
         original_save(self, *args, **kwargs)
 
     monkeypatch.setattr(Membership, "save", save_when_both_have_read)
