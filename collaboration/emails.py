@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    subject = render_to_string(f"emails/{name}-subject.txt", context).strip().replace("\n", " ")
+    # The subject template turns autoescaping off: a subject is plain text, not HTML.
+    # A header is one line, so any line or paragraph break in a name becomes a space.
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     text = render_to_string(f"emails/{name}-body-text.txt", context)
     html = render_to_string(f"emails/{name}-body-html.html", context)
     return subject, text, html
@@ -25,6 +30,22 @@ def send_email(*, to: str, subject: str, text: str, html: str) -> None:
     message.send()
 
 
-def send(name: str, *, to: str, context: dict[str, Any]) -> None:
+def send(name: str, *, to: str, context: dict[str, Any]) -> bool:
+    """Hand the message to the task backend.
+
+    False when it is already known that the message did not go out (the immediate
+    backend ran the task and it failed); the failure is logged. With a worker backend
+    the message is queued and True means only that.
+    """
     subject, text, html = render(name, context)
-    send_email.enqueue(to=to, subject=subject, text=text, html=html)
+    result = send_email.enqueue(to=to, subject=subject, text=text, html=html)
+    if result.status == TaskResultStatus.FAILED:
+        error = result.errors[-1] if result.errors else None
+        logger.error(
+            "The %s e-mail to %s could not be sent: %s",
+            name,
+            to,
+            error.traceback if error else "no error recorded",
+        )
+        return False
+    return True

@@ -16,6 +16,7 @@ from collaboration.models import (
 )
 from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
+from portal.forms import NameField
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -130,7 +131,7 @@ class CollaborationCreateForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(
+    name = NameField(
         label=_("Organisationens namn"),
         max_length=200,
         error_messages={
@@ -263,7 +264,7 @@ class MembershipForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = NameField(
         label=_("Ditt namn"),
         max_length=150,
         error_messages={

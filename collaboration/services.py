@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -63,9 +64,22 @@ def collaboration_create(
     return collaboration
 
 
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    mail_sent: bool
+
+
 def invitation_send(
     *, request: HttpRequest, organisation: Organisation, email: str, role: str, invited_by: User
-) -> Invitation:
+) -> SentInvitation:
+    """Issue an invitation and mail its link once it is stored.
+
+    When the mail cannot be sent (the immediate task backend ran it and it failed),
+    the invitation is revoked, since nobody has its link, and `mail_sent` is False so
+    the sender can be told.
+    """
+    outcome: list[bool] = []
     with transaction.atomic():
         invitation, token = Invitation.issue(organisation=organisation, email=email, role=role, invited_by=invited_by)
         link = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
@@ -76,8 +90,12 @@ def invitation_send(
             "link": link,
             "expires_at": invitation.expires_at,
         }
-        transaction.on_commit(lambda: emails.send("invitation", to=invitation.email, context=context))
-    return invitation
+        transaction.on_commit(lambda: outcome.append(emails.send("invitation", to=invitation.email, context=context)))
+    # Nothing in `outcome` means the caller's own transaction is still open: the mail goes at its commit.
+    if outcome and not outcome[0]:
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+        return SentInvitation(invitation=invitation, mail_sent=False)
+    return SentInvitation(invitation=invitation, mail_sent=True)
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:

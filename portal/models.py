@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import clean_name
+
 
 class EmailUserManager(UserManager["User"]):
     """People sign in with their e-mail address; there is no separate user name."""
@@ -67,4 +69,5 @@ class User(AbstractUser):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
+        self.full_name = clean_name(self.full_name)
         super().save(*args, **kwargs)
