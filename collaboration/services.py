@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import emails
 from collaboration.models import (
     Collaboration,
     CollaborationForm,
@@ -21,6 +20,7 @@ from collaboration.models import (
     Party,
     Role,
 )
+from portal import emails
 from portal.models import User
 
 

@@ -45,6 +45,6 @@ class SwedishPasswordResetForm(PasswordResetForm):
 class NameField(forms.CharField):
     """A name on one line: cleaned (see `clean_name`) before it is checked for length or presence."""
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return clean_name(text) if text else text

@@ -162,6 +162,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day, as the e-mail says
+# Reset mails: at most this many per address and per client address within the window
+# (portal.throttling.password_reset_allowed; counted in the database, so across app servers).
+PASSWORD_RESET_LIMITS = {"per_address": 5, "per_client": 20, "window_minutes": 60}
 INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 14)
 
 # Sign-in throttling (django-axes): lock a user name from one address after

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
+
+from portal.models import PasswordResetRequest
 
 
 def normalise_email(value: str) -> str:
@@ -24,3 +30,24 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     if not isinstance(raw, str) or not raw.strip():
         return None
     return normalise_email(raw)
+
+
+def password_reset_allowed(*, email: str, client_ip: str | None) -> bool:
+    """Record a password-reset request and say whether it may send a mail.
+
+    At most `per_address` requests for one address and `per_client` from one client
+    address within `window_minutes` (settings.PASSWORD_RESET_LIMITS). A refused request
+    is not recorded, so the window frees up as the accepted ones age.
+    """
+    limits = settings.PASSWORD_RESET_LIMITS
+    now = timezone.now()
+    since = now - timedelta(minutes=limits["window_minutes"])
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    PasswordResetRequest.objects.filter(requested_at__lt=since).delete()
+    recent = PasswordResetRequest.objects.filter(requested_at__gte=since)
+    if recent.filter(email_digest=digest).count() >= limits["per_address"]:
+        return False
+    if recent.filter(client_ip=client_ip).count() >= limits["per_client"]:
+        return False
+    PasswordResetRequest.objects.create(email_digest=digest, client_ip=client_ip, requested_at=now)
+    return True

@@ -129,7 +129,7 @@ def test_the_sender_is_told_when_the_invitation_mail_does_not_go_out(
 
     monkeypatch.setattr(EmailBackend, "send_messages", relay_down)
 
-    with caplog.at_level(logging.ERROR, logger="collaboration.emails"):
+    with caplog.at_level(logging.ERROR, logger="portal.emails"):
         response = invite_committed(coordinator_client, cast.kommun)
 
     assert response.status_code == 200

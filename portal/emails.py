@@ -49,3 +49,23 @@ def send(name: str, *, to: str, context: dict[str, Any]) -> bool:
         )
         return False
     return True
+
+
+@task()
+def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
+    """Mail a reset link to every active account with this address; nothing for an unknown one.
+
+    The lookup happens here, not in the request, so that the request does the same
+    work whether or not the address has an account.
+    """
+    from portal.forms import SwedishPasswordResetForm
+
+    form = SwedishPasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="emails/password_reset-subject.txt",
+            email_template_name="emails/password_reset-body-text.txt",
+            html_email_template_name="emails/password_reset-body-html.html",
+        )
