@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import (
@@ -17,6 +18,7 @@ from collaboration.models import (
 from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
 from portal.forms import NameField
+from portal.models import User
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -263,7 +265,15 @@ class MembershipForm(forms.Form):
     )
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new account from an invitation: a name and a password typed twice.
+
+    The two-password check and the password rules are Django's (SetPasswordMixin),
+    with Swedish messages.
+    """
+
+    error_messages = {"password_mismatch": _("Lösenorden är inte lika.")}
+
     full_name = NameField(
         label=_("Ditt namn"),
         max_length=150,
@@ -291,19 +301,12 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        from django.contrib.auth import password_validation
-
-        from portal.models import User
-
         data = super().clean() or {}
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", forms.ValidationError(_("Lösenorden är inte lika."), code="password_mismatch"))
-        elif p1:
-            try:
-                password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        self.validate_passwords()
+        if not self.has_error("password2", "password_mismatch"):
+            # The rules see the would-be user, so a password too like the name or address is refused.
+            user = User(email=self.email, full_name=data.get("full_name", ""))
+            self.validate_password_for_user(user, password_field_name="password1")
         return data
 
 
