@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import (
@@ -16,6 +17,8 @@ from collaboration.models import (
 )
 from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
+from portal.forms import NameField
+from portal.models import User
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -130,7 +133,7 @@ class CollaborationCreateForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(
+    name = NameField(
         label=_("Organisationens namn"),
         max_length=200,
         error_messages={
@@ -262,8 +265,16 @@ class MembershipForm(forms.Form):
     )
 
 
-class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new account from an invitation: a name and a password typed twice.
+
+    The two-password check and the password rules are Django's (SetPasswordMixin),
+    with Swedish messages.
+    """
+
+    error_messages = {"password_mismatch": _("Lösenorden är inte lika.")}
+
+    full_name = NameField(
         label=_("Ditt namn"),
         max_length=150,
         error_messages={
@@ -290,17 +301,38 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        from django.contrib.auth import password_validation
-
-        from portal.models import User
-
         data = super().clean() or {}
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", forms.ValidationError(_("Lösenorden är inte lika."), code="password_mismatch"))
-        elif p1:
-            try:
-                password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        self.validate_passwords()
+        if not self.has_error("password2", "password_mismatch"):
+            # The rules see the would-be user, so a password too like the name or address is refused.
+            user = User(email=self.email, full_name=data.get("full_name", ""))
+            self.validate_password_for_user(user, password_field_name="password1")
         return data
+
+
+class FormChoiceForm(forms.Form):
+    """The chooser's last step: the form the parties pick and why."""
+
+    chosen_form = forms.ChoiceField(
+        label=_("Samverkansform"),
+        error_messages={
+            "required": _("Välj den samverkansform ni vill använda."),
+            "invalid_choice": _("Välj den samverkansform ni vill använda."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Motivering (frivillig)"),
+        max_length=2000,
+        required=False,
+        strip=False,
+        error_messages={
+            "max_length": _("Motiveringen får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+            "null_characters_not_allowed": _(
+                "Motiveringen innehåller ett osynligt tecken som inte kan sparas. Skriv in texten på nytt i stället för att klistra in den."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, slugs: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chosen_form"].choices = [(slug, slug) for slug in slugs]  # type: ignore[attr-defined]

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+from portal.text import clean_name
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -36,3 +40,11 @@ class SwedishPasswordResetForm(PasswordResetForm):
             "invalid": _("Ange en e-postadress i formatet namn@exempel.se."),
         },
     )
+
+
+class NameField(forms.CharField):
+    """A name on one line: cleaned (see `clean_name`) before it is checked for length or presence."""
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return clean_name(text) if text else text

@@ -2,7 +2,10 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.text import clean_name
 
 
 class EmailUserManager(UserManager["User"]):
@@ -67,4 +70,29 @@ class User(AbstractUser):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
+        self.full_name = clean_name(self.full_name)
         super().save(*args, **kwargs)
+
+
+class PasswordResetRequest(models.Model):
+    """One accepted request for a password-reset mail, kept for the throttling window.
+
+    Stored in the database so that every app server counts the same requests. The
+    address is kept only as a digest: most requests name addresses with no account.
+    """
+
+    email_digest = models.CharField(max_length=64)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("begäran om nytt lösenord")
+        verbose_name_plural = _("begäranden om nytt lösenord")
+        indexes = [
+            models.Index(fields=["email_digest", "requested_at"], name="reset_by_address"),
+            models.Index(fields=["client_ip", "requested_at"], name="reset_by_client"),
+            models.Index(fields=["requested_at"], name="reset_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_ip} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,18 @@
+from urllib.parse import urlsplit
+
+from axes.helpers import get_client_ip_address
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from collaboration.models import Collaboration, Membership
+from portal import emails
 from portal.forms import EmailAuthenticationForm, SwedishPasswordResetForm
 from portal.http import AnyRequest
+from portal.throttling import password_reset_allowed
 
 PAGE_SIZE = 25
 
@@ -41,9 +47,27 @@ class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        """The safe `next` address, unless it leads back to signing in (a loop for a signed-in person)."""
+        url = super().get_redirect_url(request)
+        if url and urlsplit(url).path in {reverse("login"), reverse("logout")}:
+            return ""
+        return url
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; the answer never says whether the address has an account.
+
+    Every accepted request enqueues the same task (which looks the address up and
+    mails), throttled per address and per client; a refused one shows the same page.
+    """
+
     form_class = SwedishPasswordResetForm
-    email_template_name = "emails/password_reset-body-text.txt"
-    html_email_template_name = "emails/password_reset-body-html.html"
-    subject_template_name = "emails/password_reset-subject.txt"
+
+    def form_valid(self, form: SwedishPasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        email = form.cleaned_data["email"]
+        if password_reset_allowed(email=email, client_ip=get_client_ip_address(self.request)):
+            emails.send_password_reset.enqueue(
+                email=email, domain=self.request.get_host(), use_https=self.request.is_secure()
+            )
+        return HttpResponseRedirect(self.get_success_url())

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
+from portal.text import clean_name
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -83,6 +84,7 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
+        self.name = clean_name(self.name)
         self.organisation_number = normalise_organisation_number(self.organisation_number)
         if self.kind in PUBLIC_KINDS and self.sector != Sector.PUBLIC:
             raise ValidationError({"kind": _("En kommun, region eller myndighet hör till offentlig sektor.")})

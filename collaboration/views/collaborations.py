@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.chooser import ChooserForm, recommend
-from collaboration.forms import CollaborationCreateForm
+from collaboration.forms import CollaborationCreateForm, FormChoiceForm
 from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector, StepProgress
 from collaboration.process import MODEL_GUIDE
 from portal import drafts
@@ -108,21 +108,15 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
             }
         )
         if request.method == "POST" and action == "choose":
-            slug = request.POST.get("chosen_form", "")
-            reason = request.POST.get("reason", "")
-            chosen = catalogue.get(slug)
-            errors = {}
-            if chosen is None:
-                errors["chosen_form"] = _("Välj den samverkansform ni vill använda.")
-            if len(reason) > 2000:
-                errors["reason"] = _("Motiveringen får vara högst 2000 tecken (nu %(count)d).") % {"count": len(reason)}
-            if not errors and chosen is not None:
+            choice_form = FormChoiceForm(request.POST, slugs=list(catalogue))
+            if choice_form.is_valid():
+                chosen = catalogue[choice_form.cleaned_data["chosen_form"]]
                 with transaction.atomic():
                     choice = FormChoice.objects.create(
                         collaboration=collaboration,
                         answers=form.cleaned_data,
                         form=chosen,
-                        reason=reason,
+                        reason=choice_form.cleaned_data["reason"],
                         chosen_by=request.user,
                         chosen_by_organisation=acting_organisation(request.user, collaboration),
                     )
@@ -131,6 +125,10 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
                     collaboration.save(update_fields=["form", "updated_at"])
                 messages.success(request, _("Samverkansformen är nu %(form)s.") % {"form": chosen.name})
                 return redirect("collaboration_detail", code=collaboration.code)
+            errors = {name: error_list[0] for name, error_list in choice_form.errors.items()}
+            # Show the text as typed, without the characters that cannot be stored.
+            slug = request.POST.get("chosen_form", "")
+            reason = request.POST.get("reason", "").replace("\x00", "")
             context.update({"choice_errors": errors, "chosen_slug": slug, "reason": reason})
         else:
             context["chosen_slug"] = data.get("chosen_form") or (recommended[0].slug if recommended else "")

@@ -95,14 +95,25 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else drafts.pop(request)
     form = InvitationForm(data, organisation=organisation, roles=roles)
     if request.method == "POST" and form.is_valid():
-        services.invitation_send(
+        sent = services.invitation_send(
             request=request,
             organisation=organisation,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
             invited_by=request.user,
         )
-        messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": form.cleaned_data["email"]})
+        email = form.cleaned_data["email"]
+        if sent.mail_sent:
+            messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": email})
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Inbjudan till %(email)s kunde inte skickas: e-postmeddelandet gick inte iväg. "
+                    "Försök igen om en stund. Fungerar det ändå inte, kontakta portalens förvaltare."
+                )
+                % {"email": email},
+            )
         return redirect("organisation_detail", code=organisation.code)
     return render(request, "collaboration/invitation_form.html", {"form": form, "organisation": organisation})
 

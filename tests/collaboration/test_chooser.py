@@ -195,3 +195,15 @@ def test_a_new_choice_replaces_the_form_and_keeps_the_earlier_record(cast, offic
     assert cast.collaboration.form.slug == "projektmedel"
     html = officer_client.get(reverse("collaboration_detail", args=[cast.collaboration.code])).text
     assert f"{name_of('projektmedel')}, vald av" in unescape(html)
+
+
+def test_a_reason_with_a_nul_byte_gets_a_swedish_error_instead_of_a_server_error(cast, officer_client):
+    """PostgreSQL cannot store NUL; the reason goes through a form field that refuses it."""
+    response = officer_client.post(
+        chooser_url(cast.collaboration),
+        {**NEUTRAL, "action": "choose", "chosen_form": "dialog", "reason": "Vi vill\x00 prata först"},
+    )
+    assert response.status_code == 200
+    assert "Motiveringen innehåller ett osynligt tecken som inte kan sparas." in response.text
+    assert "Vi vill prata först" in response.text  # the rest of the text is kept
+    assert not FormChoice.objects.filter(collaboration=cast.collaboration).exists()

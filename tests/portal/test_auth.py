@@ -183,3 +183,23 @@ def test_a_deactivated_account_cannot_sign_in():
     assert response.status_code == 200
     assert response.context["form"].has_error("__all__", "invalid_login")
     assert signed_in_user_id(client) is None
+
+
+@pytest.mark.parametrize("next_url", ["/logga-in/", "/logga-in/?next=/logga-in/", "/logga-ut/"])
+def test_a_signed_in_person_sent_back_to_the_sign_in_page_lands_on_the_start_page(cast, officer_client, next_url):
+    response = officer_client.get(reverse("login"), {"next": next_url})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_signing_in_with_next_pointing_at_the_sign_in_page_lands_on_the_start_page(cast):
+    client = Client()
+    response = sign_in(client, cast.officer.email, PASSWORD, next="/logga-in/")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_a_signed_in_person_still_follows_another_next_address(cast, officer_client):
+    response = officer_client.get(reverse("login"), {"next": reverse("organisation_list")})
+    assert response.status_code == 302
+    assert response.url == reverse("organisation_list")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
@@ -12,18 +11,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.portal.production import production_env
+
 pytestmark = pytest.mark.django_db
-
-
-def production_env(**overrides: str) -> dict[str, str]:
-    """The test process's environment without anything that marks it as a test or development run."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST", "DJANGO_")) and key != "AXES_ENABLED"
-    }
-    env.update(overrides)
-    return env
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -112,3 +102,26 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
 def test_it_starts_without_a_secret_key_in_development():
     result = manage("check", env=production_env(DJANGO_DEBUG="true"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["home", "organisation_list", "collaboration_detail", "form_list"])
+def test_signed_in_pages_are_not_stored_by_any_cache(cast, officer_client, name):
+    args = [cast.collaboration.code] if name == "collaboration_detail" else []
+    response = officer_client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
+def test_a_signed_in_error_page_is_not_stored_either(cast, outsider_client):
+    response = outsider_client.get(reverse("collaboration_detail", args=[cast.collaboration.code]))
+    assert response.status_code == 404
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["home", "form_list", "principle_list", "healthz"])
+def test_pages_for_someone_not_signed_in_keep_their_caching(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "private" not in response.get("Cache-Control", "")
