@@ -8,7 +8,7 @@ from .answers import (
     StepStatus,
     text_digest,
 )
-from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, Status
+from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
 from .guidance import (
     CollaborationForm,
     Family,
@@ -23,12 +23,22 @@ from .guidance import (
     Step,
     Tip,
 )
-from .organisations import Invitation, Membership, Organisation, OrganisationKind, Role, Sector
+from .organisations import (
+    ClaimStatus,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationClaim,
+    OrganisationKind,
+    Role,
+    Sector,
+)
 
 __all__ = [
     "Answer",
     "AnswerRevision",
     "Base",
+    "ClaimStatus",
     "Collaboration",
     "CollaborationForm",
     "CollaborationQuerySet",
@@ -39,9 +49,11 @@ __all__ = [
     "Membership",
     "Method",
     "Organisation",
+    "OrganisationClaim",
     "OrganisationKind",
     "ParticipationLevel",
     "Party",
+    "PartyState",
     "Phase",
     "PhaseCompletion",
     "PhaseKind",
