@@ -169,7 +169,7 @@ def party_invitation(request: AuthedRequest, code: str, organisation: str) -> Ht
             request, _("%(organisation)s är redan med i samverkan.") % {"organisation": party.organisation.name}
         )
         return redirect("collaboration_detail", code=collaboration.code)
-    form = PartyAnswerForm(request.POST or None)
+    form = PartyAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["action"] == "accept"
         try:
@@ -209,7 +209,7 @@ def party_invite(request: AuthedRequest, code: str) -> HttpResponse:
     inviting = acting_organisation(request.user, collaboration)
     if inviting is None:  # pragma: no cover - get_collaboration_for already requires an accepted party
         raise Http404("Ingen sådan samverkan.")
-    form = PartyInviteForm(request.POST or None, collaboration=collaboration)
+    form = PartyInviteForm(request.POST if request.method == "POST" else None, collaboration=collaboration)
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         try:
@@ -239,7 +239,7 @@ def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpRes
     if not party.is_accepted:
         raise Http404("Ingen sådan part.")
     collaboration = party.collaboration
-    form = PartyLeaveForm(request.POST or None)
+    form = PartyLeaveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.party_leave(party=party, user=request.user, message=form.cleaned_data["message"])

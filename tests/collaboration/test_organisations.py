@@ -77,7 +77,7 @@ def test_the_registered_organisation_can_then_be_chosen_as_a_party(cast, coordin
 def test_the_registered_organisation_is_listed_for_the_coordinator(cast, coordinator_client):
     coordinator_client.post(CREATE, valid_data())
     html = coordinator_client.get(reverse("organisation_list")).text
-    assert f"Stiftelsen Sommarljus</a> <span class=\"tag\">ej verifierad</span> (Stiftelse, {NUMBER})" in html
+    assert f'Stiftelsen Sommarljus</a> <span class="tag">ej verifierad</span> (Stiftelse, {NUMBER})' in html
 
 
 PERSONNUMMER_BODY = "800101123"
