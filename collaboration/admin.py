@@ -44,7 +44,7 @@ class VerifiedFilter(admin.SimpleListFilter):
     title = _("verifierad")
     parameter_name = "verifierad"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("ja", _("Ja")), ("nej", _("Nej, väntar på kontroll"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
