@@ -99,7 +99,6 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
             # The inviting side sees who has not said yes (yet), and why if they said so.
             "other_parties": [p for p in parties if not p.is_accepted],
             "can_leave": [p for p in accepted if p.pk in answerable],
-            "last_party": len(accepted) <= 1,
             "latest_choice": latest_choice,
             "people": list(people.values()),
             "model_guide": MODEL_GUIDE,
@@ -259,6 +258,9 @@ def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpRes
                 % {"organisation": party.organisation.name, "title": collaboration.title},
             )
             return redirect("home")
+    is_last = not Party.objects.accepted().filter(collaboration=collaboration).exclude(pk=party.pk).exists()
     return render(
-        request, "collaboration/party_leave.html", {"party": party, "collaboration": collaboration, "form": form}
+        request,
+        "collaboration/party_leave.html",
+        {"party": party, "collaboration": collaboration, "form": form, "is_last": is_last},
     )

@@ -245,7 +245,11 @@ def test_a_party_leaves_and_its_texts_stay(cast):
 def test_the_last_party_cannot_leave(cast):
     Party.objects.filter(collaboration=cast.collaboration, organisation=cast.forening).update(state=PartyState.LEFT)
     client = client_for(cast.coordinator)
-    response = client.post(reverse("party_leave", args=[cast.collaboration.code, cast.kommun.code]))
+    url = reverse("party_leave", args=[cast.collaboration.code, cast.kommun.code])
+    page = client.get(url)
+    assert "Den sista parten kan inte lämna samverkan." in page.text
+    assert "Lämna samverkan</button>" not in page.text
+    response = client.post(url)
     assert response.status_code == 200
     assert "Den sista parten kan inte lämna samverkan." in response.text
     assert Party.objects.get(collaboration=cast.collaboration, organisation=cast.kommun).state == PartyState.ACCEPTED
