@@ -1,7 +1,9 @@
 """Access helpers: every view that touches a shared object goes through one of these.
 
-A person who is not a member of a party organisation gets 404 for every URL of
-a collaboration, so the portal never confirms that it exists.
+A person who is not a member of a party organisation that has accepted gets 404
+for every URL of a collaboration, so the portal never confirms that it exists.
+Members of an organisation that is only invited see the invitation and nothing
+else; after declining or leaving they see nothing at all.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from collaboration.models import Collaboration, Membership, Organisation, Party, Role
+from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Role
 from portal.models import User
 
 
@@ -27,7 +29,8 @@ def get_collaboration_for(user: User, code: UUID | str) -> Collaboration:
 def acting_organisation(user: User, collaboration: Collaboration) -> Organisation | None:
     """The party organisation the user works for in this collaboration."""
     party = (
-        Party.objects.filter(
+        Party.objects.accepted()
+        .filter(
             collaboration=collaboration,
             organisation__memberships__user=user,
             organisation__memberships__is_active=True,
@@ -37,6 +40,28 @@ def acting_organisation(user: User, collaboration: Collaboration) -> Organisatio
         .first()
     )
     return party.organisation if party else None
+
+
+def get_party_for_answer(user: User, code: UUID | str, organisation_code: UUID | str) -> Party:
+    """An organisation's place in a collaboration, for a person who may answer for it.
+
+    Coordinators, and board members of civil-society organisations, answer
+    invitations and take their organisation out again. A declined or departed
+    party is gone for its people (404), like any collaboration they are not in.
+    """
+    party = (
+        Party.objects.answerable_by(user)
+        .filter(
+            collaboration__code=code,
+            organisation__code=organisation_code,
+            state__in=[PartyState.INVITED, PartyState.ACCEPTED],
+        )
+        .select_related("collaboration", "collaboration__form", "organisation", "invited_by", "invited_by_organisation")
+        .first()
+    )
+    if party is None:
+        raise Http404("Ingen sådan inbjudan.")
+    return party
 
 
 def get_organisation_for_coordinator(user: User, code: UUID | str) -> Organisation:
@@ -56,7 +81,8 @@ def get_organisation_for_management(user: User, code: UUID | str) -> tuple[Organ
 
     A coordinator manages their own organisation (other members get 403). A
     coordinator whose organisation registered another one may see it and invite
-    its first coordinator. Everyone else gets 404.
+    its first coordinator only until it has an active coordinator of its own:
+    from then on its people are its own business (404). Everyone else gets 404.
     """
     membership = (
         Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
@@ -67,6 +93,6 @@ def get_organisation_for_management(user: User, code: UUID | str) -> tuple[Organ
         return membership.organisation, True
     coordinated = Membership.objects.active().filter(user=user, role=Role.COORDINATOR).values("organisation_id")
     organisation = Organisation.objects.filter(code=code, registered_by__in=coordinated).first()
-    if organisation is None:
+    if organisation is None or organisation.has_active_coordinator():
         raise Http404("Ingen sådan organisation.")
     return organisation, False

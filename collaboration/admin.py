@@ -1,10 +1,18 @@
 """Site admins manage organisations, people, collaborations and all guidance content here."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collaboration import services
 from collaboration.models import (
     Answer,
     AnswerRevision,
+    ClaimStatus,
     Collaboration,
     CollaborationForm,
     FormChoice,
@@ -13,6 +21,7 @@ from collaboration.models import (
     Membership,
     Method,
     Organisation,
+    OrganisationClaim,
     Party,
     Phase,
     PhaseQuestion,
@@ -31,14 +40,77 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("verifierad")
+    parameter_name = "verifierad"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("ja", _("Ja")), ("nej", _("Nej, väntar på kontroll"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "ja":
+            return queryset.filter(verified_at__isnull=False)
+        if self.value() == "nej":
+            return queryset.filter(verified_at__isnull=True)
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "sector", "kind", "organisation_number", "municipality"]
-    list_filter = ["sector", "kind"]
+    list_display = ["name", "sector", "kind", "organisation_number", "municipality", "registered_by", "verified_at"]
+    list_filter = [VerifiedFilter, "sector", "kind"]
+    list_select_related = ["registered_by"]
     search_fields = ["name", "organisation_number", "municipality"]
     inlines = [MembershipInline]
-    readonly_fields = ["code", "created_at"]
+    readonly_fields = ["code", "created_at", "verified_at", "verified_by"]
     autocomplete_fields = ["registered_by"]
+    actions = ["verify"]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        # An organisation a site admin adds is one they vouch for.
+        if not change and obj.verified_at is None:
+            obj.verified_at = timezone.now()
+            obj.verified_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Markera som verifierad"))
+    def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        count = 0
+        for organisation in queryset.filter(verified_at__isnull=True):
+            services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+            count += 1
+        self.message_user(request, _("%(count)d organisationer är verifierade.") % {"count": count})
+
+
+@admin.register(OrganisationClaim)
+class OrganisationClaimAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "requested_by", "status", "created_at", "handled_by", "handled_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "requested_by", "handled_by"]
+    search_fields = ["organisation__name", "organisation__organisation_number", "requested_by__email"]
+    autocomplete_fields = ["organisation", "requested_by"]
+    actions = ["approve", "reject"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: OrganisationClaim | None = None) -> Any:
+        # A site admin may record a claim made by phone; once made, only the actions change it.
+        handled = ["status", "created_at", "handled_by", "handled_at"]
+        return handled if obj is None else ["organisation", "requested_by", "reason", *handled]
+
+    def _handle(self, request: HttpRequest, queryset: QuerySet[OrganisationClaim], *, approve: bool) -> int:
+        return sum(
+            services.organisation_claim_handle(claim=claim, by=request.user, approve=approve, request=request)  # type: ignore[arg-type]
+            for claim in queryset.filter(status=ClaimStatus.PENDING)
+        )
+
+    @admin.action(description=_("Godkänn och bjud in som samordnare"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[OrganisationClaim]) -> None:
+        count = self._handle(request, queryset, approve=True)
+        self.message_user(request, _("%(count)d anspråk godkända; inbjudningar är skickade.") % {"count": count})
+
+    @admin.action(description=_("Avslå"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[OrganisationClaim]) -> None:
+        count = self._handle(request, queryset, approve=False)
+        self.message_user(request, _("%(count)d anspråk avslagna.") % {"count": count})
 
 
 @admin.register(Membership)
@@ -55,11 +127,36 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["token_hash", "created_at", "accepted_at"]
+    autocomplete_fields = ["organisation"]
+
+    def get_fields(self, request: HttpRequest, obj: Invitation | None = None) -> Any:
+        if obj is None:
+            # A site admin issues an invitation like a coordinator does, with a mailed link; this is
+            # also how an admin approves a first coordinator from the registering organisation.
+            return ["organisation", "email", "role"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued = services.invitation_send(
+            request=request,
+            organisation=obj.organisation,
+            email=obj.email,
+            role=obj.role,
+            invited_by=request.user,  # type: ignore[arg-type]
+        ).invitation
+        obj.pk = issued.pk
+        obj.token_hash = issued.token_hash
+        obj.expires_at = issued.expires_at
 
 
 class PartyInline(admin.TabularInline):
     model = Party
     extra = 0
+    fields = ["organisation", "state", "contact", "invited_by", "invited_at", "answered_by", "answered_at", "message"]
+    readonly_fields = ["invited_by", "invited_at", "answered_by", "answered_at", "message"]
     autocomplete_fields = ["organisation", "contact"]
 
 

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import (
     CollaborationForm,
+    Membership,
     Organisation,
     OrganisationKind,
     Role,
@@ -24,9 +26,24 @@ ANSWER_MAX_LENGTH = 20_000
 
 
 def organisation_label(organisation: Organisation) -> str:
-    """Name, kind and place, so that two organisations with similar names can be told apart."""
+    """Name, kind and place, so that two organisations with similar names can be told apart.
+
+    An organisation that a partner registered and no site admin has verified says so.
+    """
     place = f", {organisation.municipality}" if organisation.municipality else ""
-    return f"{organisation.name} ({organisation.get_kind_display()}{place})"
+    unverified = ""
+    if not organisation.is_verified:
+        unverified = ", " + str(organisation_verification_note(organisation))
+    return f"{organisation.name} ({organisation.get_kind_display()}{place}{unverified})"
+
+
+def organisation_verification_note(organisation: Organisation) -> str:
+    """'ej verifierad' and who registered it, for everywhere an unverified organisation is named."""
+    if organisation.is_verified:
+        return ""
+    if organisation.registered_by_id is not None and organisation.registered_by is not None:
+        return gettext("ej verifierad, registrerad av %(by)s") % {"by": organisation.registered_by.name}
+    return gettext("ej verifierad")
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -117,8 +134,9 @@ class CollaborationCreateForm(forms.Form):
                 ),
                 **self.fields,
             }
-        self.fields["public_party"].queryset = Organisation.objects.filter(sector=Sector.PUBLIC)  # type: ignore[attr-defined]
-        self.fields["civil_parties"].queryset = Organisation.objects.filter(sector=Sector.CIVIL)  # type: ignore[attr-defined]
+        organisations = Organisation.objects.select_related("registered_by")
+        self.fields["public_party"].queryset = organisations.filter(sector=Sector.PUBLIC)  # type: ignore[attr-defined]
+        self.fields["civil_parties"].queryset = organisations.filter(sector=Sector.CIVIL)  # type: ignore[attr-defined]
         self.fields["form"].queryset = CollaborationForm.objects.all()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -183,11 +201,17 @@ class OrganisationForm(forms.Form):
         value = self.cleaned_data["organisation_number"]
         validate_organisation_number(value)
         number = normalise_organisation_number(value)
-        if Organisation.objects.filter(organisation_number=number).exists():
+        existing = Organisation.objects.filter(organisation_number=number).first()
+        if existing is not None:
+            # The page shows how to claim it: a real organisation must not be lost to whoever registered it first.
+            self.existing_organisation = existing
             raise forms.ValidationError(
-                _("Det finns redan en organisation med organisationsnummer %(number)s i portalen."),
+                _(
+                    "Organisationsnummer %(number)s finns redan i portalen som %(name)s. "
+                    "Hör du till den organisationen kan du begära att få företräda den."
+                ),
                 code="taken",
-                params={"number": number},
+                params={"number": number, "name": existing.name},
             )
         return number
 
@@ -336,3 +360,100 @@ class FormChoiceForm(forms.Form):
     def __init__(self, *args: Any, slugs: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chosen_form"].choices = [(slug, slug) for slug in slugs]  # type: ignore[attr-defined]
+
+
+class FirstCoordinatorInvitationForm(InvitationForm):
+    """The registering side invites a partner organisation's first coordinator.
+
+    That person must belong to the partner itself: an address of an active
+    member of the registering organisation is refused, so nobody takes over an
+    organisation by registering it and inviting themselves. A site admin can
+    still issue such an invitation in the admin.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        registering = self.organisation.registered_by
+        if registering is not None and (
+            Membership.objects.active().filter(organisation=registering, user__email__iexact=email).exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "%(email)s hör till %(registering)s. Den första samordnaren för %(organisation)s "
+                    "ska vara någon i den organisationen. Behöver ni ändå göra så, kontakta portalens administratör."
+                ),
+                code="registering_member",
+                params={"email": email, "registering": registering.name, "organisation": self.organisation.name},
+            )
+        return email
+
+
+MESSAGE_MAX_LENGTH = 1000
+
+
+class PartyAnswerForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", _("Acceptera")), ("decline", _("Tacka nej"))],
+        error_messages={
+            "required": _("Välj om ni accepterar eller tackar nej."),
+            "invalid_choice": _("Välj om ni accepterar eller tackar nej."),
+        },
+    )
+    message = forms.CharField(
+        label=_("Meddelande till de andra parterna (frivilligt)"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Meddelandet får vara högst %(limit_value)d tecken (nu %(show_value)d).")},
+    )
+
+
+class PartyLeaveForm(forms.Form):
+    message = forms.CharField(
+        label=_("Varför lämnar ni? (frivilligt)"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Meddelandet får vara högst %(limit_value)d tecken (nu %(show_value)d).")},
+    )
+
+
+class PartyInviteForm(forms.Form):
+    organisation = OrganisationChoiceField(
+        label=_("Organisation att bjuda in"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Välj organisation"),
+        help_text=_(
+            "Organisationens samordnare får inbjudan och svarar ja eller nej. Saknas den kan en samordnare registrera den."
+        ),
+        error_messages={
+            "required": _("Välj den organisation ni vill bjuda in."),
+            "invalid_choice": _("Välj en organisation i listan. Den kan redan vara part eller inbjuden."),
+        },
+    )
+
+    def __init__(self, *args: Any, collaboration: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from collaboration.models import Party, PartyState
+
+        taken = Party.objects.filter(
+            collaboration=collaboration, state__in=[PartyState.INVITED, PartyState.ACCEPTED]
+        ).values("organisation_id")
+        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.exclude(pk__in=taken).select_related("registered_by").order_by("sector", "name")
+        )
+
+
+class OrganisationClaimForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Berätta vem du är och varför du ska företräda organisationen"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Till exempel din roll i styrelsen eller förvaltningen, och hur administratören kan kontrollera det."
+        ),
+        error_messages={
+            "required": _("Skriv varför du ska företräda organisationen."),
+            "max_length": _("Texten får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )

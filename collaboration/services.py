@@ -12,12 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.models import (
+    ClaimStatus,
     Collaboration,
     CollaborationForm,
     Invitation,
     Membership,
     Organisation,
+    OrganisationClaim,
     Party,
+    PartyState,
     Role,
 )
 from portal import emails
@@ -36,7 +39,11 @@ def collaboration_create(
     starts_on: date | None,
     ends_on: date | None,
 ) -> Collaboration:
-    """Create a collaboration; the creator's organisation always becomes a party."""
+    """Create a collaboration; the creator's organisation is its first party.
+
+    Every other organisation named is only invited: it takes part once its
+    coordinator (or a board member of a civil-society organisation) accepts.
+    """
     with transaction.atomic():
         collaboration = Collaboration.objects.create(
             title=title,
@@ -46,16 +53,31 @@ def collaboration_create(
             ends_on=ends_on,
             created_by=user,
         )
+        now = timezone.now()
         organisations = {public_party.pk: public_party, acting_organisation.pk: acting_organisation}
         organisations.update({o.pk: o for o in civil_parties})
         Party.objects.bulk_create(
             [
                 Party(
                     collaboration=collaboration,
-                    organisation=organisation,
-                    contact=user if organisation.pk == acting_organisation.pk else None,
-                )
-                for organisation in organisations.values()
+                    organisation=acting_organisation,
+                    contact=user,
+                    state=PartyState.ACCEPTED,
+                    answered_at=now,
+                    answered_by=user,
+                ),
+                *(
+                    Party(
+                        collaboration=collaboration,
+                        organisation=organisation,
+                        state=PartyState.INVITED,
+                        invited_by=user,
+                        invited_by_organisation=acting_organisation,
+                        invited_at=now,
+                    )
+                    for organisation in organisations.values()
+                    if organisation.pk != acting_organisation.pk
+                ),
             ]
         )
         from collaboration.process import refresh_current_phase
@@ -68,6 +90,136 @@ def collaboration_create(
 class SentInvitation:
     invitation: Invitation
     mail_sent: bool
+
+
+class PartyStateError(Exception):
+    """Raised when a party cannot make a change from the state it is in (say, accepting after declining)."""
+
+
+class LastPartyError(Exception):
+    """Raised when the last party that has accepted tries to leave: a collaboration needs someone in it."""
+
+
+def party_invite(
+    *, collaboration: Collaboration, organisation: Organisation, user: User, inviting_organisation: Organisation
+) -> Party:
+    """Invite an organisation to a collaboration, or invite again one that declined or left."""
+    with transaction.atomic():
+        party = Party.objects.select_for_update().filter(collaboration=collaboration, organisation=organisation).first()
+        now = timezone.now()
+        if party is None:
+            party = Party(collaboration=collaboration, organisation=organisation)
+        elif party.state in (PartyState.INVITED, PartyState.ACCEPTED):
+            raise PartyStateError(f"{organisation} is already {party.state}")
+        party.state = PartyState.INVITED
+        party.invited_by = user
+        party.invited_by_organisation = inviting_organisation
+        party.invited_at = now
+        party.answered_at = None
+        party.answered_by = None
+        party.message = ""
+        party.contact = None
+        party.save()
+        collaboration.touch()
+    return party
+
+
+def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -> Party:
+    """Accept or decline an invitation. Answering the same way twice (a double click) changes nothing."""
+    wanted = PartyState.ACCEPTED if accept else PartyState.DECLINED
+    with transaction.atomic():
+        locked = Party.objects.select_for_update().get(pk=party.pk)
+        if locked.state == wanted:
+            return locked
+        if locked.state != PartyState.INVITED:
+            raise PartyStateError(f"cannot answer a party that is {locked.state}")
+        locked.state = wanted
+        locked.answered_at = timezone.now()
+        locked.answered_by = user
+        locked.message = message
+        if accept and locked.contact_id is None:
+            locked.contact = user
+        locked.save(update_fields=["state", "answered_at", "answered_by", "message", "contact"])
+        locked.collaboration.touch()
+    return locked
+
+
+def party_leave(*, party: Party, user: User, message: str = "") -> Party:
+    """Take an organisation out of a collaboration. What its people wrote stays, with their names.
+
+    The last accepted party cannot leave. Locking every party row of the
+    collaboration makes two parties leaving at once take turns, so one of them
+    is told it is the last.
+    """
+    with transaction.atomic():
+        rows = {p.pk: p for p in Party.objects.select_for_update().filter(collaboration_id=party.collaboration_id)}
+        locked = rows[party.pk]
+        if locked.state == PartyState.LEFT:
+            return locked
+        if locked.state != PartyState.ACCEPTED:
+            raise PartyStateError(f"cannot leave from {locked.state}")
+        if sum(1 for p in rows.values() if p.state == PartyState.ACCEPTED) <= 1:
+            raise LastPartyError
+        locked.state = PartyState.LEFT
+        locked.left_at = timezone.now()
+        locked.left_by = user
+        if message:
+            locked.message = message
+        locked.save(update_fields=["state", "left_at", "left_by", "message"])
+        Collaboration.objects.filter(pk=locked.collaboration_id).update(updated_at=timezone.now())
+    return locked
+
+
+def organisation_register(*, user: User, registering_organisation: Organisation, **fields: str) -> Organisation:
+    """A coordinator registers a partner organisation; it stays unverified until a site admin checks it."""
+    with transaction.atomic():
+        return Organisation.objects.create(registered_by=registering_organisation, verified_at=None, **fields)
+
+
+def organisation_verify(*, organisation: Organisation, by: User) -> None:
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        locked.verify(by=by)
+
+
+def organisation_claim_create(*, organisation: Organisation, user: User, reason: str) -> OrganisationClaim:
+    """Ask the site admins to hand an organisation to the person who says they represent it.
+
+    Asking again while a claim waits updates the reason instead of adding a second claim.
+    """
+    with transaction.atomic():
+        claim, _ = OrganisationClaim.objects.select_for_update().update_or_create(
+            organisation=organisation,
+            requested_by=user,
+            status=ClaimStatus.PENDING,
+            defaults={"reason": reason},
+        )
+    return claim
+
+
+def organisation_claim_handle(*, claim: OrganisationClaim, by: User, approve: bool, request: HttpRequest) -> bool:
+    """Approve (inviting the claimant as coordinator) or reject a waiting claim. False if already handled."""
+    with transaction.atomic():
+        locked = (
+            OrganisationClaim.objects.select_for_update()
+            .select_related("organisation", "requested_by")
+            .get(pk=claim.pk)
+        )
+        if locked.status != ClaimStatus.PENDING:
+            return False
+        locked.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        locked.handled_at = timezone.now()
+        locked.handled_by = by
+        locked.save(update_fields=["status", "handled_at", "handled_by"])
+        if approve:
+            invitation_send(
+                request=request,
+                organisation=locked.organisation,
+                email=locked.requested_by.email,
+                role=Role.COORDINATOR,
+                invited_by=by,
+            )
+    return True
 
 
 def invitation_send(

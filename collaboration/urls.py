@@ -10,6 +10,14 @@ urlpatterns = [
     path("samverkan/ny/", collaborations.collaboration_create, name="collaboration_create"),
     path("samverkan/<uuid:code>/", collaborations.collaboration_detail, name="collaboration_detail"),
     path("samverkan/<uuid:code>/valj-form/", collaborations.form_chooser, name="form_chooser"),
+    # Before the process URLs: "parter/<uuid>/svar/" would otherwise read as guide/phase/step.
+    path("samverkan/<uuid:code>/parter/bjud-in/", collaborations.party_invite, name="party_invite"),
+    path(
+        "samverkan/<uuid:code>/parter/<uuid:organisation>/inbjudan/",
+        collaborations.party_invitation,
+        name="party_invitation",
+    ),
+    path("samverkan/<uuid:code>/parter/<uuid:organisation>/lamna/", collaborations.party_leave, name="party_leave"),
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),
@@ -19,6 +27,7 @@ urlpatterns = [
     path("organisationer/", organisations.organisation_list, name="organisation_list"),
     path("organisationer/ny/", organisations.organisation_create, name="organisation_create"),
     path("organisationer/<uuid:code>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisationer/<uuid:code>/begar/", organisations.organisation_claim, name="organisation_claim"),
     path("organisationer/<uuid:code>/bjud-in/", organisations.invitation_create, name="invitation_create"),
     path(
         "organisationer/<uuid:code>/inbjudningar/<int:invitation_id>/aterkalla/",

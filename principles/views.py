@@ -1,11 +1,13 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from portal.http import AnyRequest
 from principles.models import PhasePrinciple, Principle
 
 
+@require_safe
 def principle_list(request: AnyRequest) -> HttpResponse:
     principles = Principle.objects.prefetch_related(
         Prefetch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 from stdnum import luhn
 
 from collaboration.models import (
@@ -11,6 +12,7 @@ from collaboration.models import (
     Organisation,
     OrganisationKind,
     Party,
+    PartyState,
     Role,
     Sector,
 )
@@ -50,6 +52,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.FORENING
     organisation_number = factory.Sequence(organisation_number)
     municipality = "Halmstad"
+    # As loaded with the portal or added by a site admin: verified. Pass verified_at=None for one
+    # that a partner registered.
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class PublicOrganisationFactory(OrganisationFactory):
@@ -77,9 +82,22 @@ class CollaborationFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def parties(obj, create, extracted, **kwargs):
+        """Organisations that have all accepted (as before consent was asked for)."""
         if create and extracted:
             for organisation in extracted:
-                Party.objects.create(collaboration=obj, organisation=organisation)
+                Party.objects.create(collaboration=obj, organisation=organisation, state=PartyState.ACCEPTED)
         if create:
             # As a collaboration created in the portal: it starts in the model's first phase.
             refresh_current_phase(obj)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    """A party in any state; invited by default, as every party but the creator's starts."""
+
+    class Meta:
+        model = Party
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    state = PartyState.INVITED
+    invited_at = factory.LazyFunction(timezone.now)

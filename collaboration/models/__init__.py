@@ -11,7 +11,7 @@ from .answers import (
     decide,
     text_digest,
 )
-from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, Status
+from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
 from .guidance import (
     CollaborationForm,
     Family,
@@ -26,12 +26,22 @@ from .guidance import (
     Step,
     Tip,
 )
-from .organisations import Invitation, Membership, Organisation, OrganisationKind, Role, Sector
+from .organisations import (
+    ClaimStatus,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationClaim,
+    OrganisationKind,
+    Role,
+    Sector,
+)
 
 __all__ = [
     "Answer",
     "AnswerRevision",
     "Base",
+    "ClaimStatus",
     "Collaboration",
     "CollaborationForm",
     "CollaborationQuerySet",
@@ -44,10 +54,12 @@ __all__ = [
     "Membership",
     "Method",
     "Organisation",
+    "OrganisationClaim",
     "OrganisationKind",
     "Outcome",
     "ParticipationLevel",
     "Party",
+    "PartyState",
     "Phase",
     "PhaseCompletion",
     "PhaseKind",

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .guidance import CollaborationForm, Phase
-from .organisations import Membership, Organisation
+from .organisations import Membership, Organisation, Role, Sector
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -25,22 +25,32 @@ class Status(models.TextChoices):
 
 class CollaborationQuerySet(models.QuerySet["Collaboration"]):
     def visible_to(self, user: User) -> CollaborationQuerySet:
-        """Collaborations where one of the user's organisations is a party."""
+        """Collaborations where one of the user's organisations is a party that has accepted.
+
+        An organisation that is only invited, has declined or has left sees nothing of it.
+        """
         if not user.is_authenticated:
             return self.none()
         organisations = Membership.objects.active().filter(user=user).values("organisation_id")
         return self.filter(
-            Exists(Party.objects.filter(collaboration=OuterRef("pk"), organisation_id__in=organisations))
+            Exists(Party.objects.accepted().filter(collaboration=OuterRef("pk"), organisation_id__in=organisations))
+        )
+
+    def with_party(self, organisation: Organisation) -> CollaborationQuerySet:
+        """Collaborations in which the organisation is an accepted party."""
+        return self.filter(
+            Exists(Party.objects.accepted().filter(collaboration=OuterRef("pk"), organisation=organisation))
         )
 
     def for_listing(self) -> CollaborationQuerySet:
+        """Ready to list: only the accepted parties, public parties first."""
         return self.select_related("form", "current_phase").prefetch_related(
             models.Prefetch(
                 "parties",
                 # Public parties first ("offentlig" sorts after "ideburen"), then by name.
-                queryset=Party.objects.select_related("organisation").order_by(
-                    "-organisation__sector", "organisation__name"
-                ),
+                queryset=Party.objects.accepted()
+                .select_related("organisation", "organisation__registered_by")
+                .order_by("-organisation__sector", "organisation__name"),
             )
         )
 
@@ -84,7 +94,37 @@ class Collaboration(models.Model):
         Collaboration.objects.filter(pk=self.pk).update(updated_at=timezone.now())
 
 
+class PartyState(models.TextChoices):
+    INVITED = "inbjuden", _("Inbjuden, har inte svarat")
+    ACCEPTED = "med", _("Med")
+    DECLINED = "avbojd", _("Har tackat nej")
+    LEFT = "lamnat", _("Har lämnat samverkan")
+
+
+class PartyQuerySet(models.QuerySet["Party"]):
+    def accepted(self) -> PartyQuerySet:
+        return self.filter(state=PartyState.ACCEPTED)
+
+    def answerable_by(self, user: User) -> PartyQuerySet:
+        """Parties whose answer the user may give: coordinators, and board members of civil-society parties."""
+        memberships = Membership.objects.active().filter(user=user)
+        return self.filter(
+            Q(organisation__in=memberships.filter(role=Role.COORDINATOR).values("organisation_id"))
+            | Q(
+                organisation__sector=Sector.CIVIL,
+                organisation__in=memberships.filter(role=Role.BOARD_MEMBER).values("organisation_id"),
+            )
+        )
+
+
 class Party(models.Model):
+    """An organisation's place in a collaboration.
+
+    Only the creator's own organisation is a party from the start; every other
+    organisation is invited and takes part only once its coordinator (or, for a
+    civil-society organisation, a board member) has accepted.
+    """
+
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parties")
     contact = models.ForeignKey(
@@ -95,7 +135,46 @@ class Party(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
+    state = models.CharField(_("läge"), max_length=20, choices=PartyState.choices, default=PartyState.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inbjuden av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_by_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("inbjuden av organisationen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("inbjuden"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("svarade"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("svarade"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.TextField(_("meddelande med svaret"), max_length=1000, blank=True)
+    left_at = models.DateTimeField(_("lämnade"), null=True, blank=True)
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lämnade"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("part")
@@ -107,6 +186,14 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} i {self.collaboration}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.state == PartyState.ACCEPTED
+
+    @property
+    def is_invited(self) -> bool:
+        return self.state == PartyState.INVITED
 
 
 class FormChoice(models.Model):

@@ -73,6 +73,22 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="registered_organisations",
     )
+    verified_at = models.DateTimeField(
+        _("verifierad"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "När en administratör kontrollerade att organisationen finns och att rätt personer företräder den."
+        ),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verifierad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,7 +108,18 @@ class Organisation(models.Model):
             raise ValidationError({"kind": _("Den här organisationsformen hör till idéburen sektor.")})
 
     def has_active_coordinator(self) -> bool:
-        return self.memberships.filter(role=Role.COORDINATOR, is_active=True).exists()
+        return Membership.objects.active().filter(organisation=self, role=Role.COORDINATOR).exists()
+
+    @property
+    def is_verified(self) -> bool:
+        """Organisations registered by another organisation stay unverified until a site admin checks them."""
+        return self.verified_at is not None
+
+    def verify(self, *, by: User | None) -> None:
+        if self.verified_at is None:
+            self.verified_at = timezone.now()
+            self.verified_by = by
+            self.save(update_fields=["verified_at", "verified_by"])
 
 
 class Role(models.TextChoices):
@@ -199,3 +226,50 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "vantar", _("Väntar på handläggning")
+    APPROVED = "godkand", _("Godkänd")
+    REJECTED = "avslagen", _("Avslagen")
+
+
+class OrganisationClaim(models.Model):
+    """A person's request to take over an organisation that someone else registered in the portal.
+
+    Site admins handle claims in the admin; approving one invites the claimant as coordinator.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="claims"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("begärd av"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField(_("varför"), max_length=2000)
+    status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
+    created_at = models.DateTimeField(_("begärd"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handlagd"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handlagd av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("anspråk på organisation")
+        verbose_name_plural = _("anspråk på organisationer")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "requested_by"],
+                condition=Q(status="vantar"),
+                name="one_open_claim_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} → {self.organisation}"

@@ -4,16 +4,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
-from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
 from collaboration.chooser import ChooserForm, recommend
-from collaboration.forms import CollaborationCreateForm, FormChoiceForm
-from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector, StepProgress
+from collaboration.forms import (
+    CollaborationCreateForm,
+    FormChoiceForm,
+    PartyAnswerForm,
+    PartyInviteForm,
+    PartyLeaveForm,
+)
+from collaboration.models import (
+    CollaborationForm,
+    FormChoice,
+    Membership,
+    Organisation,
+    Party,
+    PartyState,
+    Sector,
+    StepProgress,
+)
 from collaboration.process import MODEL_GUIDE
 from portal import drafts
 from portal.http import AuthedRequest
@@ -58,8 +73,14 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     parties = list(
         Party.objects.filter(collaboration=collaboration)
-        .select_related("organisation", "contact")
+        .select_related("organisation", "organisation__registered_by", "contact", "invited_by", "answered_by")
         .order_by("organisation__sector", "organisation__name")
+    )
+    accepted = [p for p in parties if p.is_accepted]
+    answerable = set(
+        Party.objects.answerable_by(request.user)
+        .filter(collaboration=collaboration, state=PartyState.ACCEPTED)
+        .values_list("pk", flat=True)
     )
     latest_choice = (
         FormChoice.objects.filter(collaboration=collaboration)
@@ -79,8 +100,11 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
         "collaboration/detail.html",
         {
             "collaboration": collaboration,
-            "public_parties": [p for p in parties if p.organisation.sector == Sector.PUBLIC],
-            "civil_parties": [p for p in parties if p.organisation.sector == Sector.CIVIL],
+            "public_parties": [p for p in accepted if p.organisation.sector == Sector.PUBLIC],
+            "civil_parties": [p for p in accepted if p.organisation.sector == Sector.CIVIL],
+            # The inviting side sees who has not said yes (yet), and why if they said so.
+            "other_parties": [p for p in parties if not p.is_accepted],
+            "can_leave": [p for p in accepted if p.pk in answerable],
             "latest_choice": latest_choice,
             "people": list(people.values()),
             "model_guide": MODEL_GUIDE,
@@ -134,3 +158,113 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
             context["chosen_slug"] = data.get("chosen_form") or (recommended[0].slug if recommended else "")
             context["reason"] = data.get("reason", "")
     return render(request, "collaboration/chooser.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_invitation(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
+    """An invited organisation's coordinator (or civil-society board member) accepts or declines."""
+    party = get_party_for_answer(request.user, code, organisation)
+    collaboration = party.collaboration
+    if party.is_accepted:
+        # Already in: a second click on Acceptera, or a colleague answered first.
+        messages.info(
+            request, _("%(organisation)s är redan med i samverkan.") % {"organisation": party.organisation.name}
+        )
+        return redirect("collaboration_detail", code=collaboration.code)
+    form = PartyAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["action"] == "accept"
+        try:
+            services.party_answer(party=party, user=request.user, accept=accept, message=form.cleaned_data["message"])
+        except services.PartyStateError:
+            raise Http404("Inbjudan gäller inte längre.") from None
+        if accept:
+            messages.success(
+                request,
+                _("%(organisation)s är nu med i ”%(title)s”.")
+                % {"organisation": party.organisation.name, "title": collaboration.title},
+            )
+            return redirect("collaboration_detail", code=collaboration.code)
+        messages.success(
+            request,
+            _("Ni har tackat nej till ”%(title)s”. De som bjöd in ser ert svar.") % {"title": collaboration.title},
+        )
+        return redirect("home")
+    parties = list(
+        Party.objects.accepted()
+        .filter(collaboration=collaboration)
+        .select_related("organisation", "organisation__registered_by")
+        .order_by("-organisation__sector", "organisation__name")
+    )
+    return render(
+        request,
+        "collaboration/party_invitation.html",
+        {"party": party, "collaboration": collaboration, "form": form, "parties": parties},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_invite(request: AuthedRequest, code: str) -> HttpResponse:
+    """A member of a party that has accepted invites another organisation (e.g. phase 3's new actor)."""
+    collaboration = get_collaboration_for(request.user, code)
+    inviting = acting_organisation(request.user, collaboration)
+    if inviting is None:  # pragma: no cover - get_collaboration_for already requires an accepted party
+        raise Http404("Ingen sådan samverkan.")
+    form = PartyInviteForm(request.POST if request.method == "POST" else None, collaboration=collaboration)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            services.party_invite(
+                collaboration=collaboration,
+                organisation=organisation,
+                user=request.user,
+                inviting_organisation=inviting,
+            )
+        except services.PartyStateError:
+            messages.info(request, _("%(organisation)s är redan inbjuden.") % {"organisation": organisation.name})
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s är inbjuden. Organisationen är med när dess samordnare har tackat ja.")
+                % {"organisation": organisation.name},
+            )
+        return redirect("collaboration_detail", code=collaboration.code)
+    return render(request, "collaboration/party_invite.html", {"collaboration": collaboration, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
+    """Take one's organisation out of a collaboration. Its texts stay, with their writers' names."""
+    party = get_party_for_answer(request.user, code, organisation)
+    if not party.is_accepted:
+        raise Http404("Ingen sådan part.")
+    collaboration = party.collaboration
+    form = PartyLeaveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_leave(party=party, user=request.user, message=form.cleaned_data["message"])
+        except services.LastPartyError:
+            form.add_error(
+                None,
+                _(
+                    "%(organisation)s är den enda parten som är med. Den sista parten kan inte lämna samverkan. "
+                    "Bjud in en annan organisation först, eller låt samverkan vara."
+                )
+                % {"organisation": party.organisation.name},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s har lämnat ”%(title)s”. Det ni har skrivit finns kvar hos de andra parterna.")
+                % {"organisation": party.organisation.name, "title": collaboration.title},
+            )
+            return redirect("home")
+    is_last = not Party.objects.accepted().filter(collaboration=collaboration).exclude(pk=party.pk).exists()
+    return render(
+        request,
+        "collaboration/party_leave.html",
+        {"party": party, "collaboration": collaboration, "form": form, "is_last": is_last},
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +14,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
-from collaboration.forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganisationForm
+from collaboration.forms import (
+    AcceptInvitationForm,
+    FirstCoordinatorInvitationForm,
+    InvitationForm,
+    MembershipForm,
+    OrganisationClaimForm,
+    OrganisationForm,
+)
 from collaboration.models import Collaboration, Invitation, Membership, Organisation, Role
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
@@ -33,7 +41,16 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
     coordinated = [m.organisation for m in memberships if m.role == Role.COORDINATOR]
     registered = list(
-        Organisation.objects.filter(registered_by__in=coordinated).order_by("name") if coordinated else []
+        Organisation.objects.filter(registered_by__in=coordinated)
+        .select_related("registered_by")
+        .annotate(
+            has_coordinator=Exists(
+                Membership.objects.active().filter(organisation=OuterRef("pk"), role=Role.COORDINATOR)
+            )
+        )
+        .order_by("name")
+        if coordinated
+        else []
     )
     return render(
         request,
@@ -50,35 +67,53 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
     form = OrganisationForm(request.POST if request.method == "POST" else drafts.pop(request))
     if request.method == "POST" and form.is_valid():
-        organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
+        organisation = services.organisation_register(
+            user=request.user, registering_organisation=coordinated[0], **form.cleaned_data
+        )
         messages.success(
-            request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name}
+            request,
+            _(
+                "%(name)s är registrerad och kan nu bjudas in som part. Den visas som ej verifierad "
+                "tills portalens administratör har kontrollerat den."
+            )
+            % {"name": organisation.name},
         )
         return redirect("organisation_detail", code=organisation.code)
-    return render(request, "collaboration/organisation_form.html", {"form": form})
+    # A duplicate organisationsnummer: say which organisation it is and how to claim it.
+    existing = getattr(form, "existing_organisation", None)
+    return render(request, "collaboration/organisation_form.html", {"form": form, "existing": existing})
 
 
 @login_required
 @require_safe
 def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
     organisation, manages = get_organisation_for_management(request.user, code)
+    if not manages:
+        # The registering side sees only what it did itself: the first-coordinator invitation it sent.
+        # (get_organisation_for_management already answers 404 once the organisation has a coordinator.)
+        invitations = list(
+            organisation.invitations.pending()
+            .filter(invited_by=request.user, role=Role.COORDINATOR)
+            .select_related("invited_by")
+        )
+        return render(
+            request,
+            "collaboration/organisation_detail.html",
+            {"organisation": organisation, "manages": False, "invitations": invitations, "can_invite": True},
+        )
     members = list(organisation.memberships.select_related("user").order_by("-is_active", "user__full_name"))
     invitations = list(organisation.invitations.pending().select_related("invited_by"))
-    collaborations = (
-        Collaboration.objects.filter(parties__organisation=organisation).for_listing().order_by("-updated_at")[:50]
-        if manages
-        else []
-    )
+    collaborations = Collaboration.objects.with_party(organisation).for_listing().order_by("-updated_at")[:50]
     return render(
         request,
         "collaboration/organisation_detail.html",
         {
             "organisation": organisation,
-            "manages": manages,
-            "members": members if manages else [],
+            "manages": True,
+            "members": members,
             "invitations": invitations,
             "collaborations": collaborations,
-            "can_invite": manages or not any(m.is_coordinator for m in members),
+            "can_invite": True,
         },
     )
 
@@ -87,13 +122,14 @@ def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     organisation, manages = get_organisation_for_management(request.user, code)
-    roles = None
-    if not manages:
-        if organisation.has_active_coordinator():
-            raise PermissionDenied(_("Organisationen har redan en samordnare som bjuder in sina medlemmar."))
-        roles = [(Role.COORDINATOR.value, Role.COORDINATOR.label)]
     data = request.POST if request.method == "POST" else drafts.pop(request)
-    form = InvitationForm(data, organisation=organisation, roles=roles)
+    if manages:
+        form: InvitationForm = InvitationForm(data, organisation=organisation)
+    else:
+        # The registering side invites only the first coordinator, and not one of its own people.
+        form = FirstCoordinatorInvitationForm(
+            data, organisation=organisation, roles=[(Role.COORDINATOR.value, Role.COORDINATOR.label)]
+        )
     if request.method == "POST" and form.is_valid():
         sent = services.invitation_send(
             request=request,
@@ -121,11 +157,42 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def invitation_revoke(request: AuthedRequest, code: str, invitation_id: int) -> HttpResponse:
-    organisation = get_organisation_for_coordinator(request.user, code)
-    updated = organisation.invitations.pending().filter(pk=invitation_id).update(revoked_at=timezone.now())
+    organisation, manages = get_organisation_for_management(request.user, code)
+    invitations = organisation.invitations.pending().filter(pk=invitation_id)
+    if not manages:
+        # The registering side may take back only the first-coordinator invitation it sent itself.
+        invitations = invitations.filter(invited_by=request.user, role=Role.COORDINATOR)
+    updated = invitations.update(revoked_at=timezone.now())
     if updated:
         messages.success(request, _("Inbjudan är återkallad."))
     return redirect("organisation_detail", code=organisation.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_claim(request: AuthedRequest, code: str) -> HttpResponse:
+    """Ask the site admins to let you represent an organisation that is already in the portal."""
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise Http404("Ingen sådan organisation.")
+    if Membership.objects.active().filter(user=request.user, organisation=organisation).exists():
+        messages.info(request, _("Du är redan med i %(organisation)s.") % {"organisation": organisation.name})
+        return redirect("organisation_list")
+    form = OrganisationClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_claim_create(
+            organisation=organisation, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _(
+                "Din begäran om att företräda %(organisation)s är skickad till portalens administratör. "
+                "Godkänns den får du en inbjudan som samordnare med e-post."
+            )
+            % {"organisation": organisation.name},
+        )
+        return redirect("organisation_list")
+    return render(request, "collaboration/organisation_claim.html", {"organisation": organisation, "form": form})
 
 
 @login_required

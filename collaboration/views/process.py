@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.forms import ANSWER_MAX_LENGTH
@@ -358,6 +358,7 @@ def _resolve(
 
 
 @login_required
+@require_safe
 def task_list_view(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
@@ -369,6 +370,7 @@ def task_list_view(request: AuthedRequest, code: str, guide: str) -> HttpRespons
 
 
 @login_required
+@require_safe
 def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
@@ -423,6 +425,7 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
 
 
 @login_required
+@require_safe
 def step_history(request: AuthedRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
@@ -447,6 +450,7 @@ def step_history(request: AuthedRequest, code: str, guide: str, phase: str, step
 
 
 @login_required
+@require_safe
 def revision_detail(
     request: AuthedRequest, code: str, guide: str, phase: str, step: str, question: str, number: int
 ) -> HttpResponse:

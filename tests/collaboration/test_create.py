@@ -62,7 +62,9 @@ def test_an_officer_creates_a_collaboration(cast, officer_client):
     assert page.status_code == 200
     assert f"Samverkan ”{TITLE}” är skapad." in page.text
     assert "Halmstads kommun (Kommun) – kontaktperson Tove Tjänsteperson" in page.text
-    assert "Föreningen Läxhjälp (Ideell förening)" in page.text
+    # The förening is only invited until its coordinator or board accepts.
+    assert "Föreningen Läxhjälp</td>" in page.text
+    assert "Inbjuden, har inte svarat" in page.text
     assert "Fas 1: Identifiera och involvera" in page.text
 
 

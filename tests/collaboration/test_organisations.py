@@ -54,7 +54,7 @@ def test_a_coordinator_registers_an_organisation(cast, coordinator_client):
 
     page = coordinator_client.get(response.url)
     assert page.status_code == 200
-    assert "Stiftelsen Sommarljus är registrerad och kan nu väljas som part." in page.text
+    assert "Stiftelsen Sommarljus är registrerad och kan nu bjudas in som part." in page.text
     assert NUMBER in page.text
     assert "Bjud in organisationens samordnare" in page.text
 
@@ -77,7 +77,7 @@ def test_the_registered_organisation_can_then_be_chosen_as_a_party(cast, coordin
 def test_the_registered_organisation_is_listed_for_the_coordinator(cast, coordinator_client):
     coordinator_client.post(CREATE, valid_data())
     html = coordinator_client.get(reverse("organisation_list")).text
-    assert f"Stiftelsen Sommarljus</a> (Stiftelse, {NUMBER})" in html
+    assert f'Stiftelsen Sommarljus</a> <span class="tag">ej verifierad</span> (Stiftelse, {NUMBER})' in html
 
 
 PERSONNUMMER_BODY = "800101123"
@@ -121,9 +121,12 @@ def test_it_refuses_a_number_already_in_the_portal(cast, coordinator_client, wri
         response,
         "organisation_number",
         "taken",
-        f"Det finns redan en organisation med organisationsnummer {existing} i portalen.",
+        f"Organisationsnummer {existing} finns redan i portalen som Föreningen Läxhjälp. "
+        "Hör du till den organisationen kan du begära att få företräda den.",
     )
     assert Organisation.objects.count() == before
+    # ... and it shows the way to claim it.
+    assert reverse("organisation_claim", args=[cast.forening.code]) in response.text
 
 
 @pytest.mark.parametrize(

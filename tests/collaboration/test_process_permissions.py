@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from collaboration.models import Answer, FormChoice, PhaseCompletion, Role, Step
+from collaboration.models import Answer, FormChoice, Party, PartyState, PhaseCompletion, Role, Step
 from tests.collaboration.helpers import (
     CHECKLIST,
     MODEL,
@@ -142,6 +142,31 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_changes_nothing(process, na
     assert "next=" in response.url
     if case.changed is not None:
         assert not case.changed(process)
+
+
+@pytest.mark.parametrize("state", [PartyState.INVITED, PartyState.DECLINED, PartyState.LEFT])
+@pytest.mark.parametrize("name", list(CASES))
+def test_an_organisation_that_has_not_accepted_sees_nothing_of_the_process(process, state, name):
+    """Invited (not yet answered), declined or departed: every process page is 404 and nothing changes."""
+    Party.objects.filter(collaboration=process.collaboration, organisation=process.forening).update(state=state)
+    case = CASES[name]
+    for role in ("board_member", "civil_coordinator"):
+        response = request(client_for(getattr(process, role)), case, process)
+        assert response.status_code == 404, role
+        assert "Läxhjälp i Centrum" not in response.text
+        assert "Ett befintligt svar" not in response.text
+        if case.changed is not None:
+            assert not case.changed(process)
+
+
+GET_ONLY = ["task_list_model", "task_list_checklist", "guide_review", "step_history", "revision_detail"]
+
+
+@pytest.mark.parametrize("name", GET_ONLY)
+def test_read_only_process_pages_refuse_a_post(process, name):
+    response = client_for(process.officer).post(CASES[name].url(process), {"action": "complete"})
+    assert response.status_code == 405
+    assert not PhaseCompletion.objects.exists()
 
 
 def test_an_unknown_collaboration_is_not_found_for_a_member(process, officer_client):

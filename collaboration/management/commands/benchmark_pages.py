@@ -27,6 +27,7 @@ from collaboration.models import (
     Organisation,
     OrganisationKind,
     Party,
+    PartyState,
     Question,
     Role,
     Sector,
@@ -102,7 +103,13 @@ class Command(BaseCommand):
             batch = Collaboration.objects.bulk_create(
                 [Collaboration(title=f"Benchmark {existing + start + i}") for i in range(min(1000, missing - start))]
             )
-            Party.objects.bulk_create([Party(collaboration=c, organisation=o) for c in batch for o in (public, civil)])
+            Party.objects.bulk_create(
+                [
+                    Party(collaboration=c, organisation=o, state=PartyState.ACCEPTED)
+                    for c in batch
+                    for o in (public, civil)
+                ]
+            )
         collaboration = Collaboration.objects.filter(parties__organisation=public).order_by("pk").first()
         assert collaboration is not None
         from collaboration.models import Answer

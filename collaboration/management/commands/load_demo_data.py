@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from collaboration.models import (
     Base,
@@ -16,6 +17,7 @@ from collaboration.models import (
     Organisation,
     OrganisationKind,
     Party,
+    PartyState,
     Phase,
     PhaseCompletion,
     Question,
@@ -73,6 +75,16 @@ COLLABORATIONS: list[dict[str, Any]] = [
         "done_phases": [],
         "started_steps": [],
     },
+    {
+        # Kommunen has asked; the förening has not answered yet, so its coordinator and board see an invitation.
+        "title": "Sommarlovsaktiviteter i Halmstad",
+        "description": "Kommunen vill ordna fler gratis aktiviteter för barn och unga under sommarlovet.",
+        "form": "projektmedel",
+        "parties": ["212000-1355"],
+        "invited": ["802002-8711"],
+        "done_phases": [],
+        "started_steps": [],
+    },
 ]
 
 
@@ -95,7 +107,13 @@ class Command(BaseCommand):
         for name, sector, kind, number, place in ORGANISATIONS:
             organisations[number], _ = Organisation.objects.get_or_create(
                 organisation_number=number,
-                defaults={"name": name, "sector": sector, "kind": kind, "municipality": place},
+                defaults={
+                    "name": name,
+                    "sector": sector,
+                    "kind": kind,
+                    "municipality": place,
+                    "verified_at": timezone.now(),
+                },
             )
         users = {}
         for email, name, org_number, role in PEOPLE:
@@ -121,8 +139,23 @@ class Command(BaseCommand):
                 form=CollaborationForm.objects.filter(slug=spec["form"]).first() if spec["form"] else None,
                 created_by=officer,
             )
+            creator = organisations[spec["parties"][0]]
             for number in spec["parties"]:
-                Party.objects.create(collaboration=collaboration, organisation=organisations[number])
+                Party.objects.create(
+                    collaboration=collaboration,
+                    organisation=organisations[number],
+                    state=PartyState.ACCEPTED,
+                    answered_at=timezone.now(),
+                )
+            for number in spec.get("invited", []):
+                Party.objects.create(
+                    collaboration=collaboration,
+                    organisation=organisations[number],
+                    state=PartyState.INVITED,
+                    invited_by=officer,
+                    invited_by_organisation=creator,
+                    invited_at=timezone.now(),
+                )
             for phase_slug in spec["done_phases"]:
                 phase = Phase.objects.get(guide__slug="samverkansmodellen", slug=phase_slug)
                 for step in Step.objects.filter(phase=phase):

@@ -1,0 +1,38 @@
+"""The demo data shows consent at work and can be loaded again without duplicates."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from collaboration.models import Collaboration, Party, PartyState
+from portal.models import User
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> None:
+    call_command("load_demo_data", stdout=io.StringIO())
+
+
+def test_the_demo_has_accepted_collaborations_and_one_invitation_and_loads_twice():
+    load()
+    load()
+    assert Collaboration.objects.count() == 4
+    invited = Party.objects.exclude(state=PartyState.ACCEPTED)
+    assert [(p.collaboration.title, p.organisation.name, p.state) for p in invited] == [
+        ("Sommarlovsaktiviteter i Halmstad", "Föreningen Läxhjälp Halmstad", PartyState.INVITED)
+    ]
+    for title in ["Läxhjälp i Centrum", "Samråd om ny kulturstrategi", "Gröna gårdar för unga vuxna"]:
+        states = set(Party.objects.filter(collaboration__title=title).values_list("state", flat=True))
+        assert states == {PartyState.ACCEPTED}, title
+
+    coordinator = client_for(User.objects.get(email="samordnare@laxhjalp.demo.se"))
+    home = coordinator.get(reverse("home"))
+    assert "Inbjudningar som väntar på ert svar" in home.text
+    assert "Sommarlovsaktiviteter i Halmstad" in home.text
+    assert {c.title for c in home.context["page"].object_list} == {"Läxhjälp i Centrum", "Samråd om ny kulturstrategi"}
