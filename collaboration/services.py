@@ -8,14 +8,15 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
+from collaboration import tasks
 from collaboration.models import (
     ClaimStatus,
     Collaboration,
     CollaborationForm,
     Invitation,
+    MailStatus,
     Membership,
     Organisation,
     OrganisationClaim,
@@ -23,7 +24,6 @@ from collaboration.models import (
     PartyState,
     Role,
 )
-from portal import emails
 from portal.models import User
 
 
@@ -89,7 +89,11 @@ def collaboration_create(
 @dataclass(frozen=True)
 class SentInvitation:
     invitation: Invitation
-    mail_sent: bool
+    mail_status: str  # MailStatus: queued for the worker, sent, or failed
+
+    @property
+    def mail_sent(self) -> bool:
+        return self.mail_status != MailStatus.FAILED
 
 
 class PartyStateError(Exception):
@@ -225,29 +229,19 @@ def organisation_claim_handle(*, claim: OrganisationClaim, by: User, approve: bo
 def invitation_send(
     *, request: HttpRequest, organisation: Organisation, email: str, role: str, invited_by: User
 ) -> SentInvitation:
-    """Issue an invitation and mail its link once it is stored.
+    """Issue an invitation and queue the mail with its link once it is stored.
 
-    When the mail cannot be sent (the immediate task backend ran it and it failed),
-    the invitation is revoked, since nobody has its link, and `mail_sent` is False so
-    the sender can be told.
+    The task (collaboration/tasks.py) makes the link's token and records whether the
+    mail went out, so the coordinator sees it on the organisation page. With the
+    immediate backend the mail has been tried when this returns, and a failure shows
+    at once in `mail_status`.
     """
-    outcome: list[bool] = []
     with transaction.atomic():
-        invitation, token = Invitation.issue(organisation=organisation, email=email, role=role, invited_by=invited_by)
-        link = request.build_absolute_uri(reverse("invitation_accept", args=[token]))
-        context = {
-            "organisation": organisation,
-            "role": invitation.get_role_display(),
-            "invited_by": invited_by,
-            "link": link,
-            "expires_at": invitation.expires_at,
-        }
-        transaction.on_commit(lambda: outcome.append(emails.send("invitation", to=invitation.email, context=context)))
-    # Nothing in `outcome` means the caller's own transaction is still open: the mail goes at its commit.
-    if outcome and not outcome[0]:
-        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
-        return SentInvitation(invitation=invitation, mail_sent=False)
-    return SentInvitation(invitation=invitation, mail_sent=True)
+        invitation, _token = Invitation.issue(organisation=organisation, email=email, role=role, invited_by=invited_by)
+        site = request.build_absolute_uri("/")
+        transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id=invitation.pk, site=site))
+    status = Invitation.objects.filter(pk=invitation.pk).values_list("mail_status", flat=True).first()
+    return SentInvitation(invitation=invitation, mail_status=status or MailStatus.QUEUED)
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:

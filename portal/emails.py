@@ -1,4 +1,7 @@
-"""E-mail from three templates per message: subject, plain text and HTML."""
+"""E-mail from three templates per message: subject, plain text and HTML.
+
+Mail is sent by tasks (see TASKS in settings): a task renders and `deliver`s its message.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -22,33 +25,12 @@ def render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-@task()
-def send_email(*, to: str, subject: str, text: str, html: str) -> None:
-    # A task, so that a deployment with a worker backend sends mail outside the request.
+def deliver(name: str, *, to: str, context: dict[str, Any]) -> None:
+    """Render and send one message now (inside a task); raises when it cannot be sent."""
+    subject, text, html = render(name, context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
-
-
-def send(name: str, *, to: str, context: dict[str, Any]) -> bool:
-    """Hand the message to the task backend.
-
-    False when it is already known that the message did not go out (the immediate
-    backend ran the task and it failed); the failure is logged. With a worker backend
-    the message is queued and True means only that.
-    """
-    subject, text, html = render(name, context)
-    result = send_email.enqueue(to=to, subject=subject, text=text, html=html)
-    if result.status == TaskResultStatus.FAILED:
-        error = result.errors[-1] if result.errors else None
-        logger.error(
-            "The %s e-mail to %s could not be sent: %s",
-            name,
-            to,
-            error.traceback if error else "no error recorded",
-        )
-        return False
-    return True
 
 
 @task()

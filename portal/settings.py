@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -276,7 +277,19 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (mail) goes through Django's tasks framework. "database" (django-tasks-db) stores
+# tasks in the database and `manage.py db_worker` runs them, on as many servers as you like;
+# "immediate" runs each task inside the request that queued it (tests, or a setup without workers).
+_tasks_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env_str("PORTAL_TASKS_BACKEND", "database")
+if _tasks_backend not in _tasks_backends:
+    raise ImproperlyConfigured(
+        f"PORTAL_TASKS_BACKEND must be one of {', '.join(_tasks_backends)}, not {_tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _tasks_backends[_tasks_backend]}}
 
 LOGGING = {
     "version": 1,

@@ -23,3 +23,6 @@ SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_PRELOAD = False
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Tasks run inside the request that queues them, so a test sees their effect at once; the tests of the
+# real worker (tests/portal/test_tasks.py) switch to the database backend and run `db_worker` themselves.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -29,6 +29,7 @@ from .guidance import (
 from .organisations import (
     ClaimStatus,
     Invitation,
+    MailStatus,
     Membership,
     Organisation,
     OrganisationClaim,
@@ -51,6 +52,7 @@ __all__ = [
     "FormChoice",
     "Guide",
     "Invitation",
+    "MailStatus",
     "Membership",
     "Method",
     "Organisation",

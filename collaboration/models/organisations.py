@@ -161,6 +161,12 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class MailStatus(models.TextChoices):
+    QUEUED = "koad", _("Skickas")
+    SENT = "skickad", _("Skickad")
+    FAILED = "misslyckad", _("Kunde inte skickas")
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -178,6 +184,11 @@ class Invitation(models.Model):
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Whether the e-mail with the link went out. The link's token is made by the task that sends the
+    # mail, so that the raw token never rests in the task queue (see collaboration/tasks.py).
+    mail_status = models.CharField(
+        _("e-post"), max_length=12, choices=MailStatus.choices, default=MailStatus.QUEUED, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -218,6 +229,13 @@ class Invitation(models.Model):
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
         return invitation, token
+
+    def new_token(self) -> str:
+        """Replace the invitation's token with a new one and return it (for the mail about to go out)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = _hash_token(token)
+        Invitation.objects.filter(pk=self.pk).update(token_hash=self.token_hash)
+        return token
 
     @classmethod
     def find_usable(cls, token: str) -> Invitation | None:

@@ -22,7 +22,7 @@ from collaboration.forms import (
     OrganisationClaimForm,
     OrganisationForm,
 )
-from collaboration.models import Collaboration, Invitation, Membership, Organisation, Role
+from collaboration.models import Collaboration, Invitation, MailStatus, Membership, Organisation, Role
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
 from portal.models import User
@@ -139,8 +139,14 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
             invited_by=request.user,
         )
         email = form.cleaned_data["email"]
-        if sent.mail_sent:
+        if sent.mail_status == MailStatus.SENT:
             messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": email})
+        elif sent.mail_status == MailStatus.QUEUED:
+            messages.success(
+                request,
+                _("En inbjudan till %(email)s skickas nu. I listan nedan ser du när den har gått iväg.")
+                % {"email": email},
+            )
         else:
             messages.warning(
                 request,

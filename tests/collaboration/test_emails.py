@@ -11,7 +11,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 from django.urls import reverse
 
-from collaboration.models import Invitation, Organisation, OrganisationKind, Role, Sector
+from collaboration.models import Invitation, MailStatus, Organisation, OrganisationKind, Role, Sector
 from portal.models import User
 from tests.factories import organisation_number
 
@@ -105,7 +105,7 @@ def test_a_name_stored_with_a_line_break_before_cleaning_still_gets_its_mail(cas
     response = invite(coordinator_client, cast.kommun)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Du är inbjuden till Halmstads kommun i Samverkansportalen"
-    assert f"En inbjudan har skickats till {NEW_EMAIL}." in response.text
+    assert f"En inbjudan till {NEW_EMAIL} skickas nu." in response.text
 
 
 @pytest.fixture
@@ -129,15 +129,16 @@ def test_the_sender_is_told_when_the_invitation_mail_does_not_go_out(
 
     monkeypatch.setattr(EmailBackend, "send_messages", relay_down)
 
-    with caplog.at_level(logging.ERROR, logger="portal.emails"):
+    with caplog.at_level(logging.ERROR, logger="collaboration.tasks"):
         response = invite_committed(coordinator_client, cast.kommun)
 
     assert response.status_code == 200
     assert f"Inbjudan till {NEW_EMAIL} kunde inte skickas: e-postmeddelandet gick inte iväg." in response.text
     assert "En inbjudan har skickats" not in response.text
     assert 'class="message message--warning"' in response.text
-    # Nobody has the link, so the invitation is not left waiting as if it had been sent.
-    assert not Invitation.objects.pending().filter(email=NEW_EMAIL).exists()
+    # The invitation is not left waiting as if it had been sent: the organisation page says it failed.
+    assert Invitation.objects.get(email=NEW_EMAIL).mail_status == MailStatus.FAILED
+    assert "E-postmeddelandet kunde inte skickas. Bjud in igen" in response.text
     assert "The invitation e-mail to ny.person@exempel.se could not be sent" in caplog.text
     assert "SMTPServerDisconnected" in caplog.text
 
