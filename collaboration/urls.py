@@ -1,10 +1,11 @@
 from django.urls import path
 
-from collaboration.views import catalogue, collaborations, organisations, process
+from collaboration.views import catalogue, collaborations, home, organisations, process
 
 step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("samverkansformer/", catalogue.form_list, name="form_list"),
     path("samverkansformer/<slug:slug>/", catalogue.form_detail, name="form_detail"),
     path("samverkan/ny/", collaborations.collaboration_create, name="collaboration_create"),

@@ -8,7 +8,6 @@ admin.site.site_header = "Samverkansportalen – administration"
 admin.site.site_title = "Samverkansportalen"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("halsa/", views.healthz, name="healthz"),
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
