@@ -15,13 +15,15 @@ from collaboration.models import (
     Organisation,
     Party,
     Phase,
+    PhasePrinciple,
     PhaseQuestion,
     Question,
     QuestionGroup,
     Step,
     Tip,
 )
-from principles.models import PhasePrinciple
+from portal.admin import UserAdmin
+from portal.models import User
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,6 +31,23 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ["user", "role", "is_active"]
     autocomplete_fields = ["user"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["organisation", "role", "is_active"]
+    autocomplete_fields = ["organisation"]
+
+
+# portal's User admin knows nothing of organisations (portal must not import collaboration):
+# the collaboration app adds the person's memberships to it.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserMembershipInline]
 
 
 @admin.register(Organisation)

@@ -22,6 +22,7 @@ from collaboration.models import (
     Phase,
     PhaseCompletion,
     PhaseKind,
+    PhasePrinciple,
     Question,
     QuestionGroup,
     SaveResult,
@@ -30,7 +31,6 @@ from collaboration.models import (
     StepProgress,
     StepStatus,
 )
-from principles.models import PhasePrinciple
 
 if TYPE_CHECKING:
     from portal.models import User

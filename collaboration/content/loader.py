@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 CONTENT_DIR = Path(__file__).resolve().parent
-PRINCIPLES_DIR = CONTENT_DIR.parent.parent / "principles" / "content"
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -86,21 +85,11 @@ def load_guides(apps: Any, filename: str) -> None:
                 )
 
 
-def load_principles(apps: Any, principles_file: str, guidance_file: str) -> None:
+def load_phase_principles(apps: Any, guidance_file: str) -> None:
+    """Link each phase to the principles it leans on (the principles must be loaded first)."""
     Principle = apps.get_model("principles", "Principle")
-    PhasePrinciple = apps.get_model("principles", "PhasePrinciple")
+    PhasePrinciple = apps.get_model("collaboration", "PhasePrinciple")
     Phase = apps.get_model("collaboration", "Phase")
-    for order, item in enumerate(read(PRINCIPLES_DIR / principles_file)["principles"], start=1):
-        Principle.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "order": order,
-                "summary": item["summary"],
-                "public_sector": item["public_sector"],
-                "civil_sector": item["civil_sector"],
-            },
-        )
     principles = {p.slug: p for p in Principle.objects.all()}
     for g in read(CONTENT_DIR / guidance_file)["guides"]:
         for p in g["phases"]:

@@ -99,6 +99,27 @@ class Phase(models.Model):
         return self.title
 
 
+class PhasePrinciple(models.Model):
+    """A principle a phase leans on, with a line on why it matters there.
+
+    The link lives here, not in the principles app: the principles know nothing of phases.
+    """
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="principle_links")
+    principle = models.ForeignKey("principles.Principle", on_delete=models.CASCADE, related_name="phase_links")
+    why = models.TextField(_("varför den är viktig i fasen"))
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("princip för fasen")
+        verbose_name_plural = _("principer för fasen")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["phase", "principle"], name="one_principle_link_per_phase")]
+
+    def __str__(self) -> str:
+        return f"{self.principle} i {self.phase}"
+
+
 class PhaseQuestion(models.Model):
     """A question for the whole phase, to keep in mind while working on its steps."""
 
