@@ -3,8 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.shipped import ShippedContent
 
-class Principle(models.Model):
+
+class Principle(ShippedContent):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("namn"), max_length=100)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
