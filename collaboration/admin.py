@@ -1,6 +1,9 @@
 """Site admins manage organisations, people, collaborations and all guidance content here."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from collaboration.models import (
     Answer,
@@ -98,20 +101,33 @@ class FormChoiceAdmin(admin.ModelAdmin):
     list_select_related = ["collaboration", "form", "chosen_by"]
 
 
-class AnswerRevisionInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Viewing only: answers change through the versioned save that keeps their history."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AnswerRevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AnswerRevision
     extra = 0
     fields = ("number", "version", "author", "organisation", "updated_at", "text")
-    readonly_fields = ("number", "version", "author", "organisation", "updated_at", "text")
-    can_delete = False
+    readonly_fields = fields
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Answers are read-only here: an edit would bypass versions, conflicts and history."""
+
     list_display = ["question", "collaboration", "updated_by", "updated_at"]
     list_select_related = ["question", "collaboration", "updated_by"]
     search_fields = ["collaboration__title", "question__code"]
-    readonly_fields = ["version", "updated_at"]
     inlines = [AnswerRevisionInline]
 
 
