@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import drafts, views
 
 admin.site.site_header = "Samverkansportalen – administration"
 admin.site.site_title = "Samverkansportalen"
 
 urlpatterns = [
     path("halsa/", views.healthz, name="healthz"),
+    path("utkast/slang/", drafts.discard_view, name="draft_discard"),
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/glomt/", views.PasswordResetView.as_view(), name="password_reset"),

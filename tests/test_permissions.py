@@ -249,3 +249,32 @@ def test_a_deactivated_account_is_signed_out_everywhere(world):
     response = client.get(collaboration_detail(world))
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={collaboration_detail(world)}"
+
+
+# --- URLs added for issue 6 items 3 and 7 (wt-structure); kept apart so the resolver-driven rewrite can take them in ---
+
+
+def draft_discard(cast: Cast) -> str:
+    return reverse("draft_discard")
+
+
+# fmt: off
+STRUCTURE_ROWS: list[Row] = [
+    #                                                         officer board coord civil outsider anonymous
+    # POST is tested in tests/portal/test_drafts.py: it changes only the session, which `snapshot` does not see.
+    Row("draft_discard",        GET,  draft_discard,            (405,   405,  405,  405,  405,     302)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("row", "role", "expected"),
+    [
+        pytest.param(row, role, expected, id=f"{row.name}-{row.method}-{role}")
+        for row in STRUCTURE_ROWS
+        for role, expected in zip(ROLES, row.statuses, strict=True)
+    ],
+)
+def test_structure_access(world, row: Row, role: str, expected: int):
+    data = row.data(world) if row.data else None
+    assert_access(world, role, row.method, row.url(world), expected, data)

@@ -28,7 +28,7 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     organisations = [m.organisation for m in memberships]
     acting: Organisation = organisations[0]
     initial = {"public_party": acting.pk} if acting.sector == Sector.PUBLIC else {"civil_parties": [acting.pk]}
-    posted = request.POST if request.method == "POST" else drafts.pop(request)
+    posted = request.POST if request.method == "POST" else drafts.restore(request)
     form = CollaborationCreateForm(posted, initial=initial, acting_choices=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -48,7 +48,11 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "collaboration/create.html",
-        {"form": form, "acting": acting if len(organisations) == 1 else None},
+        {
+            "form": form,
+            "acting": acting if len(organisations) == 1 else None,
+            "restored_draft": request.method == "GET" and posted is not None,
+        },
     )
 
 
@@ -95,9 +99,14 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     catalogue = {f.slug: f for f in CollaborationForm.objects.all()}
     action = request.POST.get("action", "")
     # A draft kept while the person was signed out comes back as if just posted, without saving.
-    data = request.POST if request.method == "POST" else drafts.pop(request)
+    data = request.POST if request.method == "POST" else drafts.restore(request)
     form = ChooserForm(data)
-    context: dict[str, object] = {"collaboration": collaboration, "form": form, "catalogue": list(catalogue.values())}
+    context: dict[str, object] = {
+        "collaboration": collaboration,
+        "form": form,
+        "catalogue": list(catalogue.values()),
+        "restored_draft": request.method == "GET" and data is not None,
+    }
     if data is not None and form.is_valid():
         recommended, advised_against = recommend(form.cleaned_data)
         context.update(

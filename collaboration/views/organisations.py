@@ -48,14 +48,15 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     coordinated = _coordinated(request.user)
     if not coordinated:
         raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
-    form = OrganisationForm(request.POST if request.method == "POST" else drafts.pop(request))
+    draft = drafts.restore(request) if request.method == "GET" else None
+    form = OrganisationForm(request.POST if request.method == "POST" else draft)
     if request.method == "POST" and form.is_valid():
         organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
         messages.success(
             request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name}
         )
         return redirect("organisation_detail", code=organisation.code)
-    return render(request, "collaboration/organisation_form.html", {"form": form})
+    return render(request, "collaboration/organisation_form.html", {"form": form, "restored_draft": draft is not None})
 
 
 @login_required
@@ -92,7 +93,7 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
         if organisation.has_active_coordinator():
             raise PermissionDenied(_("Organisationen har redan en samordnare som bjuder in sina medlemmar."))
         roles = [(Role.COORDINATOR.value, Role.COORDINATOR.label)]
-    data = request.POST if request.method == "POST" else drafts.pop(request)
+    data = request.POST if request.method == "POST" else drafts.restore(request)
     form = InvitationForm(data, organisation=organisation, roles=roles)
     if request.method == "POST" and form.is_valid():
         services.invitation_send(
@@ -104,7 +105,11 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
         )
         messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": form.cleaned_data["email"]})
         return redirect("organisation_detail", code=organisation.code)
-    return render(request, "collaboration/invitation_form.html", {"form": form, "organisation": organisation})
+    return render(
+        request,
+        "collaboration/invitation_form.html",
+        {"form": form, "organisation": organisation, "restored_draft": request.method == "GET" and data is not None},
+    )
 
 
 @login_required

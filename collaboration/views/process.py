@@ -133,7 +133,7 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj}
 
     if request.method == "GET":
-        draft = drafts.pop(request)
+        draft = drafts.restore(request)
         if draft is not None:
             form = StepForm(page=page, initial=draft.dict())
             context["restored_draft"] = True

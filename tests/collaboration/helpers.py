@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.test import Client
@@ -80,13 +81,16 @@ def questions(where: tuple[str, str, str] = PROBLEM) -> list[Question]:
 
 
 def browser_post(response: Any) -> dict[str, str]:
-    """Every answer and base field of the step form in `response`, as the browser would send them back."""
+    """Every answer and base field of the step form in `response` and its draft owner token, as a browser posts them."""
     form = response.context["form"]
     data: dict[str, str] = {}
     for name in form.fields:
         if name.startswith(("answer-", "base-")):
             value = form[name].value()
             data[name] = "" if value is None else str(value)
+    owner = re.search(r'name="draft_owner" value="([^"]+)"', response.text)
+    if owner:
+        data["draft_owner"] = owner.group(1)  # the page's signed owner token (portal.drafts)
     return data
 
 
