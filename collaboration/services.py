@@ -19,6 +19,7 @@ from collaboration.models import (
     Party,
     Role,
 )
+from portal import once
 from portal.models import User
 
 
@@ -60,6 +61,20 @@ def collaboration_create(
 
         refresh_current_phase(collaboration)
     return collaboration
+
+
+def collaboration_delete(*, collaboration: Collaboration, user: User) -> bool:
+    """Delete a collaboration its creator started by mistake. False if it may no longer be deleted."""
+    with transaction.atomic():
+        # The lock makes the check and the delete one step: a first answer saved meanwhile wins.
+        locked = Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
+        if locked is None or not locked.can_be_deleted_by(user):
+            return False
+        url = reverse("collaboration_detail", args=[locked.code])
+        locked.delete()
+        # Sending the create form again may now create it anew instead of pointing at nothing.
+        once.forget(url)
+    return True
 
 
 def invitation_send(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("samverkan/ny/", collaborations.collaboration_create, name="collaboration_create"),
     path("samverkan/<uuid:code>/", collaborations.collaboration_detail, name="collaboration_detail"),
     path("samverkan/<uuid:code>/valj-form/", collaborations.form_chooser, name="form_chooser"),
+    path("samverkan/<uuid:code>/ta-bort/", collaborations.collaboration_delete, name="collaboration_delete"),
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),

@@ -43,7 +43,7 @@ MAX_FIELDS = 200
 MAX_VALUE_LENGTH = 100_000  # far above every form limit: the form, not the stash, refuses
 MAX_DRAFTS = 5
 MAX_STASH_BYTES = 256 * 1024  # all drafts of one session, measured as the session stores them (JSON)
-SKIPPED_FIELDS = {"csrfmiddlewaretoken", "action", "take_theirs", OWNER_FIELD}
+SKIPPED_FIELDS = {"csrfmiddlewaretoken", "action", "take_theirs", OWNER_FIELD, "once_token"}
 
 
 def owner_token(user_id: int) -> str:

@@ -258,11 +258,20 @@ def draft_discard(cast: Cast) -> str:
     return reverse("draft_discard")
 
 
+def delete_officers_empty_collaboration(cast: Cast) -> str:
+    """The cast's collaboration, as if the officer had started it (nothing is written in it)."""
+    Collaboration.objects.filter(pk=cast.collaboration.pk).update(created_by=cast.officer)
+    return reverse("collaboration_delete", args=[cast.collaboration.code])
+
+
 # fmt: off
 STRUCTURE_ROWS: list[Row] = [
     #                                                         officer board coord civil outsider anonymous
     # POST is tested in tests/portal/test_drafts.py: it changes only the session, which `snapshot` does not see.
     Row("draft_discard",        GET,  draft_discard,            (405,   405,  405,  405,  405,     302)),
+    # Only the creator, only while nothing is written: tests/collaboration/test_delete.py.
+    Row("collaboration_delete", GET,  delete_officers_empty_collaboration, (200, 404, 404, 404, 404,   302)),
+    Row("collaboration_delete", POST, delete_officers_empty_collaboration, (302, 404, 404, 404, 404,   302)),
 ]
 # fmt: on
 

@@ -77,6 +77,26 @@ class Collaboration(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def can_be_deleted_by(self, user: User) -> bool:
+        """Whether `user` may delete this collaboration, started by mistake.
+
+        Only its creator, and only while nothing is written in it and nobody else
+        has joined. Nothing written: no answer with text, no form choice, no step
+        marked, no phase completed. Nobody else joined: today every party is added
+        when the collaboration is created, and the only sign that another
+        organisation took part is its work, covered above; once parties accept
+        invitations (Party.state), no party other than the creator's own may have
+        accepted. Keep the whole rule here: the view and the service ask only this.
+        """
+        if not user.is_authenticated or self.created_by_id != user.pk:
+            return False
+        return not (
+            self.answers.exclude(text="").exists()
+            or self.form_choices.exists()
+            or self.step_progress.exists()
+            or self.phase_completions.exists()
+        )
+
     def touch(self) -> None:
         """Record that someone worked in the collaboration, without loading it again."""
         from django.utils import timezone

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
@@ -15,12 +16,13 @@ from collaboration.chooser import ChooserForm, recommend
 from collaboration.forms import CollaborationCreateForm
 from collaboration.models import CollaborationForm, FormChoice, Membership, Organisation, Party, Sector, StepProgress
 from collaboration.process import MODEL_GUIDE
-from portal import drafts
+from portal import drafts, once
 from portal.http import AuthedRequest
 
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Samverkan är redan skapad. Du skickade formuläret en gång till, så här är den."))
 def collaboration_create(request: AuthedRequest) -> HttpResponse:
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
     if not memberships:
@@ -32,19 +34,24 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     form = CollaborationCreateForm(posted, initial=initial, acting_choices=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        collaboration = services.collaboration_create(
-            user=request.user,
-            acting_organisation=data.get("acting_organisation") or acting,
-            title=data["title"],
-            description=data["description"],
-            public_party=data["public_party"],
-            civil_parties=list(data["civil_parties"]),
-            form=data["form"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-        )
-        messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": collaboration.title})
-        return redirect("collaboration_detail", code=collaboration.code)
+
+        def create() -> str:
+            collaboration = services.collaboration_create(
+                user=request.user,
+                acting_organisation=data.get("acting_organisation") or acting,
+                title=data["title"],
+                description=data["description"],
+                public_party=data["public_party"],
+                civil_parties=list(data["civil_parties"]),
+                form=data["form"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+            return reverse("collaboration_detail", args=[collaboration.code])
+
+        url = once.create_once(request, create)
+        messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": data["title"]})
+        return redirect(url)
     return render(
         request,
         "collaboration/create.html",
@@ -54,6 +61,21 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
             "restored_draft": request.method == "GET" and posted is not None,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_delete(request: AuthedRequest, code: str) -> HttpResponse:
+    """A confirmation page, and the POST that deletes a collaboration its creator started by mistake."""
+    collaboration = get_collaboration_for(request.user, code)
+    if not collaboration.can_be_deleted_by(request.user):
+        raise Http404("Ingen samverkan som du kan ta bort.")
+    if request.method == "POST":
+        if not services.collaboration_delete(collaboration=collaboration, user=request.user):
+            raise Http404("Ingen samverkan som du kan ta bort.")
+        messages.success(request, _("Samverkan ”%(title)s” är borttagen.") % {"title": collaboration.title})
+        return redirect("home")
+    return render(request, "collaboration/delete.html", {"collaboration": collaboration})
 
 
 @login_required
@@ -88,12 +110,14 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "latest_choice": latest_choice,
             "people": list(people.values()),
             "model_guide": MODEL_GUIDE,
+            "can_delete": collaboration.can_be_deleted_by(request.user),
         },
     )
 
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Valet av samverkansform är redan sparat. Du skickade formuläret en gång till."))
 def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     catalogue = {f.slug: f for f in CollaborationForm.objects.all()}
@@ -126,20 +150,25 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
             if len(reason) > 2000:
                 errors["reason"] = _("Motiveringen får vara högst 2000 tecken (nu %(count)d).") % {"count": len(reason)}
             if not errors and chosen is not None:
-                with transaction.atomic():
+                chosen_form = chosen
+
+                def choose() -> str:
                     choice = FormChoice.objects.create(
                         collaboration=collaboration,
                         answers=form.cleaned_data,
-                        form=chosen,
+                        form=chosen_form,
                         reason=reason,
                         chosen_by=request.user,
                         chosen_by_organisation=acting_organisation(request.user, collaboration),
                     )
                     choice.recommended.set([catalogue[r.slug] for r in recommended if r.slug in catalogue])
-                    collaboration.form = chosen
+                    collaboration.form = chosen_form
                     collaboration.save(update_fields=["form", "updated_at"])
+                    return reverse("collaboration_detail", args=[collaboration.code])
+
+                url = once.create_once(request, choose)
                 messages.success(request, _("Samverkansformen är nu %(form)s.") % {"form": chosen.name})
-                return redirect("collaboration_detail", code=collaboration.code)
+                return redirect(url)
             context.update({"choice_errors": errors, "chosen_slug": slug, "reason": reason})
         else:
             context["chosen_slug"] = data.get("chosen_form") or (recommended[0].slug if recommended else "")

@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
 from collaboration.forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganisationForm
 from collaboration.models import Collaboration, Invitation, Membership, Organisation, Role
-from portal import drafts
+from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 from portal.models import User
 
@@ -44,6 +46,7 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Organisationen är redan registrerad. Du skickade formuläret en gång till."))
 def organisation_create(request: AuthedRequest) -> HttpResponse:
     coordinated = _coordinated(request.user)
     if not coordinated:
@@ -51,11 +54,16 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     draft = drafts.restore(request) if request.method == "GET" else None
     form = OrganisationForm(request.POST if request.method == "POST" else draft)
     if request.method == "POST" and form.is_valid():
-        organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
+
+        def register() -> str:
+            organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
+            return reverse("organisation_detail", args=[organisation.code])
+
+        url = once.create_once(request, register)
         messages.success(
-            request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name}
+            request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": form.cleaned_data["name"]}
         )
-        return redirect("organisation_detail", code=organisation.code)
+        return redirect(url)
     return render(request, "collaboration/organisation_form.html", {"form": form, "restored_draft": draft is not None})
 
 
@@ -86,6 +94,7 @@ def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Inbjudan är redan skickad. Du skickade formuläret en gång till."))
 def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     organisation, manages = get_organisation_for_management(request.user, code)
     roles = None
@@ -96,15 +105,20 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else drafts.restore(request)
     form = InvitationForm(data, organisation=organisation, roles=roles)
     if request.method == "POST" and form.is_valid():
-        services.invitation_send(
-            request=request,
-            organisation=organisation,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            invited_by=request.user,
-        )
+
+        def invite() -> str:
+            services.invitation_send(
+                request=request,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            return reverse("organisation_detail", args=[organisation.code])
+
+        url = once.create_once(request, invite)
         messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": form.cleaned_data["email"]})
-        return redirect("organisation_detail", code=organisation.code)
+        return redirect(url)
     return render(
         request,
         "collaboration/invitation_form.html",
