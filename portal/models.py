@@ -79,12 +79,15 @@ class FormSubmission(models.Model):
 
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    content_digest = models.CharField(max_length=64)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("inskickat formulär")
         verbose_name_plural = _("inskickade formulär")
+        indexes = [models.Index(fields=["user", "path", "content_digest"], name="formsubmission_repeat")]
 
     def __str__(self) -> str:
         return self.url

@@ -1,18 +1,28 @@
 """Create forms that create once, however often they are sent.
 
 A second click on a slow connection, or Back and send again, posts the same
-form twice. Every create form carries a one-time token (`{% once_token %}`,
-issued when the page is rendered and kept when it is shown again with errors).
-The view is decorated with `once_per_form`, and creates through `create_once`:
-the first POST with a token records it in the same transaction as what it
-creates. The token is unique in the database, so a second POST (even one racing
-the first) cannot record it again: it creates nothing, and the person is sent
-to what the first POST created, with the view's "already created" message. A
-POST without a token (a page from before tokens) creates as before.
+form twice. Two guards, in one place, for every create view:
+
+- The form's one-time token (`{% once_token %}`, issued when the page is rendered
+  and kept when it is shown again with errors). The first POST with a token
+  records it in the same transaction as what it creates. The token is unique in
+  the database, so a second POST with it (even one racing the first) cannot
+  record it again: it creates nothing.
+- Back fetches the form page again (signed-in pages are not cached), so the page
+  gets a new token, and the browser puts back what the person had typed. So a
+  POST that sends exactly what the same person sent to the same form within
+  REPEAT_WINDOW, and created something, is a repeat too. (Someone who really
+  wants a second, identical one within that time changes a word.)
+
+A repeat creates nothing: the person is sent to what the first POST created,
+with the view's "already created" message (`once_per_form`). A POST without a
+token (a page from before tokens) is still checked by its content.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import secrets
 from collections.abc import Callable
@@ -34,7 +44,9 @@ StrOrPromise = str | Promise
 
 FIELD = "once_token"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
-KEEP_FOR = timedelta(days=30)  # long enough for any Back button
+REPEAT_WINDOW = timedelta(minutes=10)
+KEEP_FOR = timedelta(days=30)  # a token stays used long enough for any Back button
+NOT_CONTENT = {"csrfmiddlewaretoken", FIELD, "draft_owner"}
 
 
 class AlreadyCreated(Exception):
@@ -52,33 +64,58 @@ def posted_token(request: HttpRequest) -> str | None:
     return token if TOKEN.fullmatch(token) else None
 
 
-def _earlier(token: str, request: HttpRequest) -> str | None:
-    submission = FormSubmission.objects.filter(token=token).first()
-    if submission is None:
-        return None
-    if submission.user_id != request.user.pk or not submission.url:
-        raise PermissionDenied  # someone else's token: nothing to create, nothing to show
-    return submission.url
+def content_digest(request: HttpRequest) -> str:
+    """What the form sends, without its tokens: equal for a form sent again after Back."""
+    content = sorted((name, values) for name, values in request.POST.lists() if name not in NOT_CONTENT)
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def _signed_in(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied  # create views are for signed-in people only
+    return request.user
+
+
+def earlier_url(request: HttpRequest) -> str | None:
+    """Where what this POST would create already is, if it repeats an earlier one; else None."""
+    user = _signed_in(request)
+    token = posted_token(request)
+    if token is not None:
+        by_token = FormSubmission.objects.filter(token=token).first()
+        if by_token is not None:
+            if by_token.user_id != user.pk or not by_token.url:
+                raise PermissionDenied  # someone else's token: nothing to create, nothing to show
+            return by_token.url
+    repeat = (
+        FormSubmission.objects.filter(
+            user=user,
+            path=request.path,
+            content_digest=content_digest(request),
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        .exclude(url="")
+        .order_by("-created_at")
+        .first()
+    )
+    return repeat.url if repeat is not None else None
 
 
 def create_once(request: HttpRequest, create: Callable[[], str]) -> str:
-    """Run `create` (which returns the URL of what it made) at most once per form token.
+    """Run `create` (which returns the URL of what it made) unless this POST repeats an earlier one.
 
-    Raises AlreadyCreated with the URL an earlier POST of the same form created.
+    Raises AlreadyCreated with the URL of what the earlier POST created.
     """
-    token = posted_token(request)
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied  # create views are for signed-in people only
+    user = _signed_in(request)
+    token = posted_token(request) or new_token()  # a page without a token gets a record all the same
     with transaction.atomic():
-        if token is None:
-            return create()
         try:
             with transaction.atomic():
-                submission = FormSubmission.objects.create(token=token, user=user)
+                submission = FormSubmission.objects.create(
+                    token=token, user=user, path=request.path, content_digest=content_digest(request)
+                )
         except IntegrityError:
             # Sent before, or being sent right now: the insert waited for that transaction to end.
-            url = _earlier(token, request)
+            url = earlier_url(request)
             if url is None:
                 raise
             raise AlreadyCreated(url) from None
@@ -93,15 +130,14 @@ def once_per_form(already: StrOrPromise) -> Callable[[Callable[..., HttpResponse
     """Send a repeated POST of a create form to what the first one created, saying `already`.
 
     Checked before the form is validated, so a repeat is never refused as a duplicate
-    ("organisationsnumret finns redan") either.
+    ("organisationsnumret finns redan") either; `create_once` catches the repeats that race.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                token = posted_token(request) if request.method == "POST" else None
-                url = _earlier(token, request) if token else None
+                url = earlier_url(request) if request.method == "POST" else None
                 if url is None:
                     return view(request, *args, **kwargs)
             except AlreadyCreated as repeated:

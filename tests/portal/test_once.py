@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from collaboration.models import Collaboration, CollaborationForm, FormChoice, Invitation, Organisation
 from portal.models import FormSubmission
@@ -56,6 +58,25 @@ def test_back_and_send_again_with_changes_creates_nothing_either(cast, officer_c
 def test_each_new_form_gets_its_own_token_so_two_real_collaborations_are_two(cast, officer_client):
     url = reverse("collaboration_create")
     officer_client.post(url, new_collaboration(cast, once_token(officer_client, url)))
+    officer_client.post(url, {**new_collaboration(cast, once_token(officer_client, url)), "description": "En till."})
+    assert Collaboration.objects.filter(title="Sommarlov i Andersberg").count() == 2
+
+
+def test_back_to_a_form_fetched_again_and_sent_unchanged_creates_nothing(cast, officer_client):
+    """After Back the page is fetched again with a new token, and the browser restores what was typed."""
+    url = reverse("collaboration_create")
+    officer_client.post(url, new_collaboration(cast, once_token(officer_client, url)))
+    again = officer_client.post(url, new_collaboration(cast, once_token(officer_client, url)), follow=True)
+    assert Collaboration.objects.filter(title="Sommarlov i Andersberg").count() == 1
+    assert "Samverkan är redan skapad" in again.text
+
+
+def test_the_same_content_much_later_is_a_new_collaboration(cast, officer_client):
+    from portal.once import REPEAT_WINDOW
+
+    url = reverse("collaboration_create")
+    officer_client.post(url, new_collaboration(cast, once_token(officer_client, url)))
+    FormSubmission.objects.update(created_at=timezone.now() - REPEAT_WINDOW - timedelta(seconds=1))
     officer_client.post(url, new_collaboration(cast, once_token(officer_client, url)))
     assert Collaboration.objects.filter(title="Sommarlov i Andersberg").count() == 2
 
