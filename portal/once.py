@@ -25,7 +25,8 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -100,10 +101,16 @@ def earlier_url(request: HttpRequest) -> str | None:
     return repeat.url if repeat is not None else None
 
 
-def create_once(request: HttpRequest, create: Callable[[], str]) -> str:
-    """Run `create` (which returns the URL of what it made) unless this POST repeats an earlier one.
+@contextmanager
+def creating(request: HttpRequest) -> Iterator[Callable[[str], None]]:
+    """Create what the block creates unless this POST repeats an earlier one; one transaction.
 
-    Raises AlreadyCreated with the URL of what the earlier POST created.
+        with once.creating(request) as created_at:
+            organisation = Organisation.objects.create(...)
+            created_at(reverse("organisation_detail", args=[organisation.code]))
+
+    The block must say where what it created is (`created_at(url)`). A repeat raises
+    AlreadyCreated before the block runs; `once_per_form` on the view answers it.
     """
     user = _signed_in(request)
     token = posted_token(request) or new_token()  # a page without a token gets a record all the same
@@ -119,18 +126,20 @@ def create_once(request: HttpRequest, create: Callable[[], str]) -> str:
             if url is None:
                 raise
             raise AlreadyCreated(url) from None
-        url = create()
-        submission.url = url
+        urls: list[str] = []
+        yield urls.append
+        if not urls:
+            raise RuntimeError("once.creating(): the block did not say where what it created is")
+        submission.url = urls[-1]
         submission.save(update_fields=["url"])
     FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
-    return url
 
 
 def once_per_form(already: StrOrPromise) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Send a repeated POST of a create form to what the first one created, saying `already`.
 
     Checked before the form is validated, so a repeat is never refused as a duplicate
-    ("organisationsnumret finns redan") either; `create_once` catches the repeats that race.
+    ("organisationsnumret finns redan") either; `creating` catches the repeats that race.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -35,7 +35,7 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
-        def create() -> str:
+        with once.creating(request) as created_at:
             collaboration = services.collaboration_create(
                 user=request.user,
                 acting_organisation=data.get("acting_organisation") or acting,
@@ -47,11 +47,9 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
             )
-            return reverse("collaboration_detail", args=[collaboration.code])
-
-        url = once.create_once(request, create)
-        messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": data["title"]})
-        return redirect(url)
+            created_at(reverse("collaboration_detail", args=[collaboration.code]))
+        messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": collaboration.title})
+        return redirect("collaboration_detail", code=collaboration.code)
     return render(
         request,
         "collaboration/create.html",
@@ -150,25 +148,21 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
             if len(reason) > 2000:
                 errors["reason"] = _("Motiveringen får vara högst 2000 tecken (nu %(count)d).") % {"count": len(reason)}
             if not errors and chosen is not None:
-                chosen_form = chosen
-
-                def choose() -> str:
+                with once.creating(request) as created_at:
                     choice = FormChoice.objects.create(
                         collaboration=collaboration,
                         answers=form.cleaned_data,
-                        form=chosen_form,
+                        form=chosen,
                         reason=reason,
                         chosen_by=request.user,
                         chosen_by_organisation=acting_organisation(request.user, collaboration),
                     )
                     choice.recommended.set([catalogue[r.slug] for r in recommended if r.slug in catalogue])
-                    collaboration.form = chosen_form
+                    collaboration.form = chosen
                     collaboration.save(update_fields=["form", "updated_at"])
-                    return reverse("collaboration_detail", args=[collaboration.code])
-
-                url = once.create_once(request, choose)
+                    created_at(reverse("collaboration_detail", args=[collaboration.code]))
                 messages.success(request, _("Samverkansformen är nu %(form)s.") % {"form": chosen.name})
-                return redirect(url)
+                return redirect("collaboration_detail", code=collaboration.code)
             context.update({"choice_errors": errors, "chosen_slug": slug, "reason": reason})
         else:
             context["chosen_slug"] = data.get("chosen_form") or (recommended[0].slug if recommended else "")

@@ -54,16 +54,13 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     draft = drafts.restore(request) if request.method == "GET" else None
     form = OrganisationForm(request.POST if request.method == "POST" else draft)
     if request.method == "POST" and form.is_valid():
-
-        def register() -> str:
+        with once.creating(request) as created_at:
             organisation = Organisation.objects.create(registered_by=coordinated[0], **form.cleaned_data)
-            return reverse("organisation_detail", args=[organisation.code])
-
-        url = once.create_once(request, register)
+            created_at(reverse("organisation_detail", args=[organisation.code]))
         messages.success(
-            request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": form.cleaned_data["name"]}
+            request, _("%(name)s är registrerad och kan nu väljas som part.") % {"name": organisation.name}
         )
-        return redirect(url)
+        return redirect("organisation_detail", code=organisation.code)
     return render(request, "collaboration/organisation_form.html", {"form": form, "restored_draft": draft is not None})
 
 
@@ -105,8 +102,7 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else drafts.restore(request)
     form = InvitationForm(data, organisation=organisation, roles=roles)
     if request.method == "POST" and form.is_valid():
-
-        def invite() -> str:
+        with once.creating(request) as created_at:
             services.invitation_send(
                 request=request,
                 organisation=organisation,
@@ -114,11 +110,9 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 invited_by=request.user,
             )
-            return reverse("organisation_detail", args=[organisation.code])
-
-        url = once.create_once(request, invite)
+            created_at(reverse("organisation_detail", args=[organisation.code]))
         messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": form.cleaned_data["email"]})
-        return redirect(url)
+        return redirect("organisation_detail", code=organisation.code)
     return render(
         request,
         "collaboration/invitation_form.html",

@@ -178,15 +178,14 @@ def test_two_posts_racing_with_one_token_create_once(cast):
         request = RequestFactory().post("/samverkan/ny/", {"once_token": token})
         request.user = cast.officer
 
-        def create() -> str:
-            started.set()
-            time.sleep(delay)  # the first POST is slow: the second arrives while it runs
-            collaboration = Collaboration.objects.create(title="Kapplöpning", created_by=cast.officer)
-            created.append(collaboration.title)
-            return f"/samverkan/{collaboration.code}/"
-
         try:
-            outcomes.append(once.create_once(request, create))
+            with once.creating(request) as created_at:
+                started.set()
+                time.sleep(delay)  # the first POST is slow: the second arrives while it runs
+                collaboration = Collaboration.objects.create(title="Kapplöpning", created_by=cast.officer)
+                created.append(collaboration.title)
+                created_at(f"/samverkan/{collaboration.code}/")
+            outcomes.append(f"/samverkan/{collaboration.code}/")
         except once.AlreadyCreated as repeated:
             outcomes.append(repeated.url)
         finally:
