@@ -148,7 +148,15 @@ def signed_out_response(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            messages.warning(request, _("Du är inte inloggad. Logga in och försök igen."))
+            # No proof whose text it is (a page from before owner tokens, or not a page of ours):
+            # keeping it could show it to the wrong person, so it is not kept.
+            messages.warning(
+                request,
+                _(
+                    "Du är inte inloggad, och det du skickade kunde inte sparas. "
+                    "Gå tillbaka i webbläsaren och kopiera texten innan du loggar in."
+                ),
+            )
     return redirect_to_login(request.get_full_path())
 
 
