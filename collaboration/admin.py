@@ -24,13 +24,15 @@ from collaboration.models import (
     OrganisationClaim,
     Party,
     Phase,
+    PhasePrinciple,
     PhaseQuestion,
     Question,
     QuestionGroup,
     Step,
     Tip,
 )
-from principles.models import PhasePrinciple
+from portal.admin import UserAdmin
+from portal.models import User
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,6 +55,23 @@ class VerifiedFilter(admin.SimpleListFilter):
         if self.value() == "nej":
             return queryset.filter(verified_at__isnull=True)
         return queryset
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["organisation", "role", "is_active"]
+    autocomplete_fields = ["organisation"]
+
+
+# portal's User admin knows nothing of organisations (portal must not import collaboration):
+# the collaboration app adds the person's memberships to it.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserMembershipInline]
 
 
 @admin.register(Organisation)
@@ -176,20 +195,33 @@ class FormChoiceAdmin(admin.ModelAdmin):
     list_select_related = ["collaboration", "form", "chosen_by"]
 
 
-class AnswerRevisionInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Viewing only: answers change through the versioned save that keeps their history."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AnswerRevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AnswerRevision
     extra = 0
     fields = ("number", "version", "author", "organisation", "updated_at", "text")
-    readonly_fields = ("number", "version", "author", "organisation", "updated_at", "text")
-    can_delete = False
+    readonly_fields = fields
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Answers are read-only here: an edit would bypass versions, conflicts and history."""
+
     list_display = ["question", "collaboration", "updated_by", "updated_at"]
     list_select_related = ["question", "collaboration", "updated_by"]
     search_fields = ["collaboration__title", "question__code"]
-    readonly_fields = ["version", "updated_at"]
     inlines = [AnswerRevisionInline]
 
 

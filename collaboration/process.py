@@ -25,6 +25,7 @@ from collaboration.models import (
     Phase,
     PhaseCompletion,
     PhaseKind,
+    PhasePrinciple,
     Question,
     QuestionGroup,
     Status,
@@ -32,7 +33,6 @@ from collaboration.models import (
     StepProgress,
     StepStatus,
 )
-from principles.models import PhasePrinciple
 
 if TYPE_CHECKING:
     from portal.models import User

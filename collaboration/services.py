@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import tasks
@@ -24,6 +25,7 @@ from collaboration.models import (
     PartyState,
     Role,
 )
+from portal import once
 from portal.models import User
 
 
@@ -223,6 +225,20 @@ def organisation_claim_handle(*, claim: OrganisationClaim, by: User, approve: bo
                 role=Role.COORDINATOR,
                 invited_by=by,
             )
+    return True
+
+
+def collaboration_delete(*, collaboration: Collaboration, user: User) -> bool:
+    """Delete a collaboration its creator started by mistake. False if it may no longer be deleted."""
+    with transaction.atomic():
+        # The lock makes the check and the delete one step: a first answer saved meanwhile wins.
+        locked = Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
+        if locked is None or not locked.can_be_deleted_by(user):
+            return False
+        url = reverse("collaboration_detail", args=[locked.code])
+        locked.delete()
+        # Sending the create form again may now create it anew instead of pointing at nothing.
+        once.forget(url)
     return True
 
 

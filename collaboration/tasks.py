@@ -9,7 +9,7 @@ from django.tasks import task
 from django.urls import reverse
 
 from collaboration.models import Invitation, MailStatus
-from portal import emails
+from portal import emails, once
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def send_invitation(*, invitation_id: int, site: str) -> None:
             sent = True
         Invitation.objects.filter(pk=invitation_id).update(mail_status=MailStatus.SENT if sent else MailStatus.FAILED)
     if not sent:
+        once.forget(invitation.page_url())  # the coordinator may invite again at once
         # The task ends as failed, so the worker's log and the task list say so too.
         raise MailNotSent(invitation_id)
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from collaboration.views import catalogue, collaborations, organisations, process
+from collaboration.views import catalogue, collaborations, home, organisations, process
 
 step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("samverkansformer/", catalogue.form_list, name="form_list"),
     path("samverkansformer/<slug:slug>/", catalogue.form_detail, name="form_detail"),
     path("samverkan/ny/", collaborations.collaboration_create, name="collaboration_create"),
@@ -18,6 +19,7 @@ urlpatterns = [
         name="party_invitation",
     ),
     path("samverkan/<uuid:code>/parter/<uuid:organisation>/lamna/", collaborations.party_leave, name="party_leave"),
+    path("samverkan/<uuid:code>/ta-bort/", collaborations.collaboration_delete, name="collaboration_delete"),
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),

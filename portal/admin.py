@@ -2,15 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from collaboration.models import Membership
 from portal.models import User
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    fields = ["organisation", "role", "is_active"]
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
@@ -19,7 +11,6 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "full_name"]
-    inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name",)}),

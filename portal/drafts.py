@@ -1,82 +1,187 @@
-"""Keep what a signed-out person posted, so it comes back after they sign in again.
+"""Keep what a signed-out person posted, so it comes back to them, and only them, after signing in.
 
 A session can expire while someone writes. Their POST then arrives without a
-user: instead of dropping it on the way to the sign-in page, the posted fields
-are kept in the (new, anonymous) session, which survives signing in, and the
-page offers them again on its next GET.
+user, and the expired session no longer says whose it was. The form says it:
+every form that keeps drafts carries a signed owner token (`{% draft_owner %}`,
+the signed id of the person the page was rendered for). A signed-out POST with
+a valid token is kept in the (new, anonymous) session together with that owner;
+signing in keeps the session's data, and the page offers the draft again, only
+to that owner, on every GET until they save the page (any POST from it) or
+throw the draft away ("Släng den återställda texten").
+
+Limits, so that anonymous posts cannot fill the session table:
+- a signed-out POST without a valid owner token is not kept and creates no session;
+- a session keeps at most MAX_DRAFTS pages and MAX_STASH_BYTES of drafts (the
+  oldest go first); a draft larger than that on its own is not kept, and the
+  person is told so;
+- at sign-in, drafts that belong to someone else are dropped (they can never
+  reach their owner from this browser: the owner's own session is gone).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 SESSION_KEY = "unsaved_drafts"
+OWNER_FIELD = "draft_owner"
+OWNER_SALT = "portal.drafts.owner"
+OWNER_MAX_AGE = 7 * 24 * 60 * 60  # a page left open for a week still keeps what is typed into it
 MAX_FIELDS = 200
 MAX_VALUE_LENGTH = 100_000  # far above every form limit: the form, not the stash, refuses
 MAX_DRAFTS = 5
-SKIPPED_FIELDS = {"csrfmiddlewaretoken", "action", "take_theirs"}
+MAX_STASH_BYTES = 256 * 1024  # all drafts of one session, measured as the session stores them (JSON)
+SKIPPED_FIELDS = {"csrfmiddlewaretoken", "action", "take_theirs", OWNER_FIELD, "once_token"}
 
 
-def stash(request: HttpRequest) -> None:
+def owner_token(user_id: int) -> str:
+    """The signed owner id that a form carries, so a signed-out POST can say whose it is."""
+    return signing.dumps(user_id, salt=OWNER_SALT)
+
+
+def posted_owner(request: HttpRequest) -> int | None:
+    """The owner a POST proves with its signed token, or None when it carries no valid one."""
+    token = request.POST.get(OWNER_FIELD, "")
+    if not token:
+        return None
+    try:
+        owner = signing.loads(token, salt=OWNER_SALT, max_age=OWNER_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return owner if isinstance(owner, int) else None
+
+
+def _size(drafts: dict[str, Any]) -> int:
+    return len(json.dumps(drafts, separators=(",", ":")))
+
+
+def stash(request: HttpRequest) -> bool:
+    """Keep a signed-out POST for its owner. True if it was kept.
+
+    Nothing is written to the session (so no session is created) unless the POST
+    proves its owner.
+    """
+    owner = posted_owner(request)
+    if owner is None:
+        return False
     fields = [
         (name, [value[:MAX_VALUE_LENGTH] for value in values])
         for name, values in request.POST.lists()
         if name not in SKIPPED_FIELDS
     ]
     if not fields or len(fields) > MAX_FIELDS:
-        return
-    drafts = request.session.get(SESSION_KEY, {})
+        return False
+    draft = {"owner": owner, "fields": fields}
+    if _size({request.path: draft}) > MAX_STASH_BYTES:
+        return False
+    drafts = dict(request.session.get(SESSION_KEY, {}))
     drafts.pop(request.path, None)
-    drafts[request.path] = fields
-    # Keep only the newest few, so the session stays small.
-    request.session[SESSION_KEY] = dict(list(drafts.items())[-MAX_DRAFTS:])
+    drafts[request.path] = draft
+    # The newest last; drop the oldest until the stash is within both limits.
+    while len(drafts) > MAX_DRAFTS or _size(drafts) > MAX_STASH_BYTES:
+        del drafts[next(iter(drafts))]
+    request.session[SESSION_KEY] = drafts
+    return True
 
 
-def pop(request: HttpRequest) -> QueryDict | None:
-    """The kept draft for this page, removed from the session; None if there is none."""
+def restore(request: HttpRequest) -> QueryDict | None:
+    """The signed-in person's kept draft for this page; None if there is none.
+
+    The draft stays in the session (a reload shows it again) until `discard`.
+    """
     drafts = request.session.get(SESSION_KEY)
-    if not drafts or request.path not in drafts:
+    if not drafts or not request.user.is_authenticated:
         return None
-    fields = drafts.pop(request.path)
-    request.session.modified = True
+    draft = drafts.get(request.path)
+    if draft is None or draft.get("owner") != request.user.pk:
+        return None
     data = QueryDict(mutable=True)
-    for name, values in fields:
+    for name, values in draft["fields"]:
         data.setlist(name, values)
     return data
 
 
-def discard(request: HttpRequest) -> None:
-    """Forget a kept draft once the person posts newer text from the page."""
+def discard(request: HttpRequest, path: str | None = None) -> None:
+    """Forget the kept draft of a page once its owner saved from it or threw it away."""
+    path = request.path if path is None else path
     drafts = request.session.get(SESSION_KEY)
-    if drafts and drafts.pop(request.path, None) is not None:
+    if drafts and path in drafts and drafts[path].get("owner") == request.user.pk:
+        del drafts[path]
         request.session.modified = True
 
 
+def forget_others(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """At sign-in: drop drafts this browser kept for someone else (connected in PortalConfig.ready)."""
+    drafts = request.session.get(SESSION_KEY)
+    if drafts:
+        mine = {path: draft for path, draft in drafts.items() if draft.get("owner") == user.pk}
+        if len(mine) != len(drafts):
+            request.session[SESSION_KEY] = mine
+
+
 def signed_out_response(request: HttpRequest) -> HttpResponse:
-    """Send a signed-out person to the sign-in page, keeping what they posted."""
+    """Send a signed-out person to the sign-in page, keeping what they posted when it is theirs."""
     if request.method == "POST":
-        stash(request)
-        messages.warning(
-            request,
-            _("Du hade loggats ut. Det du skrev är sparat tillfälligt och kommer tillbaka när du har loggat in."),
-        )
+        if stash(request):
+            messages.warning(
+                request,
+                _("Du hade loggats ut. Det du skrev är sparat tillfälligt och kommer tillbaka när du har loggat in."),
+            )
+        elif posted_owner(request) is not None:
+            messages.error(
+                request,
+                _(
+                    "Du hade loggats ut, och det du skrev var för långt för att sparas tillfälligt. "
+                    "Gå tillbaka i webbläsaren och kopiera texten innan du loggar in."
+                ),
+            )
+        else:
+            # No proof whose text it is (a page from before owner tokens, or not a page of ours):
+            # keeping it could show it to the wrong person, so it is not kept.
+            messages.warning(
+                request,
+                _(
+                    "Du är inte inloggad, och det du skickade kunde inte sparas. "
+                    "Gå tillbaka i webbläsaren och kopiera texten innan du loggar in."
+                ),
+            )
     return redirect_to_login(request.get_full_path())
 
 
 def keep_post_when_signed_out(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Like login_required, but a signed-out POST is kept for after signing in."""
+    """Like login_required, but a signed-out POST is kept for its owner; a signed-in POST replaces the draft."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return signed_out_response(request)
+        if request.method == "POST":
+            # What the person posts now supersedes the text kept while they were signed out.
+            discard(request)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@login_required
+@require_POST
+def discard_view(request: HttpRequest) -> HttpResponse:
+    """ "Släng den återställda texten": the owner throws away the draft kept for a page."""
+    page = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(page, allowed_hosts=None) or not page.startswith("/"):
+        page = "/"
+    discard(request, page)
+    messages.success(request, _("Den återställda texten är slängd."))
+    return redirect(page)

@@ -96,3 +96,26 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ip} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, recorded by the POST that used it (see portal.once).
+
+    The unique token makes a second POST of the same form fail to record it,
+    whatever the timing, so it creates nothing and goes to what the first made.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    content_digest = models.CharField(max_length=64)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("inskickat formulär")
+        verbose_name_plural = _("inskickade formulär")
+        indexes = [models.Index(fields=["user", "path", "content_digest"], name="formsubmission_repeat")]
+
+    def __str__(self) -> str:
+        return self.url

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
-from portal import views
+from portal import drafts, views
 
 admin.site.site_header = "Samverkansportalen – administration"
 admin.site.site_title = "Samverkansportalen"
@@ -13,8 +13,8 @@ admin.site.site_title = "Samverkansportalen"
 get_or_post = require_http_methods(["GET", "POST"])
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("halsa/", views.healthz, name="healthz"),
+    path("utkast/slang/", drafts.discard_view, name="draft_discard"),
     path("logga-in/", get_or_post(views.LoginView.as_view()), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/glomt/", get_or_post(views.PasswordResetView.as_view()), name="password_reset"),

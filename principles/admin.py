@@ -1,15 +1,9 @@
 from django.contrib import admin
 
-from principles.models import PhasePrinciple, Principle
-
-
-class PhasePrincipleInline(admin.TabularInline):
-    model = PhasePrinciple
-    extra = 0
+from principles.models import Principle
 
 
 @admin.register(Principle)
 class PrincipleAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
-    inlines = [PhasePrincipleInline]

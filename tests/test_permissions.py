@@ -69,7 +69,13 @@ from tests.collaboration.helpers import (
     write_answer,
 )
 from tests.conftest import Cast, client_for
-from tests.factories import MembershipFactory, OrganisationFactory, PartyFactory, organisation_number
+from tests.factories import (
+    CollaborationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartyFactory,
+    organisation_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -316,6 +322,23 @@ def claim(w: World) -> dict[str, Any]:
 
 GET, POST = "GET", "POST"
 
+
+def draft_discard(w: World) -> str:
+    return reverse("draft_discard")
+
+
+def officers_empty_collaboration(w: World) -> str:
+    """A collaboration the officer started for the kommun alone, with nothing written in it yet."""
+    collaboration = CollaborationFactory(title="Startad av misstag", parties=[w.kommun], created_by=w.officer)
+    return reverse("collaboration_delete", args=[collaboration.code])
+
+
+def delete_standing(w: World) -> str:
+    """The standing collaboration: another party has joined, so nobody may delete it."""
+    Collaboration.objects.filter(pk=w.collaboration.pk).update(created_by=w.officer)
+    return reverse("collaboration_delete", args=[w.collaboration.code])
+
+
 # fmt: off
 ROWS: list[Row] = [
     # The collaboration and its process: parties that have accepted, nobody else.
@@ -374,6 +397,12 @@ ROWS: list[Row] = [
     Row("invitation_revoke",    GET,  kommun_invitation_revoke,             NOT_THIS_METHOD),
     Row("invitation_revoke",    POST, kommun_invitation_revoke,             (403,   404,  302,  404,  404,     404,    404,     404, 302)),
     Row("invitation_revoke",    POST, registered_invitation_revoke,         (404,   404,  302,  404,  404,     404,    404,     404, 302)),
+    # Issue 6 items 3 and 7. draft_discard's POST changes only the session (tests/portal/test_drafts.py).
+    Row("draft_discard",        GET,  draft_discard,                NOT_THIS_METHOD),
+    Row("collaboration_delete", GET,  officers_empty_collaboration, (200,   404,  404,  404,  404,     404,    404,     404, 302)),
+    Row("collaboration_delete", POST, officers_empty_collaboration, (302,   404,  404,  404,  404,     404,    404,     404, 302)),
+    Row("collaboration_delete", GET,  delete_standing,              NOBODY),
+    Row("collaboration_delete", POST, delete_standing,              NOBODY),
 ]
 # fmt: on
 

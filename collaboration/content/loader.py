@@ -2,7 +2,15 @@
 
 Migrations call these with historical models (`apps`), so a content file, once
 shipped, is frozen: later content changes come as a new file and a new migration.
-Loading is idempotent: it updates rows by slug/code and leaves admins' additions alone.
+Loading leaves admins' work alone (see `portal.shipped`): a row an admin edited
+keeps the admin's text, a row an admin added is never touched, and nothing is
+deleted, not even shipped rows a newer file no longer names (an admin removes
+those). Rows without a natural key are identified by their place in the file
+(`<guide>/<phase>/<step>/tip/<n>`), so a newer file keeps the places of the rows
+it carries over.
+
+`adopt=True` is the one-time backfill for rows loaded before digests existed:
+it only records which rows came from the file, and how they looked.
 """
 
 from __future__ import annotations
@@ -11,8 +19,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from portal.shipped import sync
+
 CONTENT_DIR = Path(__file__).resolve().parent
-PRINCIPLES_DIR = CONTENT_DIR.parent.parent / "principles" / "content"
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -21,12 +30,13 @@ def read(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_forms(apps: Any, filename: str) -> None:
+def load_forms(apps: Any, filename: str, *, adopt: bool = False) -> None:
     CollaborationForm = apps.get_model("collaboration", "CollaborationForm")
     for order, item in enumerate(read(CONTENT_DIR / filename)["forms"], start=1):
-        CollaborationForm.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
+        sync(
+            CollaborationForm,
+            lookup={"slug": item["slug"]},
+            values={
                 "name": item["name"],
                 "order": order,
                 "family": item["family"],
@@ -36,10 +46,11 @@ def load_forms(apps: Any, filename: str) -> None:
                 "not_fits_when": "\n".join(item["not_fits_when"]),
                 "agree_on": "\n".join(item["agree_on"]),
             },
+            adopt=adopt,
         )
 
 
-def load_guides(apps: Any, filename: str) -> None:
+def load_guides(apps: Any, filename: str, *, adopt: bool = False) -> None:
     Guide = apps.get_model("collaboration", "Guide")
     Phase = apps.get_model("collaboration", "Phase")
     PhaseQuestion = apps.get_model("collaboration", "PhaseQuestion")
@@ -49,65 +60,100 @@ def load_guides(apps: Any, filename: str) -> None:
     Tip = apps.get_model("collaboration", "Tip")
     Method = apps.get_model("collaboration", "Method")
     for g_order, g in enumerate(read(CONTENT_DIR / filename)["guides"], start=1):
-        guide, _ = Guide.objects.update_or_create(
-            slug=g["slug"], defaults={"title": g["title"], "intro": g["intro"], "order": g_order}
+        guide = sync(
+            Guide,
+            lookup={"slug": g["slug"]},
+            values={"title": g["title"], "intro": g["intro"], "order": g_order},
+            adopt=adopt,
         )
+        if guide is None:
+            continue
         for p_order, p in enumerate(g["phases"], start=1):
-            phase, _ = Phase.objects.update_or_create(
-                guide=guide,
-                slug=p["slug"],
-                defaults={"title": p["title"], "kind": p["kind"], "intro": p["intro"], "order": p_order},
+            phase = sync(
+                Phase,
+                lookup={"guide_id": guide.pk, "slug": p["slug"]},
+                values={"title": p["title"], "kind": p["kind"], "intro": p["intro"], "order": p_order},
+                adopt=adopt,
             )
-            PhaseQuestion.objects.filter(phase=phase).delete()
-            PhaseQuestion.objects.bulk_create(
-                [PhaseQuestion(phase=phase, text=text, order=i) for i, text in enumerate(p["questions"], start=1)]
-            )
+            if phase is None:
+                continue
+            phase_key = f"{g['slug']}/{p['slug']}"
+            for i, text in enumerate(p["questions"], start=1):
+                sync(
+                    PhaseQuestion,
+                    lookup={"phase_id": phase.pk, "order": i},
+                    values={"phase_id": phase.pk, "text": text, "order": i},
+                    key=f"{phase_key}/question/{i}",
+                    adopt=adopt,
+                )
             for s_order, s in enumerate(p["steps"], start=1):
-                step, _ = Step.objects.update_or_create(
-                    phase=phase, slug=s["slug"], defaults={"title": s["title"], "intro": s["intro"], "order": s_order}
+                step = sync(
+                    Step,
+                    lookup={"phase_id": phase.pk, "slug": s["slug"]},
+                    values={"title": s["title"], "intro": s["intro"], "order": s_order},
+                    adopt=adopt,
                 )
+                if step is None:
+                    continue
+                step_key = f"{phase_key}/{s['slug']}"
                 for q_group_order, group_data in enumerate(s["groups"], start=1):
-                    group, _ = QuestionGroup.objects.update_or_create(
-                        step=step, order=q_group_order, defaults={"heading": group_data["heading"]}
+                    group = sync(
+                        QuestionGroup,
+                        lookup={"step_id": step.pk, "order": q_group_order},
+                        values={"step_id": step.pk, "heading": group_data["heading"], "order": q_group_order},
+                        key=f"{step_key}/group/{q_group_order}",
+                        adopt=adopt,
                     )
+                    if group is None:
+                        continue
                     for q_order, q in enumerate(group_data["questions"], start=1):
-                        Question.objects.update_or_create(
-                            code=q["code"],
-                            defaults={"group": group, "text": q["text"], "help": q.get("help", ""), "order": q_order},
+                        sync(
+                            Question,
+                            lookup={"code": q["code"]},
+                            values={
+                                "group_id": group.pk,
+                                "text": q["text"],
+                                "help": q.get("help", ""),
+                                "order": q_order,
+                            },
+                            adopt=adopt,
                         )
-                Tip.objects.filter(step=step).delete()
-                Tip.objects.bulk_create([Tip(step=step, text=t, order=i) for i, t in enumerate(s["tips"], start=1)])
-                Method.objects.filter(step=step).delete()
-                Method.objects.bulk_create(
-                    [
-                        Method(step=step, title=m["title"], text=m["text"], order=i)
-                        for i, m in enumerate(s["methods"], start=1)
-                    ]
-                )
+                for i, text in enumerate(s["tips"], start=1):
+                    sync(
+                        Tip,
+                        lookup={"step_id": step.pk, "order": i},
+                        values={"step_id": step.pk, "text": text, "order": i},
+                        key=f"{step_key}/tip/{i}",
+                        adopt=adopt,
+                    )
+                for i, m in enumerate(s["methods"], start=1):
+                    sync(
+                        Method,
+                        lookup={"step_id": step.pk, "order": i},
+                        values={"step_id": step.pk, "title": m["title"], "text": m["text"], "order": i},
+                        key=f"{step_key}/method/{i}",
+                        adopt=adopt,
+                    )
 
 
-def load_principles(apps: Any, principles_file: str, guidance_file: str) -> None:
+def load_phase_principles(apps: Any, guidance_file: str, *, adopt: bool = False) -> None:
+    """Link each phase to the principles it leans on (the principles must be loaded first)."""
     Principle = apps.get_model("principles", "Principle")
-    PhasePrinciple = apps.get_model("principles", "PhasePrinciple")
+    PhasePrinciple = apps.get_model("collaboration", "PhasePrinciple")
     Phase = apps.get_model("collaboration", "Phase")
-    for order, item in enumerate(read(PRINCIPLES_DIR / principles_file)["principles"], start=1):
-        Principle.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "order": order,
-                "summary": item["summary"],
-                "public_sector": item["public_sector"],
-                "civil_sector": item["civil_sector"],
-            },
-        )
     principles = {p.slug: p for p in Principle.objects.all()}
     for g in read(CONTENT_DIR / guidance_file)["guides"]:
         for p in g["phases"]:
-            phase = Phase.objects.get(guide__slug=g["slug"], slug=p["slug"])
+            phase = Phase.objects.filter(guide__slug=g["slug"], slug=p["slug"]).first()
+            if phase is None:
+                continue
             for order, link in enumerate(p["principles"], start=1):
-                PhasePrinciple.objects.update_or_create(
-                    phase=phase,
-                    principle=principles[link["principle"]],
-                    defaults={"why": link["why"], "order": order},
+                principle = principles.get(link["principle"])
+                if principle is None:
+                    continue
+                sync(
+                    PhasePrinciple,
+                    lookup={"phase_id": phase.pk, "principle_id": principle.pk},
+                    values={"why": link["why"], "order": order},
+                    adopt=adopt,
                 )

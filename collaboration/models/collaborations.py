@@ -87,6 +87,29 @@ class Collaboration(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def can_be_deleted_by(self, user: User) -> bool:
+        """Whether `user` may delete this collaboration, started by mistake.
+
+        Only its creator, and only while nothing is written in it and nobody else
+        has joined. Nothing written: no answer with text, no form choice, no step
+        marked, no phase completed. Nobody else joined: every organisation that has
+        accepted (or accepted and left) is one the creator belongs to; invited ones
+        that have not answered do not count. Keep the whole rule here: the view and
+        the service ask only this.
+        """
+        if not user.is_authenticated or self.created_by_id != user.pk:
+            return False
+        own = Membership.objects.active().filter(user=user).values("organisation_id")
+        return not (
+            self.answers.exclude(text="").exists()
+            or self.form_choices.exists()
+            or self.step_progress.exists()
+            or self.phase_completions.exists()
+            or self.parties.filter(state__in=[PartyState.ACCEPTED, PartyState.LEFT])
+            .exclude(organisation_id__in=own)
+            .exists()
+        )
+
     def touch(self) -> None:
         """Record that someone worked in the collaboration, without loading it again."""
         from django.utils import timezone

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.shipped import ShippedContent
+
 
 def lines(text: str) -> list[str]:
     """Split an admin-edited text with one item per line into its items."""
@@ -28,7 +30,7 @@ class ParticipationLevel(models.TextChoices):
     PARTNERSHIP = "partnerskap", _("Partnerskap")
 
 
-class CollaborationForm(models.Model):
+class CollaborationForm(ShippedContent):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("namn"), max_length=100)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -60,7 +62,7 @@ class CollaborationForm(models.Model):
         return lines(self.agree_on)
 
 
-class Guide(models.Model):
+class Guide(ShippedContent):
     slug = models.SlugField(unique=True)
     title = models.CharField(_("titel"), max_length=150)
     intro = models.TextField(_("introduktion"), blank=True)
@@ -81,7 +83,7 @@ class PhaseKind(models.TextChoices):
     CHECKLIST = "checklist", _("Checklista")
 
 
-class Phase(models.Model):
+class Phase(ShippedContent):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="phases")
     slug = models.SlugField()
     title = models.CharField(_("titel"), max_length=150)
@@ -99,7 +101,28 @@ class Phase(models.Model):
         return self.title
 
 
-class PhaseQuestion(models.Model):
+class PhasePrinciple(ShippedContent):
+    """A principle a phase leans on, with a line on why it matters there.
+
+    The link lives here, not in the principles app: the principles know nothing of phases.
+    """
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="principle_links")
+    principle = models.ForeignKey("principles.Principle", on_delete=models.CASCADE, related_name="phase_links")
+    why = models.TextField(_("varför den är viktig i fasen"))
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("princip för fasen")
+        verbose_name_plural = _("principer för fasen")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["phase", "principle"], name="one_principle_link_per_phase")]
+
+    def __str__(self) -> str:
+        return f"{self.principle} i {self.phase}"
+
+
+class PhaseQuestion(ShippedContent):
     """A question for the whole phase, to keep in mind while working on its steps."""
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="questions")
@@ -115,7 +138,7 @@ class PhaseQuestion(models.Model):
         return self.text
 
 
-class Step(models.Model):
+class Step(ShippedContent):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="steps")
     slug = models.SlugField()
     title = models.CharField(_("titel"), max_length=150)
@@ -132,7 +155,7 @@ class Step(models.Model):
         return self.title
 
 
-class QuestionGroup(models.Model):
+class QuestionGroup(ShippedContent):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="groups")
     heading = models.CharField(_("rubrik"), max_length=150)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -146,7 +169,7 @@ class QuestionGroup(models.Model):
         return self.heading
 
 
-class Question(models.Model):
+class Question(ShippedContent):
     group = models.ForeignKey(QuestionGroup, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=80, unique=True)
     text = models.TextField(_("fråga"))
@@ -162,7 +185,7 @@ class Question(models.Model):
         return self.text
 
 
-class Tip(models.Model):
+class Tip(ShippedContent):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="tips")
     text = models.TextField(_("tips"))
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -176,7 +199,7 @@ class Tip(models.Model):
         return self.text
 
 
-class Method(models.Model):
+class Method(ShippedContent):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="methods")
     title = models.CharField(_("titel"), max_length=150)
     text = models.TextField(_("beskrivning"))

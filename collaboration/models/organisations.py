@@ -230,6 +230,12 @@ class Invitation(models.Model):
         )
         return invitation, token
 
+    def page_url(self) -> str:
+        """Where the invitation is listed: its organisation's page."""
+        from django.urls import reverse
+
+        return reverse("organisation_detail", args=[self.organisation.code]) + f"#inbjudan-{self.pk}"
+
     def new_token(self) -> str:
         """Replace the invitation's token with a new one and return it (for the mail about to go out)."""
         token = secrets.token_urlsafe(32)

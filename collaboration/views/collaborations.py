@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
@@ -30,12 +31,13 @@ from collaboration.models import (
     StepProgress,
 )
 from collaboration.process import MODEL_GUIDE
-from portal import drafts
+from portal import drafts, once
 from portal.http import AuthedRequest
 
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Samverkan är redan skapad. Du skickade formuläret en gång till, så här är den."))
 def collaboration_create(request: AuthedRequest) -> HttpResponse:
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
     if not memberships:
@@ -43,28 +45,50 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
     organisations = [m.organisation for m in memberships]
     acting: Organisation = organisations[0]
     initial = {"public_party": acting.pk} if acting.sector == Sector.PUBLIC else {"civil_parties": [acting.pk]}
-    posted = request.POST if request.method == "POST" else drafts.pop(request)
+    posted = request.POST if request.method == "POST" else drafts.restore(request)
     form = CollaborationCreateForm(posted, initial=initial, acting_choices=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        collaboration = services.collaboration_create(
-            user=request.user,
-            acting_organisation=data.get("acting_organisation") or acting,
-            title=data["title"],
-            description=data["description"],
-            public_party=data["public_party"],
-            civil_parties=list(data["civil_parties"]),
-            form=data["form"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-        )
+
+        with once.creating(request) as created_at:
+            collaboration = services.collaboration_create(
+                user=request.user,
+                acting_organisation=data.get("acting_organisation") or acting,
+                title=data["title"],
+                description=data["description"],
+                public_party=data["public_party"],
+                civil_parties=list(data["civil_parties"]),
+                form=data["form"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+            created_at(reverse("collaboration_detail", args=[collaboration.code]))
         messages.success(request, _("Samverkan ”%(title)s” är skapad.") % {"title": collaboration.title})
         return redirect("collaboration_detail", code=collaboration.code)
     return render(
         request,
         "collaboration/create.html",
-        {"form": form, "acting": acting if len(organisations) == 1 else None},
+        {
+            "form": form,
+            "acting": acting if len(organisations) == 1 else None,
+            "restored_draft": request.method == "GET" and posted is not None,
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_delete(request: AuthedRequest, code: str) -> HttpResponse:
+    """A confirmation page, and the POST that deletes a collaboration its creator started by mistake."""
+    collaboration = get_collaboration_for(request.user, code)
+    if not collaboration.can_be_deleted_by(request.user):
+        raise Http404("Ingen samverkan som du kan ta bort.")
+    if request.method == "POST":
+        if not services.collaboration_delete(collaboration=collaboration, user=request.user):
+            raise Http404("Ingen samverkan som du kan ta bort.")
+        messages.success(request, _("Samverkan ”%(title)s” är borttagen.") % {"title": collaboration.title})
+        return redirect("home")
+    return render(request, "collaboration/delete.html", {"collaboration": collaboration})
 
 
 @login_required
@@ -108,20 +132,27 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "latest_choice": latest_choice,
             "people": list(people.values()),
             "model_guide": MODEL_GUIDE,
+            "can_delete": collaboration.can_be_deleted_by(request.user),
         },
     )
 
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Valet av samverkansform är redan sparat. Du skickade formuläret en gång till."))
 def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     catalogue = {f.slug: f for f in CollaborationForm.objects.all()}
     action = request.POST.get("action", "")
     # A draft kept while the person was signed out comes back as if just posted, without saving.
-    data = request.POST if request.method == "POST" else drafts.pop(request)
+    data = request.POST if request.method == "POST" else drafts.restore(request)
     form = ChooserForm(data)
-    context: dict[str, object] = {"collaboration": collaboration, "form": form, "catalogue": list(catalogue.values())}
+    context: dict[str, object] = {
+        "collaboration": collaboration,
+        "form": form,
+        "catalogue": list(catalogue.values()),
+        "restored_draft": request.method == "GET" and data is not None,
+    }
     if data is not None and form.is_valid():
         recommended, advised_against = recommend(form.cleaned_data)
         context.update(
@@ -135,7 +166,7 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
             choice_form = FormChoiceForm(request.POST, slugs=list(catalogue))
             if choice_form.is_valid():
                 chosen = catalogue[choice_form.cleaned_data["chosen_form"]]
-                with transaction.atomic():
+                with once.creating(request) as created_at:
                     choice = FormChoice.objects.create(
                         collaboration=collaboration,
                         answers=form.cleaned_data,
@@ -147,6 +178,7 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
                     choice.recommended.set([catalogue[r.slug] for r in recommended if r.slug in catalogue])
                     collaboration.form = chosen
                     collaboration.save(update_fields=["form", "updated_at"])
+                    created_at(reverse("collaboration_detail", args=[collaboration.code]))
                 messages.success(request, _("Samverkansformen är nu %(form)s.") % {"form": chosen.name})
                 return redirect("collaboration_detail", code=collaboration.code)
             errors = {name: error_list[0] for name, error_list in choice_form.errors.items()}

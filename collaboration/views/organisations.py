@@ -8,8 +8,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import services
@@ -23,7 +25,7 @@ from collaboration.forms import (
     OrganisationForm,
 )
 from collaboration.models import Collaboration, Invitation, MailStatus, Membership, Organisation, Role
-from portal import drafts
+from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 from portal.models import User
 
@@ -61,15 +63,19 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Organisationen är redan registrerad. Du skickade formuläret en gång till."))
 def organisation_create(request: AuthedRequest) -> HttpResponse:
     coordinated = _coordinated(request.user)
     if not coordinated:
         raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
-    form = OrganisationForm(request.POST if request.method == "POST" else drafts.pop(request))
+    draft = drafts.restore(request) if request.method == "GET" else None
+    form = OrganisationForm(request.POST if request.method == "POST" else draft)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_register(
-            user=request.user, registering_organisation=coordinated[0], **form.cleaned_data
-        )
+        with once.creating(request) as created_at:
+            organisation = services.organisation_register(
+                user=request.user, registering_organisation=coordinated[0], **form.cleaned_data
+            )
+            created_at(reverse("organisation_detail", args=[organisation.code]))
         messages.success(
             request,
             _(
@@ -81,7 +87,11 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
         return redirect("organisation_detail", code=organisation.code)
     # A duplicate organisationsnummer: say which organisation it is and how to claim it.
     existing = getattr(form, "existing_organisation", None)
-    return render(request, "collaboration/organisation_form.html", {"form": form, "existing": existing})
+    return render(
+        request,
+        "collaboration/organisation_form.html",
+        {"form": form, "existing": existing, "restored_draft": draft is not None},
+    )
 
 
 @login_required
@@ -120,9 +130,10 @@ def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
 
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Inbjudan är redan skickad. Du skickade formuläret en gång till."))
 def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
     organisation, manages = get_organisation_for_management(request.user, code)
-    data = request.POST if request.method == "POST" else drafts.pop(request)
+    data = request.POST if request.method == "POST" else drafts.restore(request)
     if manages:
         form: InvitationForm = InvitationForm(data, organisation=organisation)
     else:
@@ -131,17 +142,23 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
             data, organisation=organisation, roles=[(Role.COORDINATOR.value, Role.COORDINATOR.label)]
         )
     if request.method == "POST" and form.is_valid():
-        sent = services.invitation_send(
-            request=request,
-            organisation=organisation,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            invited_by=request.user,
-        )
+        with once.creating(request) as created_at:
+            sent = services.invitation_send(
+                request=request,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            created_at(sent.invitation.page_url())
+        # Read after the commit, when the mail has been queued (or, with the immediate backend, tried).
+        status = Invitation.objects.filter(pk=sent.invitation.pk).values_list("mail_status", flat=True).first()
+        if status == MailStatus.FAILED:
+            once.forget(sent.invitation.page_url())  # inviting again must be possible at once
         email = form.cleaned_data["email"]
-        if sent.mail_status == MailStatus.SENT:
+        if status == MailStatus.SENT:
             messages.success(request, _("En inbjudan har skickats till %(email)s.") % {"email": email})
-        elif sent.mail_status == MailStatus.QUEUED:
+        elif status == MailStatus.QUEUED:
             messages.success(
                 request,
                 _("En inbjudan till %(email)s skickas nu. I listan nedan ser du när den har gått iväg.")
@@ -157,7 +174,11 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
                 % {"email": email},
             )
         return redirect("organisation_detail", code=organisation.code)
-    return render(request, "collaboration/invitation_form.html", {"form": form, "organisation": organisation})
+    return render(
+        request,
+        "collaboration/invitation_form.html",
+        {"form": form, "organisation": organisation, "restored_draft": request.method == "GET" and data is not None},
+    )
 
 
 @login_required
@@ -168,6 +189,8 @@ def invitation_revoke(request: AuthedRequest, code: str, invitation_id: int) -> 
     if not manages:
         # The registering side may take back only the first-coordinator invitation it sent itself.
         invitations = invitations.filter(invited_by=request.user, role=Role.COORDINATOR)
+    for invitation in invitations:
+        once.forget(invitation.page_url())  # a revoked invitation may be sent again at once
     updated = invitations.update(revoked_at=timezone.now())
     if updated:
         messages.success(request, _("Inbjudan är återkallad."))

@@ -194,7 +194,7 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj}
 
     if request.method == "GET":
-        draft = drafts.pop(request)
+        draft = drafts.restore(request)
         if draft is not None:
             form = StepForm(page=page, initial={k: v for k, v in draft.dict().items() if k != "writer"})
             context["restored_draft"] = True

@@ -1,10 +1,12 @@
 from django.db import migrations
 
-from collaboration.content.loader import load_principles
+from principles.content.loader import load_principles
 
 
 def load(apps, schema_editor):
-    load_principles(apps, "principles_v1.json", "guidance_v1.json")
+    # The phase links this migration once loaded are loaded by the collaboration app
+    # now (collaboration 0009_phaseprinciple_copy), which owns them.
+    load_principles(apps, "principles_v1.json")
 
 
 class Migration(migrations.Migration):

@@ -83,13 +83,16 @@ def questions(where: tuple[str, str, str] = PROBLEM) -> list[Question]:
 
 
 def browser_post(response: Any) -> dict[str, str]:
-    """Every field of the step form in `response` (answers, bases, writer token), as the browser would send them."""
+    """Every field of the step form in `response` (answers, bases, writer token, draft owner), as a browser posts them."""
     form = response.context["form"]
     data: dict[str, str] = {}
     for name in form.fields:
         if name == "writer" or name.startswith(("answer-", "base-", "seen-", "mine-")):
             value = form[name].value()
             data[name] = "" if value is None else str(value)
+    owner = re.search(r'name="draft_owner" value="([^"]+)"', response.text)
+    if owner:
+        data["draft_owner"] = owner.group(1)  # the page's signed owner token (portal.drafts)
     return data
 
 

@@ -10,13 +10,14 @@ from collaboration.models import (
     Method,
     Phase,
     PhaseKind,
+    PhasePrinciple,
     PhaseQuestion,
     Question,
     QuestionGroup,
     Step,
     Tip,
 )
-from principles.models import PhasePrinciple, Principle
+from principles.models import Principle
 from tests.collaboration.helpers import CHECKLIST, MODEL
 
 pytestmark = pytest.mark.django_db

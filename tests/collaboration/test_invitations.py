@@ -344,3 +344,13 @@ def test_other_organisations_cannot_invite_to_a_registered_partner(cast, registe
     assert response.status_code == 404
     assert not Invitation.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_revoked_invitation_can_be_sent_again_at_once(cast, coordinator_client, invite):
+    invite(coordinator_client, cast.kommun)
+    first = Invitation.objects.get(email=NEW_EMAIL)
+    coordinator_client.post(reverse("invitation_revoke", args=[cast.kommun.code, first.pk]))
+    # The same form sent again a minute later is a new decision, not a double click.
+    invite(coordinator_client, cast.kommun)
+    assert Invitation.objects.pending().filter(email=NEW_EMAIL).exclude(pk=first.pk).count() == 1
+    assert len(mail.outbox) == 2

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from collaboration.models import Answer, AnswerRevision
+from portal.drafts import owner_token
 from tests.collaboration.helpers import (
     NEW_BASE,
     browser_post,
@@ -120,7 +121,12 @@ def test_a_restored_draft_is_saved_when_the_writer_saves(cast):
     question = questions()[0]
     client = Client()
     client.post(
-        step_url(cast.collaboration), {f"answer-{question.code}": "Återställd text", f"base-{question.code}": NEW_BASE}
+        step_url(cast.collaboration),
+        {
+            f"answer-{question.code}": "Återställd text",
+            f"base-{question.code}": NEW_BASE,
+            "draft_owner": owner_token(cast.officer.pk),
+        },
     )
     sign_in(client, cast.officer, step_url(cast.collaboration))
     assert not Answer.objects.exists()
@@ -130,15 +136,22 @@ def test_a_restored_draft_is_saved_when_the_writer_saves(cast):
     assert stored(cast.collaboration, question) == "Återställd text"
 
 
-def test_the_draft_comes_back_only_once(cast):
+def test_the_draft_comes_back_on_every_reload_until_the_writer_saves(cast):
     question = questions()[0]
     client = Client()
-    client.post(step_url(cast.collaboration), {f"answer-{question.code}": "Engångs", f"base-{question.code}": ""})
+    client.post(
+        step_url(cast.collaboration),
+        {
+            f"answer-{question.code}": "Inte förlorad",
+            f"base-{question.code}": "",
+            "draft_owner": owner_token(cast.officer.pk),
+        },
+    )
     sign_in(client, cast.officer, step_url(cast.collaboration))
-    assert "återställd" in client.get(step_url(cast.collaboration)).text
+    assert "Inte förlorad" in client.get(step_url(cast.collaboration)).text
     again = client.get(step_url(cast.collaboration))
-    assert "återställd" not in again.text
-    assert "Engångs" not in again.text
+    assert "Släng den återställda texten" in again.text
+    assert "Inte förlorad" in again.text
 
 
 def test_a_signed_out_autosave_says_so_and_keeps_the_draft(cast):
@@ -146,7 +159,11 @@ def test_a_signed_out_autosave_says_so_and_keeps_the_draft(cast):
     client = Client()
     response = client.post(
         step_url(cast.collaboration),
-        {f"answer-{question.code}": "Under autosparning", "action": "autosave"},
+        {
+            f"answer-{question.code}": "Under autosparning",
+            "action": "autosave",
+            "draft_owner": owner_token(cast.board_member.pk),
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -236,8 +253,16 @@ def test_a_kept_draft_is_dropped_once_the_writer_saves_again(cast):
     question = Question.objects.filter(group__step__slug="metod").order_by("group__order", "order").first()
     question_code = question.code
     base = f"0:{text_digest('')}"
-    client.post(url, {f"answer-{question_code}": "Utkast medan jag var utloggad", f"base-{question_code}": base})
+    client.post(
+        url,
+        {
+            f"answer-{question_code}": "Utkast medan jag var utloggad",
+            f"base-{question_code}": base,
+            "draft_owner": owner_token(cast.officer.pk),
+        },
+    )
     client.post(reverse("login"), {"username": cast.officer.email, "password": PASSWORD})
+    assert "Utkast medan jag var utloggad" in client.get(url).text  # kept, so dropping it below means something
     # The writer saves newer text from the page that was still open.
     client.post(
         url,

@@ -7,8 +7,16 @@ from html import unescape
 
 import pytest
 
-from collaboration.models import Answer, Method, PhaseQuestion, StepProgress, StepStatus, Tip, text_digest
-from principles.models import PhasePrinciple
+from collaboration.models import (
+    Answer,
+    Method,
+    PhasePrinciple,
+    PhaseQuestion,
+    StepProgress,
+    StepStatus,
+    Tip,
+    text_digest,
+)
 from tests.collaboration.helpers import (
     CHECKLIST,
     MALGRUPP,

@@ -1,0 +1,37 @@
+"""The start page lists collaborations, so it is the collaboration app's page (URL name `home`, path `/`)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from collaboration.models import Collaboration, Membership, Party, PartyState
+from portal.http import AnyRequest
+
+PAGE_SIZE = 25
+
+
+@require_safe
+def home(request: AnyRequest) -> HttpResponse:
+    """The start page: the signed-in user's collaborations, or a short welcome."""
+    if not request.user.is_authenticated:
+        return render(request, "portal/landing.html")
+    memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
+    collaborations = Collaboration.objects.visible_to(request.user).for_listing().order_by("-updated_at", "-pk")
+    page = Paginator(collaborations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    invitations = (
+        Party.objects.answerable_by(request.user)
+        .filter(state=PartyState.INVITED)
+        .select_related("collaboration", "collaboration__form", "organisation", "invited_by", "invited_by_organisation")
+        .order_by("-invited_at")
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "page": page,
+            "memberships": memberships,
+            "is_coordinator": any(m.is_coordinator for m in memberships),
+            "invitations": list(invitations),
+        },
+    )

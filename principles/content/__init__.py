@@ -1,0 +1,1 @@
+"""The six principles as shipped content (JSON), and their loader."""
