@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaboration import services
 from collaboration.models import (
+    Activity,
     Answer,
     AnswerRevision,
     ClaimStatus,
@@ -223,6 +224,17 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["question", "collaboration", "updated_by"]
     search_fields = ["collaboration__title", "question__code"]
     inlines = [AnswerRevisionInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The activity log is written by the service functions only: what happened cannot be edited."""
+
+    list_display = ["created_at", "collaboration", "kind", "actor", "organisation", "summary"]
+    list_filter = ["kind"]
+    list_select_related = ["collaboration", "actor", "organisation"]
+    search_fields = ["collaboration__title", "summary"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(CollaborationForm)

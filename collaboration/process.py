@@ -7,14 +7,18 @@ answers or collaborations, so that the pages stay fast at scale.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collaboration.models import (
+    Activity,
+    ActivityKind,
     Answer,
     Collaboration,
     Edit,
@@ -274,7 +278,40 @@ def step_save(
             if collaboration.status == Status.PLANNED:
                 changes["status"] = collaboration.status = Status.ONGOING
             Collaboration.objects.filter(pk=collaboration.pk).update(**changes)
+            _log_step(collaboration=collaboration, step=step, user=user, organisation=organisation, mark=mark)
     return report
+
+
+# A person's saves of one step within this window are one entry in the activity log.
+ACTIVITY_WINDOW = timedelta(minutes=30)
+
+
+def _log_step(
+    *, collaboration: Collaboration, step: Step, user: User, organisation: Organisation | None, mark: str | None
+) -> None:
+    if mark == StepStatus.DONE:
+        kind, summary = ActivityKind.STEP_DONE, _("markerade steget ”%(step)s” som klart")
+    elif mark == StepStatus.IN_PROGRESS:
+        kind, summary = ActivityKind.STEP_REOPENED, _("öppnade steget ”%(step)s” igen")
+    else:
+        kind, summary = ActivityKind.STEP_SAVED, _("skrev i steget ”%(step)s”")
+        latest = Activity.objects.filter(collaboration=collaboration).order_by("-created_at", "-pk").first()
+        if (
+            latest is not None
+            and latest.kind == kind
+            and latest.actor_id == user.pk
+            and latest.data.get("step") == step.pk
+            and latest.created_at > timezone.now() - ACTIVITY_WINDOW
+        ):
+            return  # autosave while typing: one entry, not one per keystroke pause
+    Activity.record(
+        collaboration=collaboration,
+        kind=kind,
+        actor=user,
+        organisation=organisation,
+        summary=summary % {"step": step.title},
+        step=step.pk,
+    )
 
 
 def phase_complete(

@@ -10,9 +10,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collaboration import tasks
 from collaboration.models import (
+    Activity,
+    ActivityKind,
     ClaimStatus,
     Collaboration,
     CollaborationForm,
@@ -127,6 +130,14 @@ def party_invite(
         party.contact = None
         party.save()
         collaboration.touch()
+        Activity.record(
+            collaboration=collaboration,
+            kind=ActivityKind.PARTY_INVITED,
+            actor=user,
+            organisation=inviting_organisation,
+            summary=_("%(org)s bjöd in %(invited)s")
+            % {"org": inviting_organisation.name, "invited": organisation.name},
+        )
     return party
 
 
@@ -147,6 +158,15 @@ def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -
             locked.contact = user
         locked.save(update_fields=["state", "answered_at", "answered_by", "message", "contact"])
         locked.collaboration.touch()
+        Activity.record(
+            collaboration=locked.collaboration,
+            kind=ActivityKind.PARTY_ACCEPTED if accept else ActivityKind.PARTY_DECLINED,
+            actor=user,
+            organisation=locked.organisation,
+            summary=(_("%(org)s accepterade inbjudan") if accept else _("%(org)s tackade nej"))
+            % {"org": locked.organisation.name},
+            message=message,
+        )
     return locked
 
 
@@ -172,6 +192,14 @@ def party_leave(*, party: Party, user: User, message: str = "") -> Party:
         if message:
             locked.message = message
         locked.save(update_fields=["state", "left_at", "left_by", "message"])
+        Activity.record(
+            collaboration=locked.collaboration,
+            kind=ActivityKind.PARTY_LEFT,
+            actor=user,
+            organisation=locked.organisation,
+            summary=_("%(org)s lämnade samverkan") % {"org": locked.organisation.name},
+            message=message,
+        )
         Collaboration.objects.filter(pk=locked.collaboration_id).update(updated_at=timezone.now())
     return locked
 

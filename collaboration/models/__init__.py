@@ -1,3 +1,4 @@
+from .activity import Activity, ActivityKind
 from .answers import (
     Answer,
     AnswerRevision,
@@ -40,6 +41,8 @@ from .organisations import (
 )
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "Answer",
     "AnswerRevision",
     "Base",

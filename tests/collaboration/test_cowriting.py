@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaboration.models import Answer, AnswerRevision, StepStatus, text_digest
+from collaboration.models import Activity, ActivityKind, Answer, AnswerRevision, StepStatus, text_digest
 from tests.collaboration.helpers import (
     autosave_result,
     browser_post,
@@ -297,7 +297,16 @@ def autosave_queries(client, collaboration, texts) -> int:
 def test_autosave_runs_the_same_queries_for_one_or_every_answer_changed(cast, officer_client):
     step_questions = questions()
     assert len(step_questions) == 8
-    mark_steps(cast.collaboration, [step_obj()], StepStatus.IN_PROGRESS)  # the step was started before
+    # The step was started before, by this person, a moment ago (progress and activity log in place).
+    mark_steps(cast.collaboration, [step_obj()], StepStatus.IN_PROGRESS)
+    Activity.record(
+        collaboration=cast.collaboration,
+        kind=ActivityKind.STEP_SAVED,
+        actor=cast.officer,
+        organisation=cast.kommun,
+        summary="skrev i steget",
+        step=step_obj().pk,
+    )
     # The first answers: rows and history entries are created.
     first_one = autosave_queries(officer_client, cast.collaboration, {step_questions[0]: "Ett"})
     first_all = autosave_queries(
@@ -311,3 +320,16 @@ def test_autosave_runs_the_same_queries_for_one_or_every_answer_changed(cast, of
     assert first_one == first_all
     assert typing_one == typing_all
     assert typing_all <= 20
+
+
+def test_typing_on_is_one_entry_in_the_activity_log_and_marking_done_another(cast, officer_client):
+    question = questions()[0]
+    form = load_form(officer_client, cast.collaboration)
+    for text in ("Ett", "Ett två", "Ett två tre"):
+        post_answers(officer_client, cast.collaboration, {question: text}, form=form, action="autosave", htmx=True)
+    post_answers(officer_client, cast.collaboration, {}, form=form, action="save-done")
+    entries = list(cast.collaboration.activities.order_by("created_at", "pk").values_list("kind", "summary"))
+    assert entries == [
+        (ActivityKind.STEP_SAVED, "skrev i steget ”Problem- och behovsformulering”"),
+        (ActivityKind.STEP_DONE, "markerade steget ”Problem- och behovsformulering” som klart"),
+    ]
