@@ -21,6 +21,7 @@ from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
 from portal.forms import NameField
 from portal.models import User
+from portal.text import normalise_email
 
 ANSWER_MAX_LENGTH = 20_000
 
@@ -258,7 +259,7 @@ class InvitationForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if self.organisation.memberships.filter(user__email__iexact=email, is_active=True).exists():
+        if self.organisation.memberships.filter(user__email=normalise_email(email), is_active=True).exists():
             raise forms.ValidationError(
                 _("Personen är redan medlem i %(organisation)s."),
                 code="already_member",
@@ -375,7 +376,7 @@ class FirstCoordinatorInvitationForm(InvitationForm):
         email = super().clean_email()
         registering = self.organisation.registered_by
         if registering is not None and (
-            Membership.objects.active().filter(organisation=registering, user__email__iexact=email).exists()
+            Membership.objects.active().filter(organisation=registering, user__email=normalise_email(email)).exists()
         ):
             raise forms.ValidationError(
                 _(

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import clean_name
+from portal.text import clean_name, normalise_email
 
 
 class EmailUserManager(UserManager["User"]):
@@ -14,7 +14,7 @@ class EmailUserManager(UserManager["User"]):
     def _create_user_object(
         self, username: str | None, email: str | None, password: str | None, **extra: Any
     ) -> "User":
-        email = self.normalize_email(email or username or "").lower()
+        email = normalise_email(self.normalize_email(email or username or ""))
         user = self.model(email=email, **extra)
         user.password = ""
         if password is not None:
@@ -38,7 +38,8 @@ class EmailUserManager(UserManager["User"]):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        # Exactly the stored spelling: see portal.text.normalise_email.
+        return self.get(email=normalise_email(username or ""))
 
 
 class User(AbstractUser):
@@ -69,7 +70,7 @@ class User(AbstractUser):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email = self.email.strip().lower()
+        self.email = normalise_email(self.email)
         self.full_name = clean_name(self.full_name)
         super().save(*args, **kwargs)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
+
+from django import forms
 
 # Characters that change the direction of the text around them: a name could look like another one.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -24,3 +27,27 @@ def clean_name(value: str) -> str:
         else:
             kept.append(char)
     return " ".join("".join(kept).split())
+
+
+def normalise_email(value: str) -> str:
+    """The one spelling of an e-mail address: how it is stored, looked up at sign-in and throttled.
+
+    Case, Unicode compatibility forms (full-width letters, the Kelvin sign, the long s)
+    and surrounding spaces make no other address. Sign-in looks the account up by exactly
+    this form, never by a database's case-insensitive match, whose idea of case (say,
+    PostgreSQL's UPPER() of a dotless i) could differ from the throttle's and open a
+    fresh set of tries.
+    """
+    return unicodedata.normalize("NFKC", value or "").strip().casefold()
+
+
+class MultilineField(forms.CharField):
+    """A CharField for text typed in a box: browsers post line breaks as CRLF, people see one character.
+
+    The line breaks are folded before the length is checked, so a text the live count says
+    fits is never refused for its line breaks.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.models import PasswordResetRequest
-
-
-def normalise_email(value: str) -> str:
-    """The one spelling of an address that throttling counts against.
-
-    Case, Unicode compatibility forms (full-width letters, the Kelvin sign, the long s)
-    and surrounding spaces do not make another address for the lock: they would
-    otherwise give an attacker a fresh set of tries per spelling.
-    """
-    return unicodedata.normalize("NFKC", value).strip().casefold()
+from portal.text import normalise_email
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -43,11 +34,21 @@ def password_reset_allowed(*, email: str, client_ip: str | None) -> bool:
     now = timezone.now()
     since = now - timedelta(minutes=limits["window_minutes"])
     digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
-    PasswordResetRequest.objects.filter(requested_at__lt=since).delete()
-    recent = PasswordResetRequest.objects.filter(requested_at__gte=since)
-    if recent.filter(email_digest=digest).count() >= limits["per_address"]:
-        return False
-    if recent.filter(client_ip=client_ip).count() >= limits["per_client"]:
-        return False
-    PasswordResetRequest.objects.create(email_digest=digest, client_ip=client_ip, requested_at=now)
+    with transaction.atomic():
+        # Count and record as one step, so that parallel requests cannot all pass the count.
+        # PostgreSQL: one lock for all reset requests (they are rare); SQLite writes one at a time anyway.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESET_LOCK])
+        PasswordResetRequest.objects.filter(requested_at__lt=since).delete()
+        recent = PasswordResetRequest.objects.filter(requested_at__gte=since)
+        if recent.filter(email_digest=digest).count() >= limits["per_address"]:
+            return False
+        if recent.filter(client_ip=client_ip).count() >= limits["per_client"]:
+            return False
+        PasswordResetRequest.objects.create(email_digest=digest, client_ip=client_ip, requested_at=now)
     return True
+
+
+# An arbitrary, fixed key for PostgreSQL's advisory lock around the reset count.
+RESET_LOCK = 0x5E7_0001

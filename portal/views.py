@@ -1,21 +1,45 @@
 from urllib.parse import urlsplit
 
 from axes.helpers import get_client_ip_address
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from portal import emails
+from portal import drafts, emails
 from portal.forms import EmailAuthenticationForm, SwedishPasswordResetForm
 from portal.http import AnyRequest
 from portal.throttling import password_reset_allowed
 
 
 def csrf_failure(request: AnyRequest, reason: str = "") -> HttpResponse:
-    """A Swedish explanation instead of Django's English one."""
+    """A Swedish explanation instead of Django's English one, and nothing typed lost.
+
+    The usual cause is harmless: the person signed in again in another tab, which gave
+    the session a new token, and then saved from a page loaded before. When the POST
+    proves (with its signed owner token) that it was typed by the person signed in
+    now, what they typed is kept as a draft and the page comes back with it, to be
+    saved again. Nothing is saved by this request: a forged cross-site POST can
+    neither carry the victim's owner token nor change anything.
+    """
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and drafts.posted_owner(request) == request.user.pk
+        and drafts.stash(request)
+    ):
+        messages.warning(
+            request,
+            _(
+                "Sidan hade för gammal säkerhetsinformation (du har loggat in igen), så inget sparades. "
+                "Det du skrev står kvar nedan: granska det och spara igen."
+            ),
+        )
+        return redirect(request.path)
     return render(request, "403_csrf.html", status=403)
 
 

@@ -292,6 +292,9 @@ class AnswerRevision(models.Model):
                 entry.text = answer.text
                 entry.version = answer.version
                 entry.updated_at = now
+                # The entry now ends with this page's text: a page that did not write it must
+                # see a colleague's save here, never its own (see Answer.save_texts).
+                entry.writer = writer
                 folded.append(entry)
             else:
                 created.append(
@@ -306,7 +309,7 @@ class AnswerRevision(models.Model):
                     )
                 )
         if folded:
-            AnswerRevision.objects.bulk_update(folded, ["text", "version", "updated_at"])
+            AnswerRevision.objects.bulk_update(folded, ["text", "version", "updated_at", "writer"])
         if created:
             numbers = dict(
                 AnswerRevision.objects.filter(answer_id__in=[r.answer_id for r in created])

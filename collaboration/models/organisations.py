@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
-from portal.text import clean_name
+from portal.text import clean_name, normalise_email
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -214,7 +214,7 @@ class Invitation(models.Model):
     @classmethod
     def issue(cls, *, organisation: Organisation, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
         """Create an invitation and return it with the raw token for the e-mail link."""
-        email = email.strip().lower()
+        email = normalise_email(email)
         # A new invitation replaces any earlier open one for the same address.
         cls.objects.filter(
             organisation=organisation, email=email, accepted_at__isnull=True, revoked_at__isnull=True

@@ -28,6 +28,7 @@ from collaboration.models import Collaboration, Invitation, MailStatus, Membersh
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 from portal.models import User
+from portal.text import normalise_email
 
 
 def _coordinated(user: User) -> list[Organisation]:
@@ -262,7 +263,7 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
     invitation = Invitation.find_usable(token)
     if invitation is None:
         return render(request, "collaboration/invitation_invalid.html", status=404)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = User.objects.filter(email=normalise_email(invitation.email)).first()
     if existing is not None:
         # The person already has an account: they accept by signing in as themselves.
         if not request.user.is_authenticated:

@@ -43,6 +43,7 @@ from collaboration.process import (
 )
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
+from portal.text import MultilineField
 
 WRITER_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 
@@ -69,7 +70,7 @@ class StepForm(forms.Form):
             self.initial.setdefault("writer", new_writer_token())
         for question in page.questions:
             answer = page.answers.get(question.pk)
-            self.fields[f"answer-{question.code}"] = forms.CharField(
+            self.fields[f"answer-{question.code}"] = MultilineField(
                 label=question.text,
                 help_text=question.help,
                 required=False,
@@ -92,9 +93,7 @@ class StepForm(forms.Form):
                 initial=str(answer.base if answer else Base(0, text_digest(""))),
             )
             self.fields[f"seen-{question.code}"] = forms.CharField(required=False, widget=forms.HiddenInput)
-            self.fields[f"mine-{question.code}"] = forms.CharField(
-                required=False, strip=False, widget=forms.HiddenInput
-            )
+            self.fields[f"mine-{question.code}"] = MultilineField(required=False, strip=False, widget=forms.HiddenInput)
 
     def clean_writer(self) -> str:
         token = self.cleaned_data.get("writer") or ""
@@ -135,6 +134,12 @@ class StepForm(forms.Form):
 
     def rows(self, notes: dict[int, dict[str, Any]] | None = None) -> list[tuple[Any, list[dict[str, Any]]]]:
         notes = notes or {}
+        # A page that shows text the server does not hold (after an error, in a conflict, a restored
+        # draft) marks those boxes: portal.js guards leaving them until they are saved.
+        for q in self.page.questions:
+            stored = self.page.answers.get(q.pk)
+            if self._value(f"answer-{q.code}") != (stored.text if stored else ""):
+                self.fields[f"answer-{q.code}"].widget.attrs["data-unsaved"] = "true"
         return [
             (
                 group,
@@ -353,7 +358,22 @@ def _resolve(
         notice = _("Din egen text är borttagen.")
     form = StepForm(data, page=page)
     form.is_valid()
-    context.update({"form": form, "rows": form.rows(), "resolution_notice": notice, "focus_code": code})
+    # Every other box still in conflict keeps its comparison on screen: a save from this page
+    # writes over only what the writer can see.
+    notes: dict[int, dict[str, Any]] = {}
+    for q in page.questions:
+        current = page.answers.get(q.pk)
+        if q.pk != question.pk and current is not None and data.get(f"seen-{q.code}"):
+            notes[q.pk] = {"outcome": Outcome.CONFLICT.value, "current": current}
+    context.update(
+        {
+            "form": form,
+            "rows": form.rows(notes),
+            "resolution_notice": notice,
+            "focus_code": code,
+            "conflicts": [q for q in page.questions if q.pk in notes],
+        }
+    )
     return render(request, "collaboration/step.html", context)
 
 

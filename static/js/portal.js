@@ -32,26 +32,56 @@
     });
   }
 
+  function csrfCookie() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   // The step page: autosave (htmx) with a record, per box, of what the server holds.
   function setUpStepForm(form) {
     var boxes = Array.prototype.slice.call(form.querySelectorAll("textarea[data-answer]"));
-    var startsUnsaved = !!form.querySelector("[data-unsaved]");
+    function baseInput(code) { return form.querySelector("input[name='base-" + code + "']"); }
     // acked: the text the server is known to hold for this box (null: not known to be saved).
     // shown: the text of the version the box's base points at, while the box still shows it.
     var acked = {}, shown = {};
     boxes.forEach(function (box) {
       var code = box.getAttribute("data-answer");
-      acked[code] = startsUnsaved ? null : box.defaultValue;
-      shown[code] = startsUnsaved ? null : box.defaultValue;
+      var known = !box.hasAttribute("data-unsaved");
+      if (known && box.value !== box.defaultValue) {
+        // The browser put back text from an earlier visit of this page (Back): it belongs to
+        // no version this page knows, so a save of it must be compared, never written over.
+        var base = baseInput(code);
+        if (base) { base.value = "0:-"; }
+        known = false;
+      }
+      acked[code] = known ? box.defaultValue : null;
+      shown[code] = known ? box.defaultValue : null;
     });
-    function baseInput(code) { return form.querySelector("input[name='base-" + code + "']"); }
+    function keptAside() {
+      // The writer's own text kept beside the stored one after "Använd den sparade texten".
+      return Array.prototype.some.call(form.querySelectorAll("input[name^='mine-']"), function (input) {
+        return input.value !== "";
+      });
+    }
     function unsaved() {
-      return boxes.some(function (box) { return box.value !== acked[box.getAttribute("data-answer")]; });
+      return keptAside() || boxes.some(function (box) { return box.value !== acked[box.getAttribute("data-answer")]; });
     }
     var submitting = false;
-    form.addEventListener("submit", function () { submitting = true; });
+    form.addEventListener("submit", function () {
+      submitting = true;
+      // Signing in again (in another tab) gives a new CSRF token: send the current one.
+      var token = csrfCookie(), field = form.querySelector("input[name='csrfmiddlewaretoken']");
+      if (token && field) { field.value = token; }
+    });
+    // A save that was stopped (Esc, a dropped connection) leaves the page here: typing on counts again.
+    form.addEventListener("input", function () { submitting = false; });
+    window.addEventListener("pageshow", function () { submitting = false; });
     window.addEventListener("beforeunload", function (event) {
       if (!submitting && unsaved()) { event.preventDefault(); event.returnValue = ""; }
+    });
+    form.addEventListener("htmx:configRequest", function (event) {
+      var token = csrfCookie();
+      if (token) { event.detail.headers["X-CSRFToken"] = token; }
     });
 
     form.addEventListener("htmx:beforeRequest", function (event) {

@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from portal.throttling import normalise_email
+from portal.text import normalise_email
 from tests.factories import PASSWORD, UserFactory
 from tests.portal.production import production_throttling
 
