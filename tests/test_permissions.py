@@ -48,6 +48,7 @@ from collaboration.models import (
     Party,
     PartyState,
     PhaseCompletion,
+    PhaseConfirmation,
     Role,
     Sector,
     Step,
@@ -136,6 +137,7 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(Invitation.objects.pending().values_list("pk", "email", "role")),
         sorted(Answer.objects.values_list("pk", "text")),
         sorted(PhaseCompletion.objects.values_list("collaboration_id", "phase_id")),
+        sorted(PhaseConfirmation.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
         sorted(OrganisationClaim.objects.values_list("pk", "reason", "status")),
         FormChoice.objects.count(),
     )
@@ -313,7 +315,7 @@ def save_answer(w: World) -> dict[str, Any]:
 
 
 def complete_phase(w: World) -> dict[str, Any]:
-    return {"action": "complete"}
+    return {"action": "confirm"}
 
 
 def claim(w: World) -> dict[str, Any]:

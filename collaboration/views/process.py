@@ -24,6 +24,7 @@ from collaboration.models import (
     Base,
     Collaboration,
     Edit,
+    Organisation,
     Outcome,
     Phase,
     Question,
@@ -31,11 +32,14 @@ from collaboration.models import (
     text_digest,
 )
 from collaboration.process import (
+    ConfirmOutcome,
     SaveReport,
     StepPage,
+    confirming_organisations,
     get_guide,
     load_step,
-    phase_complete,
+    phase_agreements,
+    phase_confirm,
     phase_reopen,
     review,
     step_save,
@@ -386,29 +390,115 @@ def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     )
 
 
+class PartyChoiceForm(forms.Form):
+    """Which of the person's party organisations they act for; asked only when there are several."""
+
+    organisation = forms.ChoiceField(
+        label=gettext_lazy("Du bekräftar för"),
+        error_messages={
+            "required": gettext_lazy("Välj vilken part du bekräftar för."),
+            "invalid_choice": gettext_lazy("Välj en av parterna i listan."),
+        },
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.code): o for o in organisations}
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, o.name) for code, o in self.organisations.items()]
+        if len(organisations) == 1:
+            # Nothing to choose: the person's one party (also when the hidden field is not sent).
+            field.initial = str(organisations[0].code)
+            field.widget = forms.HiddenInput()
+            field.required = False
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return value
+
+    def chosen(self) -> Organisation:
+        return self.organisations[self.cleaned_data["organisation"]]
+
+
+class ReopenForm(PartyChoiceForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Varför öppnar ni fasen igen?"),
+        help_text=gettext_lazy("De andra parterna ser det här i händelseloggen."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Skriv varför ni öppnar fasen igen."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].label = gettext_lazy("Du öppnar fasen för")
+        self.fields["organisation"].error_messages["required"] = gettext_lazy("Välj vilken part du öppnar fasen för.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> HttpResponse:
+    """The phase's answers, and each party's "Vi är överens" (see process.phase_confirm)."""
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
     phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase).first()
     if phase_obj is None:
         raise Http404("Ingen sådan fas.")
+    organisations = confirming_organisations(request.user, collaboration)
+    agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
+    # Confirm for a party that has not yet; all of them may confirm again once nobody is awaited
+    # (the last awaited party left), which completes the phase.
+    unconfirmed = (
+        organisations
+        if agreement.everyone_confirmed
+        else [o for o in organisations if agreement.confirmed_by(o) is None]
+    )
+    confirm_form = PartyChoiceForm(organisations=unconfirmed, auto_id="bekrafta-%s")
+    reopen_form = ReopenForm(organisations=organisations, auto_id="oppna-%s")
+    status = 200
     if request.method == "POST":
+        here = reverse("phase_review", args=[collaboration.code, guide, phase])
         if request.POST.get("action") == "reopen":
-            phase_reopen(collaboration=collaboration, phase=phase_obj)
-            messages.success(request, _("Fasen ”%(phase)s” är öppnad igen.") % {"phase": phase_obj.title})
-            return redirect("phase_review", code=collaboration.code, guide=guide, phase=phase)
-        if phase_complete(
-            collaboration=collaboration,
-            phase=phase_obj,
-            user=request.user,
-            organisation=acting_organisation(request.user, collaboration),
-        ):
-            messages.success(request, _("Fasen ”%(phase)s” är markerad som klar.") % {"phase": phase_obj.title})
-            return redirect("task_list", code=collaboration.code, guide=guide)
-        messages.error(request, _("Markera alla steg i fasen som klara innan ni markerar fasen som klar."))
-        return redirect("phase_review", code=collaboration.code, guide=guide, phase=phase)
+            reopen_form = ReopenForm(request.POST, organisations=organisations, auto_id="oppna-%s")
+            if reopen_form.is_valid() and phase_reopen(
+                collaboration=collaboration,
+                phase=phase_obj,
+                user=request.user,
+                organisation=reopen_form.chosen(),
+                reason=reopen_form.cleaned_data["reason"],
+            ):
+                messages.success(request, _("Fasen ”%(phase)s” är öppnad igen.") % {"phase": phase_obj.title})
+                return redirect(here)
+            status = 400
+        else:
+            confirm_form = PartyChoiceForm(request.POST, organisations=unconfirmed, auto_id="bekrafta-%s")
+            if confirm_form.is_valid():
+                outcome = phase_confirm(
+                    collaboration=collaboration, phase=phase_obj, user=request.user, organisation=confirm_form.chosen()
+                )
+                if outcome is ConfirmOutcome.COMPLETED:
+                    messages.success(
+                        request, _("Alla parter är överens. Fasen ”%(phase)s” är klar.") % {"phase": phase_obj.title}
+                    )
+                    return redirect("task_list", code=collaboration.code, guide=guide)
+                if outcome is ConfirmOutcome.CONFIRMED:
+                    messages.success(
+                        request,
+                        _("%(organisation)s har bekräftat fasen. Nu väntar vi på de andra parterna.")
+                        % {"organisation": confirm_form.chosen().name},
+                    )
+                elif outcome is ConfirmOutcome.ALREADY_DONE:
+                    messages.info(request, _("Fasen är redan klar."))
+                else:
+                    messages.error(request, _("Markera alla steg i fasen som klara innan ni markerar fasen som klar."))
+                return redirect(here)
+            status = 400
     rows = task_list(collaboration, guide_obj)
     row = next(r for r in rows if r.phase.pk == phase_obj.pk)
     return render(
@@ -420,7 +510,13 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
             "sections": review(collaboration, guide_obj, phase_obj),
             "phase": phase_obj,
             "phase_row": row,
+            "agreement": row.agreement,
+            "confirm_form": confirm_form,
+            "reopen_form": reopen_form,
+            "may_confirm": bool(unconfirmed) and row.completion is None,
+            "may_reopen": bool(organisations) and (row.completion is not None or bool(agreement.confirmations)),
         },
+        status=status,
     )
 
 
