@@ -223,6 +223,10 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return render(request, "collaboration/step.html", context)
 
     mark = {"save-done": StepStatus.DONE, "reopen": StepStatus.IN_PROGRESS}.get(action) if valid else None
+    # Marking a step done with questions left empty is asked once (see _ask_before_done): save first.
+    ask_unanswered = mark == StepStatus.DONE and request.POST.get("unanswered") != "confirmed"
+    if ask_unanswered:
+        mark = None
     report = step_save(
         collaboration=collaboration,
         step=page.step,
@@ -239,6 +243,19 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
 
     if report.conflicts:
         return _conflict_page(request, context, page, data, report)
+    if ask_unanswered:
+        unanswered = [q for q in page.questions if not (q.pk in page.answers and page.answers[q.pk].text.strip())]
+        if unanswered:
+            return _ask_before_done(request, context, unanswered, report)
+        step_save(
+            collaboration=collaboration,
+            step=page.step,
+            edits=[],
+            writer=form.writer_token(),
+            user=authed.user,
+            organisation=acting_organisation(authed.user, collaboration),
+            mark=StepStatus.DONE,
+        )
     if report.stale:
         messages.info(
             request,
@@ -256,6 +273,18 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     if action in ("save-continue", "save-done") and page.next is not None:
         return redirect(_step_url(collaboration, guide, page.next.phase.slug, page.next.slug))
     return redirect("task_list", code=collaboration.code, guide=guide)
+
+
+def _ask_before_done(
+    request: AnyRequest, context: dict[str, Any], unanswered: list[Question], report: SaveReport
+) -> HttpResponse:
+    """Everything typed is saved; ask once whether the step is done although some questions are empty.
+
+    The page posts back to the step with `unanswered=confirmed` and no answers, so the
+    saved texts stay as they are; "Fortsätt skriva" opens the step again.
+    """
+    context.update({"unanswered": unanswered, "saved_any": bool(report.saved)})
+    return render(request, "collaboration/step_unanswered.html", context)
 
 
 def _field_notes(page: StepPage, report: SaveReport) -> dict[int, dict[str, Any]]:
