@@ -433,7 +433,8 @@ def phase_confirm(
             kind=ActivityKind.PHASE_DONE,
             actor=user,
             organisation=organisation,
-            summary=_("fasen ”%(phase)s” är klar: alla parter är överens") % {"phase": phase.title},
+            summary=_("bekräftade som sista part: fasen ”%(phase)s” är klar, alla parter är överens")
+            % {"phase": phase.title},
             phase=phase.pk,
         )
         refresh_current_phase(collaboration)

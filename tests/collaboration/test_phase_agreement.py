@@ -297,3 +297,16 @@ def test_two_parties_confirming_at_once_both_count_and_complete_the_phase_once(c
     assert PhaseConfirmation.objects.count() == 2
     assert PhaseCompletion.objects.count() == 1
     assert Activity.objects.filter(kind=ActivityKind.PHASE_DONE).count() == 1
+
+
+def test_a_former_member_of_a_party_cannot_confirm_for_it(cast, officer_client):
+    membership = MembershipFactory(organisation=cast.forening, user=cast.officer)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    mark_steps(cast.collaboration, phase_steps())
+    assert "Du bekräftar för" not in officer_client.get(phase_review_url(cast.collaboration)).text
+    response = officer_client.post(
+        phase_review_url(cast.collaboration), {**CONFIRM, "organisation": cast.forening.code}
+    )
+    assert response.status_code == 400
+    assert not PhaseConfirmation.objects.exists()
