@@ -388,6 +388,57 @@ def confirming_organisations(user: User, collaboration: Collaboration) -> list[O
     ]
 
 
+@dataclass(frozen=True)
+class AwaitedConfirmation:
+    collaboration: Collaboration
+    phase: Phase
+    organisation: Organisation  # the user's party that has not confirmed yet
+
+
+def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
+    """Phases of the model whose steps are all done and that wait for one of the user's parties to confirm.
+
+    For "what is expected of me now": a fixed number of queries, however many collaborations.
+    """
+    parties = list(
+        Party.objects.accepted()
+        .filter(organisation__memberships__user=user, organisation__memberships__is_active=True)
+        .select_related("collaboration", "organisation")
+        .distinct()
+    )
+    if not parties:
+        return []
+    collaboration_ids = {p.collaboration_id for p in parties}
+    phases = list(
+        Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE).annotate(n=Count("steps")).order_by("order")
+    )
+    done = {
+        (row["collaboration"], row["step__phase"]): row["n"]
+        for row in StepProgress.objects.filter(
+            collaboration__in=collaboration_ids, status=StepStatus.DONE, step__phase__in=phases
+        )
+        .values("collaboration", "step__phase")
+        .annotate(n=Count("pk"))
+    }
+    completed = set(
+        PhaseCompletion.objects.filter(collaboration__in=collaboration_ids).values_list("collaboration", "phase")
+    )
+    confirmed = set(
+        PhaseConfirmation.objects.filter(collaboration__in=collaboration_ids).values_list(
+            "collaboration", "phase", "organisation"
+        )
+    )
+    return [
+        AwaitedConfirmation(collaboration=party.collaboration, phase=phase, organisation=party.organisation)
+        for party in sorted(parties, key=lambda p: (p.collaboration.title, p.organisation.name))
+        for phase in phases
+        if phase.n  # type: ignore[attr-defined]
+        and done.get((party.collaboration_id, phase.pk), 0) >= phase.n  # type: ignore[attr-defined]
+        and (party.collaboration_id, phase.pk) not in completed
+        and (party.collaboration_id, phase.pk, party.organisation_id) not in confirmed
+    ]
+
+
 def phase_confirm(
     *, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation
 ) -> ConfirmOutcome:

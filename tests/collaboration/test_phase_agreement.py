@@ -310,3 +310,19 @@ def test_a_former_member_of_a_party_cannot_confirm_for_it(cast, officer_client):
     )
     assert response.status_code == 400
     assert not PhaseConfirmation.objects.exists()
+
+
+def test_phases_awaiting_a_partys_confirmation_are_listed_for_its_people(cast, officer_client):
+    from collaboration.process import phases_awaiting_confirmation
+
+    assert phases_awaiting_confirmation(cast.board_member) == []  # steps not done yet
+    mark_steps(cast.collaboration, phase_steps())
+    officer_client.post(phase_review_url(cast.collaboration), CONFIRM)
+    assert phases_awaiting_confirmation(cast.officer) == []  # the kommun has confirmed
+    [awaited] = phases_awaiting_confirmation(cast.board_member)
+    assert (awaited.collaboration, awaited.phase.slug, awaited.organisation) == (
+        cast.collaboration,
+        PHASE_1,
+        cast.forening,
+    )
+    assert phases_awaiting_confirmation(cast.outsider) == []
