@@ -25,8 +25,10 @@ from collaboration.models import (
     OrganisationClaim,
     Party,
     Phase,
+    PhaseConfirmation,
     PhasePrinciple,
     PhaseQuestion,
+    PrincipleRating,
     Question,
     QuestionGroup,
     Step,
@@ -235,6 +237,25 @@ class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["collaboration", "actor", "organisation"]
     search_fields = ["collaboration__title", "summary"]
     date_hierarchy = "created_at"
+
+
+@admin.register(PhaseConfirmation)
+class PhaseConfirmationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each party's agreement to a phase, written by process.phase_confirm only."""
+
+    list_display = ["confirmed_at", "collaboration", "phase", "organisation", "confirmed_by"]
+    list_select_related = ["collaboration", "phase", "organisation", "confirmed_by"]
+    search_fields = ["collaboration__title", "organisation__name"]
+
+
+@admin.register(PrincipleRating)
+class PrincipleRatingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The parties' views of the principles, with their history: written by the principle check only."""
+
+    list_display = ["rated_at", "collaboration", "organisation", "principle", "rating", "rated_by"]
+    list_filter = ["rating", "principle"]
+    list_select_related = ["collaboration", "organisation", "principle", "rated_by"]
+    search_fields = ["collaboration__title", "organisation__name", "comment"]
 
 
 @admin.register(CollaborationForm)

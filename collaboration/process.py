@@ -6,6 +6,7 @@ answers or collaborations, so that the pages stay fast at scale.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -26,8 +27,10 @@ from collaboration.models import (
     Guide,
     Organisation,
     Outcome,
+    Party,
     Phase,
     PhaseCompletion,
+    PhaseConfirmation,
     PhaseKind,
     PhasePrinciple,
     Question,
@@ -69,6 +72,7 @@ class PhaseRow:
     phase: Phase
     steps: list[StepRow]
     completion: PhaseCompletion | None
+    agreement: PhaseAgreement | None = None  # who has confirmed the phase, who is awaited
 
     @property
     def steps_done(self) -> int:
@@ -115,6 +119,7 @@ def task_list(collaboration: Collaboration, guide: Guide) -> list[PhaseRow]:
         .annotate(n=Count("pk"))
         .values_list("group__step", "n")
     )
+    agreements = phase_agreements(collaboration, phases)
     return [
         PhaseRow(
             phase=phase,
@@ -128,6 +133,7 @@ def task_list(collaboration: Collaboration, guide: Guide) -> list[PhaseRow]:
                 for step in phase.steps.all()
             ],
             completion=completions.get(phase.pk),
+            agreement=agreements.get(phase.pk),
         )
         for phase in phases
     ]
@@ -314,30 +320,208 @@ def _log_step(
     )
 
 
-def phase_complete(
-    *, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation | None
-) -> bool:
-    """Mark a phase done when every step in it is done. Returns False if some step is not."""
+class ConfirmOutcome(enum.Enum):
+    NOT_READY = "not-ready"  # some step of the phase is not done
+    NOT_A_PARTY = "not-a-party"  # the person does not work for that accepted party
+    CONFIRMED = "confirmed"  # this party has confirmed; others are awaited
+    COMPLETED = "completed"  # this confirmation was the last one: the phase is done
+    ALREADY_DONE = "already-done"  # the phase was done already
+
+
+@dataclass
+class PhaseAgreement:
+    """Who has confirmed a phase and who is awaited: the accepted parties as they are now.
+
+    A party that joins while the phase is open is awaited too; one that leaves is no
+    longer awaited and its confirmation no longer counts. A completed phase stays
+    completed whoever joins later (reopening it is a decision the parties take).
+    """
+
+    confirmations: list[PhaseConfirmation]
+    awaited: list[Organisation]
+
+    @property
+    def everyone_confirmed(self) -> bool:
+        return not self.awaited
+
+    def confirmed_by(self, organisation: Organisation) -> PhaseConfirmation | None:
+        return next((c for c in self.confirmations if c.organisation_id == organisation.pk), None)
+
+
+def phase_agreements(collaboration: Collaboration, phases: list[Phase]) -> dict[int, PhaseAgreement]:
+    """Each phase's agreement, in two queries whatever the number of phases and parties."""
+    parties = [
+        p.organisation
+        for p in Party.objects.accepted()
+        .filter(collaboration=collaboration)
+        .select_related("organisation")
+        .order_by("-organisation__sector", "organisation__name")
+    ]
+    accepted = {o.pk for o in parties}
+    by_phase: dict[int, list[PhaseConfirmation]] = {p.pk: [] for p in phases}
+    for confirmation in PhaseConfirmation.objects.filter(
+        collaboration=collaboration, phase__in=[p.pk for p in phases], organisation_id__in=accepted
+    ).select_related("organisation", "confirmed_by"):
+        by_phase[confirmation.phase_id].append(confirmation)
+    return {
+        pk: PhaseAgreement(
+            confirmations=confirmations,
+            awaited=[o for o in parties if o.pk not in {c.organisation_id for c in confirmations}],
+        )
+        for pk, confirmations in by_phase.items()
+    }
+
+
+def confirming_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
+    """The accepted parties the user is an active member of: those they may confirm for."""
+    return [
+        p.organisation
+        for p in Party.objects.accepted()
+        .filter(
+            collaboration=collaboration,
+            organisation__memberships__user=user,
+            organisation__memberships__is_active=True,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+        .distinct()
+    ]
+
+
+@dataclass(frozen=True)
+class AwaitedConfirmation:
+    collaboration: Collaboration
+    phase: Phase
+    organisation: Organisation  # the user's party that has not confirmed yet
+
+
+def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
+    """Phases of the model whose steps are all done and that wait for one of the user's parties to confirm.
+
+    For "what is expected of me now": a fixed number of queries, however many collaborations.
+    """
+    parties = list(
+        Party.objects.accepted()
+        .filter(organisation__memberships__user=user, organisation__memberships__is_active=True)
+        .select_related("collaboration", "organisation")
+        .distinct()
+    )
+    if not parties:
+        return []
+    collaboration_ids = {p.collaboration_id for p in parties}
+    phases = list(
+        Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE).annotate(n=Count("steps")).order_by("order")
+    )
+    done = {
+        (row["collaboration"], row["step__phase"]): row["n"]
+        for row in StepProgress.objects.filter(
+            collaboration__in=collaboration_ids, status=StepStatus.DONE, step__phase__in=phases
+        )
+        .values("collaboration", "step__phase")
+        .annotate(n=Count("pk"))
+    }
+    completed = set(
+        PhaseCompletion.objects.filter(collaboration__in=collaboration_ids).values_list("collaboration", "phase")
+    )
+    confirmed = set(
+        PhaseConfirmation.objects.filter(collaboration__in=collaboration_ids).values_list(
+            "collaboration", "phase", "organisation"
+        )
+    )
+    return [
+        AwaitedConfirmation(collaboration=party.collaboration, phase=phase, organisation=party.organisation)
+        for party in sorted(parties, key=lambda p: (p.collaboration.title, p.organisation.name))
+        for phase in phases
+        if phase.n  # type: ignore[attr-defined]
+        and done.get((party.collaboration_id, phase.pk), 0) >= phase.n  # type: ignore[attr-defined]
+        and (party.collaboration_id, phase.pk) not in completed
+        and (party.collaboration_id, phase.pk, party.organisation_id) not in confirmed
+    ]
+
+
+def phase_confirm(
+    *, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation
+) -> ConfirmOutcome:
+    """Record that `organisation` (the user's party) agrees the phase is done; complete it after the last party.
+
+    The collaboration row is locked first, so that two parties confirming at the same
+    moment are serialised: both confirmations count and exactly one of them completes
+    the phase. A party that has confirmed may confirm again (it changes nothing) to
+    complete a phase whose last awaited party left.
+    """
     with transaction.atomic():
+        Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
+        if organisation not in confirming_organisations(user, collaboration):
+            return ConfirmOutcome.NOT_A_PARTY
+        if PhaseCompletion.objects.filter(collaboration=collaboration, phase=phase).exists():
+            return ConfirmOutcome.ALREADY_DONE
         steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
         done = StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE).count()
         if done < len(steps):
-            return False
-        PhaseCompletion.objects.get_or_create(
+            return ConfirmOutcome.NOT_READY
+        _confirmation, created = PhaseConfirmation.objects.get_or_create(
+            collaboration=collaboration, phase=phase, organisation=organisation, defaults={"confirmed_by": user}
+        )
+        if created:
+            Activity.record(
+                collaboration=collaboration,
+                kind=ActivityKind.PHASE_CONFIRMED,
+                actor=user,
+                organisation=organisation,
+                summary=_("bekräftade för %(organisation)s att parterna är överens om fasen ”%(phase)s”")
+                % {"organisation": organisation.name, "phase": phase.title},
+                phase=phase.pk,
+            )
+        agreement = phase_agreements(collaboration, [phase])[phase.pk]
+        if not agreement.everyone_confirmed:
+            collaboration.touch()
+            return ConfirmOutcome.CONFIRMED
+        PhaseCompletion.objects.create(
+            collaboration=collaboration, phase=phase, completed_by=user, completed_by_organisation=organisation
+        )
+        Activity.record(
             collaboration=collaboration,
-            phase=phase,
-            defaults={"completed_by": user, "completed_by_organisation": organisation},
+            kind=ActivityKind.PHASE_DONE,
+            actor=user,
+            organisation=organisation,
+            summary=_("bekräftade som sista part: fasen ”%(phase)s” är klar, alla parter är överens")
+            % {"phase": phase.title},
+            phase=phase.pk,
+        )
+        refresh_current_phase(collaboration)
+        collaboration.touch()
+    return ConfirmOutcome.COMPLETED
+
+
+def phase_reopen(
+    *, collaboration: Collaboration, phase: Phase, user: User, organisation: Organisation, reason: str
+) -> bool:
+    """Open a done (or partly confirmed) phase again, for a reason; every party confirms it anew.
+
+    Any one accepted party may do this. Returns False (and changes nothing) if the user
+    does not work for that party or the reason is empty.
+    """
+    reason = reason.strip()
+    if not reason:
+        return False
+    with transaction.atomic():
+        Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
+        if organisation not in confirming_organisations(user, collaboration):
+            return False
+        PhaseCompletion.objects.filter(collaboration=collaboration, phase=phase).delete()
+        PhaseConfirmation.objects.filter(collaboration=collaboration, phase=phase).delete()
+        Activity.record(
+            collaboration=collaboration,
+            kind=ActivityKind.PHASE_REOPENED,
+            actor=user,
+            organisation=organisation,
+            summary=_("öppnade fasen ”%(phase)s” igen: %(reason)s") % {"phase": phase.title, "reason": reason},
+            phase=phase.pk,
+            reason=reason,
         )
         refresh_current_phase(collaboration)
         collaboration.touch()
     return True
-
-
-def phase_reopen(*, collaboration: Collaboration, phase: Phase) -> None:
-    with transaction.atomic():
-        PhaseCompletion.objects.filter(collaboration=collaboration, phase=phase).delete()
-        refresh_current_phase(collaboration)
-        collaboration.touch()
 
 
 def refresh_current_phase(collaboration: Collaboration) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collaboration.views import catalogue, collaborations, home, organisations, process
+from collaboration.views import catalogue, collaborations, home, organisations, principle_check, process
 
 step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     ),
     path("samverkan/<uuid:code>/parter/<uuid:organisation>/lamna/", collaborations.party_leave, name="party_leave"),
     path("samverkan/<uuid:code>/ta-bort/", collaborations.collaboration_delete, name="collaboration_delete"),
+    # Before the process URLs: "principer/" would otherwise read as a guide.
+    path("samverkan/<uuid:code>/principer/", principle_check.principle_check, name="principle_check"),
+    path("samverkan/<uuid:code>/principer/bedom/", principle_check.principle_rate, name="principle_rate"),
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),

@@ -21,3 +21,21 @@ class Principle(ShippedContent):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DiscussionQuestion(ShippedContent):
+    """A short question the parties can talk about when a principle creaks in their collaboration."""
+
+    principle = models.ForeignKey(
+        Principle, verbose_name=_("princip"), on_delete=models.CASCADE, related_name="discussion_questions"
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    text = models.CharField(_("fråga"), max_length=300)
+
+    class Meta:
+        verbose_name = _("samtalsfråga")
+        verbose_name_plural = _("samtalsfrågor")
+        ordering = ["principle__order", "order"]
+
+    def __str__(self) -> str:
+        return self.text

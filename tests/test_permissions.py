@@ -48,11 +48,14 @@ from collaboration.models import (
     Party,
     PartyState,
     PhaseCompletion,
+    PhaseConfirmation,
+    PrincipleRating,
     Role,
     Sector,
     Step,
 )
 from portal.models import User
+from principles.models import Principle
 from tests.collaboration.helpers import (
     CHECKLIST,
     MODEL,
@@ -136,6 +139,8 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(Invitation.objects.pending().values_list("pk", "email", "role")),
         sorted(Answer.objects.values_list("pk", "text")),
         sorted(PhaseCompletion.objects.values_list("collaboration_id", "phase_id")),
+        sorted(PhaseConfirmation.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
+        PrincipleRating.objects.count(),
         sorted(OrganisationClaim.objects.values_list("pk", "reason", "status")),
         FormChoice.objects.count(),
     )
@@ -229,6 +234,14 @@ def revision_detail(w: World) -> str:
     return revision_url(w.collaboration, questions()[0], 1)
 
 
+def principle_check(w: World) -> str:
+    return reverse("principle_check", args=[w.collaboration.code])
+
+
+def principle_rate(w: World) -> str:
+    return reverse("principle_rate", args=[w.collaboration.code])
+
+
 def organisation_list(w: World) -> str:
     return reverse("organisation_list")
 
@@ -313,7 +326,11 @@ def save_answer(w: World) -> dict[str, Any]:
 
 
 def complete_phase(w: World) -> dict[str, Any]:
-    return {"action": "complete"}
+    return {"action": "confirm"}
+
+
+def rate_principles(w: World) -> dict[str, Any]:
+    return {f"rating-{slug}": "samtal" for slug in Principle.objects.values_list("slug", flat=True)}
 
 
 def claim(w: World) -> dict[str, Any]:
@@ -359,6 +376,10 @@ ROWS: list[Row] = [
     Row("step_history",         POST, step_history,         NOT_THIS_METHOD),
     Row("revision_detail",      GET,  revision_detail,      PARTY_PAGE),
     Row("revision_detail",      POST, revision_detail,      NOT_THIS_METHOD),
+    Row("principle_check",      GET,  principle_check,      PARTY_PAGE),
+    Row("principle_check",      POST, principle_check,      NOT_THIS_METHOD),
+    Row("principle_rate",       GET,  principle_rate,       PARTY_PAGE),
+    Row("principle_rate",       POST, principle_rate,       PARTY_ACTION, rate_principles),
     Row("party_invite",         GET,  party_invite,         PARTY_PAGE),
     Row("party_invite",         POST, party_invite,         PARTY_ACTION, invite_other_org),
     # Consent: only the invited organisation's coordinator (or civil board) answers; declined and left see nothing.

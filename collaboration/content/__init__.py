@@ -6,7 +6,7 @@ def ensure_loaded() -> None:
     from django.apps import apps
 
     from collaboration.content.loader import load_forms, load_guides, load_phase_principles
-    from principles.content.loader import load_principles
+    from principles.content.loader import load_discussion_questions, load_principles
 
     if apps.get_model("collaboration", "Guide").objects.exists():
         return
@@ -14,3 +14,4 @@ def ensure_loaded() -> None:
     load_guides(apps, "guidance_v1.json")
     load_principles(apps, "principles_v1.json")
     load_phase_principles(apps, "guidance_v1.json")
+    load_discussion_questions(apps, "discussion_v1.json")

@@ -1,4 +1,5 @@
 from .activity import Activity, ActivityKind
+from .agreeing import PhaseConfirmation, PrincipleRating, Rating
 from .answers import (
     Answer,
     AnswerRevision,
@@ -68,11 +69,14 @@ __all__ = [
     "PartyState",
     "Phase",
     "PhaseCompletion",
+    "PhaseConfirmation",
     "PhaseKind",
     "PhasePrinciple",
     "PhaseQuestion",
+    "PrincipleRating",
     "Question",
     "QuestionGroup",
+    "Rating",
     "Role",
     "Sector",
     "Status",

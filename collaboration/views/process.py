@@ -24,6 +24,7 @@ from collaboration.models import (
     Base,
     Collaboration,
     Edit,
+    Organisation,
     Outcome,
     Phase,
     Question,
@@ -31,11 +32,14 @@ from collaboration.models import (
     text_digest,
 )
 from collaboration.process import (
+    ConfirmOutcome,
     SaveReport,
     StepPage,
+    confirming_organisations,
     get_guide,
     load_step,
-    phase_complete,
+    phase_agreements,
+    phase_confirm,
     phase_reopen,
     review,
     step_save,
@@ -224,6 +228,10 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return render(request, "collaboration/step.html", context)
 
     mark = {"save-done": StepStatus.DONE, "reopen": StepStatus.IN_PROGRESS}.get(action) if valid else None
+    # Marking a step done with questions left empty is asked once (see _ask_before_done): save first.
+    ask_unanswered = mark == StepStatus.DONE and request.POST.get("unanswered") != "confirmed"
+    if ask_unanswered:
+        mark = None
     report = step_save(
         collaboration=collaboration,
         step=page.step,
@@ -240,6 +248,19 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
 
     if report.conflicts:
         return _conflict_page(request, context, page, data, report)
+    if ask_unanswered:
+        unanswered = [q for q in page.questions if not (q.pk in page.answers and page.answers[q.pk].text.strip())]
+        if unanswered:
+            return _ask_before_done(request, context, unanswered, report)
+        step_save(
+            collaboration=collaboration,
+            step=page.step,
+            edits=[],
+            writer=form.writer_token(),
+            user=authed.user,
+            organisation=acting_organisation(authed.user, collaboration),
+            mark=StepStatus.DONE,
+        )
     if report.stale:
         messages.info(
             request,
@@ -257,6 +278,18 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     if action in ("save-continue", "save-done") and page.next is not None:
         return redirect(_step_url(collaboration, guide, page.next.phase.slug, page.next.slug))
     return redirect("task_list", code=collaboration.code, guide=guide)
+
+
+def _ask_before_done(
+    request: AnyRequest, context: dict[str, Any], unanswered: list[Question], report: SaveReport
+) -> HttpResponse:
+    """Everything typed is saved; ask once whether the step is done although some questions are empty.
+
+    The page posts back to the step with `unanswered=confirmed` and no answers, so the
+    saved texts stay as they are; "Fortsätt skriva" opens the step again.
+    """
+    context.update({"unanswered": unanswered, "saved_any": bool(report.saved)})
+    return render(request, "collaboration/step_unanswered.html", context)
 
 
 def _field_notes(page: StepPage, report: SaveReport) -> dict[int, dict[str, Any]]:
@@ -406,29 +439,115 @@ def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     )
 
 
+class PartyChoiceForm(forms.Form):
+    """Which of the person's party organisations they act for; asked only when there are several."""
+
+    organisation = forms.ChoiceField(
+        label=gettext_lazy("Du bekräftar för"),
+        error_messages={
+            "required": gettext_lazy("Välj vilken part du bekräftar för."),
+            "invalid_choice": gettext_lazy("Välj en av parterna i listan."),
+        },
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.code): o for o in organisations}
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, o.name) for code, o in self.organisations.items()]
+        if len(organisations) == 1:
+            # Nothing to choose: the person's one party (also when the hidden field is not sent).
+            field.initial = str(organisations[0].code)
+            field.widget = forms.HiddenInput()
+            field.required = False
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return value
+
+    def chosen(self) -> Organisation:
+        return self.organisations[self.cleaned_data["organisation"]]
+
+
+class ReopenForm(PartyChoiceForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Varför öppnar ni fasen igen?"),
+        help_text=gettext_lazy("De andra parterna ser det här i händelseloggen."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Skriv varför ni öppnar fasen igen."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].label = gettext_lazy("Du öppnar fasen för")
+        self.fields["organisation"].error_messages["required"] = gettext_lazy("Välj vilken part du öppnar fasen för.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> HttpResponse:
+    """The phase's answers, and each party's "Vi är överens" (see process.phase_confirm)."""
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
     phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase).first()
     if phase_obj is None:
         raise Http404("Ingen sådan fas.")
+    organisations = confirming_organisations(request.user, collaboration)
+    agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
+    # Confirm for a party that has not yet; all of them may confirm again once nobody is awaited
+    # (the last awaited party left), which completes the phase.
+    unconfirmed = (
+        organisations
+        if agreement.everyone_confirmed
+        else [o for o in organisations if agreement.confirmed_by(o) is None]
+    )
+    confirm_form = PartyChoiceForm(organisations=unconfirmed, auto_id="bekrafta-%s")
+    reopen_form = ReopenForm(organisations=organisations, auto_id="oppna-%s")
+    status = 200
     if request.method == "POST":
+        here = reverse("phase_review", args=[collaboration.code, guide, phase])
         if request.POST.get("action") == "reopen":
-            phase_reopen(collaboration=collaboration, phase=phase_obj)
-            messages.success(request, _("Fasen ”%(phase)s” är öppnad igen.") % {"phase": phase_obj.title})
-            return redirect("phase_review", code=collaboration.code, guide=guide, phase=phase)
-        if phase_complete(
-            collaboration=collaboration,
-            phase=phase_obj,
-            user=request.user,
-            organisation=acting_organisation(request.user, collaboration),
-        ):
-            messages.success(request, _("Fasen ”%(phase)s” är markerad som klar.") % {"phase": phase_obj.title})
-            return redirect("task_list", code=collaboration.code, guide=guide)
-        messages.error(request, _("Markera alla steg i fasen som klara innan ni markerar fasen som klar."))
-        return redirect("phase_review", code=collaboration.code, guide=guide, phase=phase)
+            reopen_form = ReopenForm(request.POST, organisations=organisations, auto_id="oppna-%s")
+            if reopen_form.is_valid() and phase_reopen(
+                collaboration=collaboration,
+                phase=phase_obj,
+                user=request.user,
+                organisation=reopen_form.chosen(),
+                reason=reopen_form.cleaned_data["reason"],
+            ):
+                messages.success(request, _("Fasen ”%(phase)s” är öppnad igen.") % {"phase": phase_obj.title})
+                return redirect(here)
+            status = 400
+        else:
+            confirm_form = PartyChoiceForm(request.POST, organisations=unconfirmed, auto_id="bekrafta-%s")
+            if confirm_form.is_valid():
+                outcome = phase_confirm(
+                    collaboration=collaboration, phase=phase_obj, user=request.user, organisation=confirm_form.chosen()
+                )
+                if outcome is ConfirmOutcome.COMPLETED:
+                    messages.success(
+                        request, _("Alla parter är överens. Fasen ”%(phase)s” är klar.") % {"phase": phase_obj.title}
+                    )
+                    return redirect("task_list", code=collaboration.code, guide=guide)
+                if outcome is ConfirmOutcome.CONFIRMED:
+                    messages.success(
+                        request,
+                        _("%(organisation)s har bekräftat fasen. Nu väntar vi på de andra parterna.")
+                        % {"organisation": confirm_form.chosen().name},
+                    )
+                elif outcome is ConfirmOutcome.ALREADY_DONE:
+                    messages.info(request, _("Fasen är redan klar."))
+                else:
+                    messages.error(request, _("Markera alla steg i fasen som klara innan ni markerar fasen som klar."))
+                return redirect(here)
+            status = 400
     rows = task_list(collaboration, guide_obj)
     row = next(r for r in rows if r.phase.pk == phase_obj.pk)
     return render(
@@ -440,7 +559,13 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
             "sections": review(collaboration, guide_obj, phase_obj),
             "phase": phase_obj,
             "phase_row": row,
+            "agreement": row.agreement,
+            "confirm_form": confirm_form,
+            "reopen_form": reopen_form,
+            "may_confirm": bool(unconfirmed) and row.completion is None,
+            "may_reopen": bool(organisations) and (row.completion is not None or bool(agreement.confirmations)),
         },
+        status=status,
     )
 
 

@@ -31,3 +31,23 @@ def load_principles(apps: Any, filename: str, *, adopt: bool = False) -> None:
             },
             adopt=adopt,
         )
+
+
+def load_discussion_questions(apps: Any, filename: str) -> None:
+    """The discussion questions per principle; an admin's edited or added question is left alone."""
+    Principle = apps.get_model("principles", "Principle")
+    DiscussionQuestion = apps.get_model("principles", "DiscussionQuestion")
+    with (CONTENT_DIR / filename).open(encoding="utf-8") as handle:
+        items = json.load(handle)["discussion_questions"]
+    principles = {p.slug: p for p in Principle.objects.all()}
+    for slug, questions in items.items():
+        principle = principles.get(slug)
+        if principle is None:
+            continue
+        for order, text in enumerate(questions, start=1):
+            sync(
+                DiscussionQuestion,
+                lookup={"principle_id": principle.pk, "order": order},
+                values={"principle_id": principle.pk, "order": order, "text": text},
+                key=f"{slug}:{order}",
+            )

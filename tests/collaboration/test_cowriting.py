@@ -327,7 +327,7 @@ def test_typing_on_is_one_entry_in_the_activity_log_and_marking_done_another(cas
     form = load_form(officer_client, cast.collaboration)
     for text in ("Ett", "Ett två", "Ett två tre"):
         post_answers(officer_client, cast.collaboration, {question: text}, form=form, action="autosave", htmx=True)
-    post_answers(officer_client, cast.collaboration, {}, form=form, action="save-done")
+    post_answers(officer_client, cast.collaboration, {}, form=form, action="save-done", unanswered="confirmed")
     entries = list(cast.collaboration.activities.order_by("created_at", "pk").values_list("kind", "summary"))
     assert entries == [
         (ActivityKind.STEP_SAVED, "skrev i steget ”Problem- och behovsformulering”"),

@@ -36,3 +36,26 @@ def test_the_demo_has_accepted_collaborations_and_one_invitation_and_loads_twice
     assert "Inbjudningar som väntar på ert svar" in home.text
     assert "Sommarlovsaktiviteter i Halmstad" in home.text
     assert {c.title for c in home.context["page"].object_list} == {"Läxhjälp i Centrum", "Samråd om ny kulturstrategi"}
+
+
+def test_the_demo_shows_phases_agreed_and_awaited_and_principles_rated():
+    from collaboration.models import PhaseCompletion, PhaseConfirmation, PrincipleRating
+    from collaboration.principle_check import principle_lines
+
+    load()
+    load()
+    laxhjalp = Collaboration.objects.get(title="Läxhjälp i Centrum")
+    assert set(
+        PhaseConfirmation.objects.filter(collaboration=laxhjalp).values_list("organisation__name", flat=True)
+    ) == {"Halmstads kommun", "Föreningen Läxhjälp Halmstad"}
+    assert PhaseCompletion.objects.filter(collaboration=laxhjalp, phase__slug="identifiera-och-involvera").exists()
+    assert PrincipleRating.objects.filter(collaboration=laxhjalp).count() == 12  # loaded twice, kept once
+    assert [line.principle.slug for line in principle_lines(laxhjalp) if line.differ] == ["langsiktighet"]
+
+    grona = Collaboration.objects.get(title="Gröna gårdar för unga vuxna")
+    assert not PhaseCompletion.objects.filter(collaboration=grona).exists()
+    region = client_for(User.objects.get(email="samordnare@region.demo.se"))
+    html = region.get(
+        reverse("phase_review", args=[grona.code, "samverkansmodellen", "identifiera-och-involvera"])
+    ).text
+    assert "Väntar på</span> Stiftelsen Gröna Gårdar" in html

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from collaboration.models import Answer, FormChoice, Party, PartyState, PhaseCompletion, Role, Step
+from collaboration.models import Answer, FormChoice, Party, PartyState, PhaseCompletion, PhaseConfirmation, Role, Step
 from tests.collaboration.helpers import (
     CHECKLIST,
     MODEL,
@@ -70,8 +70,8 @@ CASES = {
     "phase_review_post": Case(
         "post",
         lambda c: phase_review_url(c.collaboration),
-        lambda c: {"action": "complete"},
-        lambda c: PhaseCompletion.objects.exists(),
+        lambda c: {"action": "confirm"},
+        lambda c: PhaseConfirmation.objects.exists(),
     ),
     "step_history": Case("get", lambda c: history_url(c.collaboration)),
     "revision_detail": Case("get", lambda c: revision_url(c.collaboration, questions()[0], 1)),

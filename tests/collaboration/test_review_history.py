@@ -1,4 +1,4 @@
-"""Reviewing a phase's answers, completing phases, and the history of every answer."""
+"""Reviewing a phase's answers and the history of every answer."""
 
 from __future__ import annotations
 
@@ -8,23 +8,20 @@ from html import escape, unescape
 import pytest
 from django.utils import timezone
 
-from collaboration.models import AnswerRevision, Phase, PhaseCompletion, Question, Step, StepStatus
+from collaboration.models import AnswerRevision, Phase, Question, Step
 from tests.collaboration.helpers import (
     MALGRUPP,
     MODEL,
     PHASE_1,
-    PHASE_1_STEPS,
     PHASE_2,
     PROBLEM,
     guide_review_url,
     history_url,
-    mark_steps,
     phase_review_url,
     post_answers,
     questions,
     revision_url,
     step_url,
-    task_list_url,
     write_answer,
 )
 from tests.factories import CollaborationFactory
@@ -106,93 +103,7 @@ def test_an_unknown_phase_review_is_not_found(cast, officer_client):
     assert officer_client.post(phase_review_url(cast.collaboration, "finns-inte")).status_code == 404
 
 
-# --- completing a phase ----------------------------------------------------------------------
-
-
-def test_a_phase_cannot_be_marked_done_until_all_steps_are_done(cast, officer_client):
-    mark_steps(cast.collaboration, phase_steps()[:2])
-    response = officer_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    assert response.status_code == 302
-    assert response.url == phase_review_url(cast.collaboration)
-    assert not PhaseCompletion.objects.exists()
-    page = officer_client.get(response.url).text
-    assert "Markera alla steg i fasen som klara innan ni markerar fasen som klar." in page
-    assert step_url(cast.collaboration, (MODEL, PHASE_1, PHASE_1_STEPS[2])) in page  # what is left to do
-    cast.collaboration.refresh_from_db()
-    assert cast.collaboration.current_phase.slug == PHASE_1  # still in phase 1
-
-
-def test_the_review_lists_the_steps_left_to_do(cast, officer_client):
-    mark_steps(cast.collaboration, phase_steps()[:1])
-    html = officer_client.get(phase_review_url(cast.collaboration)).text
-    assert "Kvar att göra" in html
-    assert "Markera fasen som klar" not in html
-    remaining = html[html.index("Kvar att göra") :]
-    assert phase_steps()[1].title in remaining
-    assert phase_steps()[2].title in remaining
-    assert f">{phase_steps()[0].title}</a> (" not in remaining
-
-
-def test_a_phase_is_marked_done_when_all_steps_are_done(cast, officer_client):
-    mark_steps(cast.collaboration, phase_steps())
-    assert "Markera fasen som klar" in officer_client.get(phase_review_url(cast.collaboration)).text
-    response = officer_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    assert response.status_code == 302
-    assert response.url == task_list_url(cast.collaboration)
-    completion = PhaseCompletion.objects.get(collaboration=cast.collaboration)
-    assert completion.phase.slug == PHASE_1
-    assert completion.completed_by == cast.officer
-    assert completion.completed_by_organisation == cast.kommun
-    assert "Fasen är klar" in officer_client.get(response.url).text
-
-
-def test_completing_a_phase_moves_the_collaboration_to_the_next_phase(cast, board_client):
-    mark_steps(cast.collaboration, phase_steps())
-    board_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    cast.collaboration.refresh_from_db()
-    assert cast.collaboration.current_phase.slug == PHASE_2
-
-
-def test_completing_the_last_phase_finishes_the_collaboration(cast, officer_client):
-    for phase in [PHASE_1, PHASE_2, "implementera-och-polera"]:
-        mark_steps(cast.collaboration, phase_steps(phase))
-        officer_client.post(phase_review_url(cast.collaboration, phase), {"action": "complete"})
-    cast.collaboration.refresh_from_db()
-    assert cast.collaboration.current_phase is None
-    assert cast.collaboration.status == "avslutad"
-
-
-def test_the_done_phase_shows_who_marked_it(cast, officer_client, board_client):
-    mark_steps(cast.collaboration, phase_steps())
-    officer_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    html = board_client.get(phase_review_url(cast.collaboration)).text
-    assert "Fasen markerades som klar av Tove Tjänsteperson" in html
-    assert 'value="reopen"' in html
-
-
-def test_reopening_a_phase_moves_the_collaboration_back(cast, officer_client):
-    mark_steps(cast.collaboration, phase_steps())
-    officer_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    response = officer_client.post(phase_review_url(cast.collaboration), {"action": "reopen"})
-    assert response.status_code == 302
-    assert not PhaseCompletion.objects.exists()
-    cast.collaboration.refresh_from_db()
-    assert cast.collaboration.current_phase.slug == PHASE_1
-    assert "är öppnad igen" in officer_client.get(response.url).text
-
-
-def test_completing_twice_records_one_completion(cast, officer_client, board_client):
-    mark_steps(cast.collaboration, phase_steps())
-    officer_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    board_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    assert PhaseCompletion.objects.get().completed_by == cast.officer
-
-
-def test_a_reopened_step_keeps_the_phase_from_being_completed(cast, officer_client):
-    mark_steps(cast.collaboration, phase_steps())
-    mark_steps(cast.collaboration, phase_steps()[1:2], StepStatus.IN_PROGRESS)
-    officer_client.post(phase_review_url(cast.collaboration), {"action": "complete"})
-    assert not PhaseCompletion.objects.exists()
+# Completing a phase (every party confirms): tests/collaboration/test_phase_agreement.py
 
 
 # --- history ---------------------------------------------------------------------------------

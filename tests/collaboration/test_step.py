@@ -158,7 +158,9 @@ def test_save_later_goes_to_the_task_list(cast, officer_client):
 
 
 def test_save_done_marks_the_step_done(cast, officer_client):
-    response = post_answers(officer_client, cast.collaboration, {questions()[0]: "Klart"}, action="save-done")
+    response = post_answers(
+        officer_client, cast.collaboration, {questions()[0]: "Klart"}, action="save-done", unanswered="confirmed"
+    )
     assert response.status_code == 302
     assert response.url == step_url(cast.collaboration, MALGRUPP)
     assert progress_status(cast.collaboration) == StepStatus.DONE
@@ -169,12 +171,14 @@ def test_save_done_marks_the_step_done(cast, officer_client):
 
 
 def test_save_done_without_new_text_still_marks_the_step_done(cast, officer_client):
-    post_answers(officer_client, cast.collaboration, {}, action="save-done")
+    post_answers(officer_client, cast.collaboration, {}, action="save-done", unanswered="confirmed")
     assert progress_status(cast.collaboration) == StepStatus.DONE
 
 
 def test_reopen_makes_a_done_step_started_again(cast, officer_client):
-    post_answers(officer_client, cast.collaboration, {questions()[0]: "Klart"}, action="save-done")
+    post_answers(
+        officer_client, cast.collaboration, {questions()[0]: "Klart"}, action="save-done", unanswered="confirmed"
+    )
     response = post_answers(officer_client, cast.collaboration, {}, action="reopen")
     assert response.status_code == 302
     assert response.url == step_url(cast.collaboration)
@@ -289,3 +293,52 @@ def test_plain_save_stays_on_the_step(cast, officer_client):
     assert Answer.objects.get(collaboration=cast.collaboration, question__code=first.removeprefix("answer-")).text == (
         "Vi prövar tjänstedesign."
     )
+
+
+# --- marking a step done with questions left empty: asked once, never silently -------------------
+
+
+def test_marking_done_with_empty_questions_saves_and_asks_first(cast, officer_client):
+    qs = questions()
+    response = post_answers(officer_client, cast.collaboration, {qs[0]: "Det vi vet hittills"}, action="save-done")
+    assert response.status_code == 200
+    empty = len(qs) - 1
+    assert f"{empty} frågor saknar svar – markera ändå som klar?" in response.text
+    assert "Markera ändå som klart" in response.text
+    assert "Fortsätt skriva" in response.text
+    assert qs[1].text in response.text
+    # What was typed is saved, and the step is not done yet.
+    assert stored(cast.collaboration, qs[0]) == "Det vi vet hittills"
+    assert progress_status(cast.collaboration) == StepStatus.IN_PROGRESS
+
+
+def test_confirming_marks_the_step_done_and_keeps_the_saved_text(cast, officer_client):
+    qs = questions()
+    post_answers(officer_client, cast.collaboration, {qs[0]: "Det vi vet hittills"}, action="save-done")
+    # The confirmation page's button posts only the action and the confirmation, no answers.
+    response = officer_client.post(step_url(cast.collaboration), {"action": "save-done", "unanswered": "confirmed"})
+    assert response.status_code == 302
+    assert response.url == step_url(cast.collaboration, MALGRUPP)
+    assert progress_status(cast.collaboration) == StepStatus.DONE
+    assert stored(cast.collaboration, qs[0]) == "Det vi vet hittills"
+
+
+def test_continue_writing_leads_back_to_the_step_with_the_text(cast, officer_client):
+    qs = questions()
+    response = post_answers(officer_client, cast.collaboration, {qs[0]: "Det vi vet hittills"}, action="save-done")
+    assert f'href="{step_url(cast.collaboration)}"' in response.text
+    assert "Det vi vet hittills" in officer_client.get(step_url(cast.collaboration)).text
+
+
+def test_a_step_with_every_question_answered_is_marked_done_without_asking(cast, officer_client):
+    texts = {q: f"Svar {i}" for i, q in enumerate(questions())}
+    response = post_answers(officer_client, cast.collaboration, texts, action="save-done")
+    assert response.status_code == 302
+    assert progress_status(cast.collaboration) == StepStatus.DONE
+
+
+def test_one_empty_question_is_named_in_the_singular(cast, officer_client):
+    qs = questions()
+    texts = {q: f"Svar {i}" for i, q in enumerate(qs[1:])}
+    response = post_answers(officer_client, cast.collaboration, texts, action="save-done")
+    assert "1 fråga saknar svar – markera ändå som klar?" in response.text

@@ -63,7 +63,9 @@ def test_a_saved_answer_makes_the_step_started(cast, officer_client):
 
 
 def test_a_step_marked_done_shows_as_done(cast, officer_client):
-    post_answers(officer_client, cast.collaboration, {questions()[0]: "Svar"}, action="save-done")
+    post_answers(
+        officer_client, cast.collaboration, {questions()[0]: "Svar"}, action="save-done", unanswered="confirmed"
+    )
     html = officer_client.get(task_list_url(cast.collaboration)).text
     assert status_of(html, "identifiera-och-involvera", "problem-och-behov") == "Klar"
     assert "1 av 3 steg klara." in html

@@ -17,8 +17,9 @@ def admin_client(client, db):
 def test_every_registered_model_has_a_working_list_and_add_page(admin_client, cast):
     ours = [m for m in admin.site._registry if m._meta.app_label in {"portal", "collaboration", "principles"}]
     assert len(ours) >= 13
-    # Answers change only through the versioned save, the activity log only through the services.
-    read_only = {"answer", "activity"}
+    # Answers change only through the versioned save; the activity log, phase confirmations and principle
+    # ratings only through the services.
+    read_only = {"answer", "activity", "phaseconfirmation", "principlerating"}
     for model in ours:
         info = (model._meta.app_label, model._meta.model_name)
         assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200, info
@@ -45,3 +46,17 @@ def test_the_admin_is_closed_to_ordinary_members(officer_client):
     response = officer_client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_admin_edits_a_discussion_question_and_the_principle_check_shows_it(admin_client, cast, officer_client):
+    from principles.models import DiscussionQuestion, Principle
+
+    dialog = Principle.objects.get(slug="dialog")
+    page = admin_client.get(reverse("admin:principles_principle_change", args=[dialog.pk]))
+    question = DiscussionQuestion.objects.filter(principle=dialog).first()
+    assert question is not None
+    assert question.text in page.text  # discussion questions are edited inline on their principle
+    question.text = "Vem sätter dagordningen när vi ses?"
+    question.save()
+    response = officer_client.get(reverse("principle_check", args=[cast.collaboration.code]))
+    assert "Vem sätter dagordningen när vi ses?" in response.text

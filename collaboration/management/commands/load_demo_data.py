@@ -20,7 +20,9 @@ from collaboration.models import (
     PartyState,
     Phase,
     PhaseCompletion,
+    PhaseConfirmation,
     Question,
+    Rating,
     Role,
     Sector,
     Step,
@@ -28,8 +30,10 @@ from collaboration.models import (
     StepStatus,
     text_digest,
 )
-from collaboration.process import refresh_current_phase, step_save
+from collaboration.principle_check import RatingInput, principles_rate
+from collaboration.process import phase_confirm, refresh_current_phase, step_save
 from portal.models import User
+from principles.models import Principle
 
 DEMO_PASSWORD = "samverkan-demo-2026"
 
@@ -160,11 +164,16 @@ class Command(BaseCommand):
                 phase = Phase.objects.get(guide__slug="samverkansmodellen", slug=phase_slug)
                 for step in Step.objects.filter(phase=phase):
                     self._answer_step(collaboration, step, officer, board, organisations, done=True)
-                PhaseCompletion.objects.create(collaboration=collaboration, phase=phase, completed_by=officer)
+                # Both parties agree (phase confirmations): the second confirmation completes the phase.
+                for person, number in [(officer, "212000-1355"), (board, "802002-8711")]:
+                    phase_confirm(
+                        collaboration=collaboration, phase=phase, user=person, organisation=organisations[number]
+                    )
             for phase_slug, step_slug in spec["started_steps"]:
                 step = Step.objects.get(phase__guide__slug="samverkansmodellen", phase__slug=phase_slug, slug=step_slug)
                 self._answer_step(collaboration, step, officer, board, organisations, done=False)
             refresh_current_phase(collaboration)
+        self._agreeing(users, organisations)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
 
     def _answer_step(
@@ -199,3 +208,60 @@ class Command(BaseCommand):
             )
         if done:
             StepProgress.objects.filter(collaboration=collaboration, step=step).update(status=StepStatus.DONE)
+
+    def _agreeing(self, users: dict[str, User], organisations: dict[str, Organisation]) -> None:
+        """Phase confirmations and principle ratings; only what is missing, so older demo databases get them too.
+
+        Läxhjälp i Centrum: phase 1 confirmed by both parties, the principles rated by both,
+        differing on one (långsiktighet). Gröna gårdar: phase 1 confirmed by the region and
+        awaiting the stiftelse.
+        """
+        officer = users["handlaggare@halmstad.demo.se"]
+        board = users["styrelse@laxhjalp.demo.se"]
+        region_coordinator = users["samordnare@region.demo.se"]
+        phase_1 = Phase.objects.get(guide__slug="samverkansmodellen", slug="identifiera-och-involvera")
+        laxhjalp = Collaboration.objects.filter(title="Läxhjälp i Centrum").first()
+        if laxhjalp is not None:
+            for person, number in [(officer, "212000-1355"), (board, "802002-8711")]:
+                PhaseConfirmation.objects.get_or_create(
+                    collaboration=laxhjalp,
+                    phase=phase_1,
+                    organisation=organisations[number],
+                    defaults={"confirmed_by": person},
+                )
+            if not laxhjalp.principle_ratings.exists():
+                for person, number, creaks, comment in [
+                    (officer, "212000-1355", Rating.TALK, "Vi vet inte än om pengarna finns kvar efter nästa år."),
+                    (board, "802002-8711", Rating.CREAKS, "Vi får bara besked ett år i taget och kan inte lova något."),
+                ]:
+                    principles_rate(
+                        collaboration=laxhjalp,
+                        user=person,
+                        organisation=organisations[number],
+                        ratings=[
+                            RatingInput(
+                                principle=p,
+                                rating=creaks if p.slug == "langsiktighet" else Rating.WORKS,
+                                comment=comment if p.slug == "langsiktighet" else "",
+                            )
+                            for p in Principle.objects.all()
+                        ],
+                    )
+        grona = Collaboration.objects.filter(title="Gröna gårdar för unga vuxna").first()
+        if grona is not None and not PhaseCompletion.objects.filter(collaboration=grona, phase=phase_1).exists():
+            for step in Step.objects.filter(phase=phase_1):
+                StepProgress.objects.update_or_create(
+                    collaboration=grona,
+                    step=step,
+                    defaults={
+                        "status": StepStatus.DONE,
+                        "updated_by": region_coordinator,
+                        "updated_by_organisation": organisations["232100-0289"],
+                    },
+                )
+            phase_confirm(
+                collaboration=grona,
+                phase=phase_1,
+                user=region_coordinator,
+                organisation=organisations["232100-0289"],
+            )

@@ -1,0 +1,136 @@
+"""The principle check: each party rates the six principles; the parties' views side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from collaboration.access import get_collaboration_for
+from collaboration.models import Organisation, PrincipleRating, Rating
+from collaboration.principle_check import (
+    RatingInput,
+    latest_principle_ratings,
+    principle_lines,
+    principles_rate,
+    rating_history,
+)
+from collaboration.process import confirming_organisations
+from portal.http import AuthedRequest
+from principles.models import Principle
+
+
+class PrincipleRatingForm(forms.Form):
+    """One rating (required) and one comment (optional) per principle, for one party."""
+
+    def __init__(self, *args: Any, principles: list[Principle], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.principles = principles
+        for p in principles:
+            self.fields[f"rating-{p.slug}"] = forms.ChoiceField(
+                label=p.name,
+                choices=Rating.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": gettext_lazy("Välj hur principen ”%(principle)s” fungerar.") % {"principle": p.name},
+                    "invalid_choice": gettext_lazy("Välj ett av svaren för ”%(principle)s”.") % {"principle": p.name},
+                },
+            )
+            self.fields[f"comment-{p.slug}"] = forms.CharField(
+                label=gettext_lazy("Kommentar om %(principle)s (frivillig)") % {"principle": p.name.lower()},
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+                },
+            )
+
+    def rows(self) -> list[tuple[Principle, Any, Any]]:
+        return [(p, self[f"rating-{p.slug}"], self[f"comment-{p.slug}"]) for p in self.principles]
+
+    def ratings(self) -> list[RatingInput]:
+        return [
+            RatingInput(
+                principle=p,
+                rating=self.cleaned_data[f"rating-{p.slug}"],
+                comment=self.cleaned_data.get(f"comment-{p.slug}", ""),
+            )
+            for p in self.principles
+        ]
+
+
+@login_required
+@require_safe
+def principle_check(request: AuthedRequest, code: str) -> HttpResponse:
+    """Every party's latest view of each principle side by side, where they differ, and the history."""
+    collaboration = get_collaboration_for(request.user, code)
+    lines = principle_lines(collaboration)
+    return render(
+        request,
+        "collaboration/principle_check.html",
+        {
+            "collaboration": collaboration,
+            "lines": lines,
+            "parties": [o for o, _ in lines[0].ratings] if lines else [],
+            "differing": [line for line in lines if line.differ],
+            "history": rating_history(collaboration),
+            "may_rate": bool(confirming_organisations(request.user, collaboration)),
+        },
+    )
+
+
+def _chosen(organisations: list[Organisation], code: str | None) -> Organisation | None:
+    if not code:
+        return organisations[0] if len(organisations) == 1 else None
+    return next((o for o in organisations if str(o.code) == code), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
+    """Rate the principles for one of the person's parties (chosen first when they belong to several)."""
+    collaboration = get_collaboration_for(request.user, code)
+    organisations = confirming_organisations(request.user, collaboration)
+    source = request.POST if request.method == "POST" else request.GET
+    organisation = _chosen(organisations, source.get("part"))
+    context: dict[str, Any] = {"collaboration": collaboration, "organisations": organisations}
+    if organisation is None:
+        # A person in several parties says which one they speak for.
+        context["choose_party"] = True
+        return render(request, "collaboration/principle_rate.html", context, status=400 if source.get("part") else 200)
+    principles = list(Principle.objects.all())
+    latest = latest_principle_ratings(collaboration)
+    initial: dict[str, str] = {}
+    for p in principles:
+        rating: PrincipleRating | None = latest.get((organisation.pk, p.pk))
+        if rating is not None:
+            initial[f"rating-{p.slug}"] = rating.rating
+            initial[f"comment-{p.slug}"] = rating.comment
+    if request.method == "POST":
+        form = PrincipleRatingForm(request.POST, principles=principles)
+        if form.is_valid():
+            new = principles_rate(
+                collaboration=collaboration, user=request.user, organisation=organisation, ratings=form.ratings()
+            )
+            if new:
+                messages.success(
+                    request,
+                    _("%(organisation)s bedömning av principerna är sparad.") % {"organisation": organisation.name},
+                )
+            else:
+                messages.info(request, _("Ni bedömde principerna likadant förra gången, så inget nytt sparades."))
+            return redirect("principle_check", code=collaboration.code)
+        status = 400
+    else:
+        form = PrincipleRatingForm(initial=initial, principles=principles)
+        status = 200
+    context.update({"form": form, "organisation": organisation, "choose_party": False})
+    return render(request, "collaboration/principle_rate.html", context, status=status)
