@@ -32,6 +32,9 @@ def csrf_failure(request: AnyRequest, reason: str = "") -> HttpResponse:
         and drafts.posted_owner(request) == request.user.pk
         and drafts.stash(request)
     ):
+        if getattr(request, "htmx", False):
+            # An autosave: say so where the save state shows; the page's next reload brings the text back.
+            return render(request, "components/csrf_stale.html")
         messages.warning(
             request,
             _(

@@ -224,7 +224,9 @@ def decide(
     if base is not None and base.digest == text_digest(text):
         return Outcome.UNTOUCHED if base.version == stored_version else Outcome.STALE
     if base is not None and base.version == stored_version:
-        return Outcome.SAVED
+        # The version alone is not trusted: a text changed without a new version (by hand in the
+        # database, say) does not match the base's digest, and is not overwritten unseen.
+        return Outcome.SAVED if base.digest == text_digest(stored_text) else Outcome.CONFLICT
     if seen is not None and seen.version == stored_version and seen.digest == text_digest(stored_text):
         return Outcome.SAVED
     if base is not None and base.version < stored_version and own_since_base:

@@ -80,8 +80,12 @@
       if (!submitting && unsaved()) { event.preventDefault(); event.returnValue = ""; }
     });
     form.addEventListener("htmx:configRequest", function (event) {
-      var token = csrfCookie();
-      if (token) { event.detail.headers["X-CSRFToken"] = token; }
+      // Django reads the form's token before the header: both must be the current one.
+      var token = csrfCookie(), field = form.querySelector("input[name='csrfmiddlewaretoken']");
+      if (!token) { return; }
+      event.detail.headers["X-CSRFToken"] = token;
+      if (field) { field.value = token; }
+      if (event.detail.parameters) { event.detail.parameters["csrfmiddlewaretoken"] = token; }
     });
 
     form.addEventListener("htmx:beforeRequest", function (event) {

@@ -29,6 +29,8 @@ def base_of(text: str, version: int) -> Base:
         ("B", 4, "A", base_of("A", 3), None, False, Outcome.STALE),
         # changed on the stored version: saves
         ("A", 3, "A+", base_of("A", 3), None, False, Outcome.SAVED),
+        # ... unless the stored text is not the text of that version (changed without a new version)
+        ("A (rättad)", 3, "A+", base_of("A", 3), None, False, Outcome.CONFLICT),
         # changed on an older version someone else wrote since: conflict
         ("B", 4, "A+", base_of("A", 3), None, False, Outcome.CONFLICT),
         # ... unless everything since came from this same page

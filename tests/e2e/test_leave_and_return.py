@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from playwright.sync_api import expect
 
@@ -120,27 +118,3 @@ def test_after_signing_in_again_in_a_new_tab_the_page_saves_again(browser, live_
     page.wait_for_load_state()
     heading = page.locator("h1").inner_text()
     assert stored(cast, first) == "Skrivet efter utloggning. Och lite till.", (status, heading)
-
-
-def test_a_stopped_slow_save_does_not_switch_off_the_leave_warning(page, cast):
-    """Spara on a slow network; the writer presses Stop (Esc), types on and closes the tab: it must warn."""
-    first = questions()[0].code
-    sign_in(page, cast.officer.email, PASSWORD)
-    page.goto(step_path(cast))
-    held = []
-    page.route(
-        "**/problem-och-behov/",
-        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
-    )
-    box(page, first).click()
-    page.keyboard.type("Första.")
-    page.get_by_role("button", name="Spara och fortsätt senare").click(no_wait_after=True)
-    page.wait_for_timeout(500)
-    page.evaluate("window.stop()")
-    page.unroute("**/problem-och-behov/")
-    for route in held:
-        with contextlib.suppress(Exception):
-            route.abort()
-    box(page, first).click()
-    page.keyboard.type(" Skrivet efter att sparandet avbröts.")
-    assert closing_warns(page), "after a stopped save, leaving with unsaved text does not warn"
