@@ -2,6 +2,14 @@
 (function () {
   "use strict";
 
+  // Texts come from the page (base.html), translated like every other string of the portal.
+  function message(name, values) {
+    var text = document.body.getAttribute("data-msg-" + name.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); })) || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.split("%(" + key + ")s").join(values[key]); });
+    return text;
+  }
+  function number(value) { return value.toLocaleString(document.documentElement.lang || "sv"); }
+
   // A live count near a field's limit. The server refuses a text that is too long with a clear
   // message; the browser never cuts it (the forms render `data-maxlength`, not `maxlength`).
   function setUpCounters(root) {
@@ -19,10 +27,9 @@
         var length = field.value.length;
         counter.classList.toggle("char-count--over", length > limit);
         if (length > limit) {
-          counter.textContent = (length - limit).toLocaleString("sv-SE") + " tecken för mycket (högst " +
-            limit.toLocaleString("sv-SE") + "). Texten sparas inte förrän den är kortare.";
+          counter.textContent = message("countOver", {count: number(length - limit), limit: number(limit)});
         } else if (length >= limit * 0.9) {
-          counter.textContent = (limit - length).toLocaleString("sv-SE") + " tecken kvar av " + limit.toLocaleString("sv-SE") + ".";
+          counter.textContent = message("countLeft", {count: number(limit - length), limit: number(limit)});
         } else {
           counter.textContent = "";
         }
@@ -137,26 +144,17 @@
       });
     });
 
-    form.addEventListener("htmx:sendError", function () {
+    function showError(text) {
       var status = document.getElementById("autosave-status");
-      if (status) {
-        status.innerHTML = "";
-        var span = document.createElement("span");
-        span.className = "error-message";
-        span.textContent = "Inte sparat: ingen kontakt med servern. Texten finns kvar här och sparas när du skriver igen eller trycker på Spara.";
-        status.appendChild(span);
-      }
-    });
-    form.addEventListener("htmx:responseError", function () {
-      var status = document.getElementById("autosave-status");
-      if (status) {
-        status.innerHTML = "";
-        var span = document.createElement("span");
-        span.className = "error-message";
-        span.textContent = "Inte sparat: något gick fel på servern. Texten finns kvar här; försök igen med Spara.";
-        status.appendChild(span);
-      }
-    });
+      if (!status) { return; }
+      status.innerHTML = "";
+      var span = document.createElement("span");
+      span.className = "error-message";
+      span.textContent = text;
+      status.appendChild(span);
+    }
+    form.addEventListener("htmx:sendError", function () { showError(message("offline")); });
+    form.addEventListener("htmx:responseError", function () { showError(message("serverError")); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

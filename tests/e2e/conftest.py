@@ -137,3 +137,19 @@ def visit(page, path: str) -> None:  # type: ignore[no-untyped-def]
     assert response is not None, f"{path} gave no response"
     assert response.status == 200, f"{path} answered {response.status}"
     assert_accessible(page)
+
+
+def closing_warns(page) -> bool:  # type: ignore[no-untyped-def]
+    """Close the tab as a person would; True if the browser first asked whether to leave."""
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    watcher = page.context.new_page()  # waits while the closing page may be gone
+    page.close(run_before_unload=True)
+    watcher.wait_for_timeout(700)
+    watcher.close()
+    return dialogs == ["beforeunload"]

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from collaboration.models import Answer
 from tests.collaboration.helpers import questions
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, closing_warns, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,16 +121,7 @@ def test_the_conflict_view_keeps_the_writers_text_and_warns_before_leaving(page,
 
     # Leaving now would lose the writer's own text: the browser asks first.
     box(page, first).click()
-    dialogs: list[str] = []
-
-    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
-        dialogs.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.close(run_before_unload=True)
-    page.wait_for_timeout(500)
-    assert dialogs == ["beforeunload"]
+    assert closing_warns(page)
 
 
 def test_the_save_state_stays_in_view_while_typing_at_the_top_of_a_long_step(page, cast):

@@ -6,25 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.collaboration.helpers import questions, write_answer
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import closing_warns, sign_in
 from tests.e2e.test_cowriting import box, step_path, stored
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def closing_warns(page) -> bool:  # type: ignore[no-untyped-def]
-    dialogs: list[str] = []
-
-    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
-        dialogs.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    watcher = page.context.new_page()
-    page.close(run_before_unload=True)
-    watcher.wait_for_timeout(700)
-    return dialogs == ["beforeunload"]
 
 
 def test_a_refused_explicit_save_still_warns_before_leaving(page, cast):
