@@ -457,3 +457,109 @@ class OrganisationClaimForm(forms.Form):
             "max_length": _("Texten får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
         },
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.organisation_name})" if getattr(obj, "organisation_name", "") else obj.full_name
+
+
+def party_people(collaboration: Any) -> Any:
+    """Active members of the collaboration's accepted parties, each with the name of its organisation."""
+    from django.db.models import OuterRef, Subquery
+
+    from collaboration.models import Membership, Party
+    from portal.models import User
+
+    parties = Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id")
+    memberships = Membership.objects.active().filter(organisation_id__in=parties)
+    first_org = memberships.filter(user=OuterRef("pk")).order_by("organisation__name").values("organisation__name")[:1]
+    return (
+        User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+        .annotate(organisation_name=Subquery(first_org))
+        .order_by("full_name")
+    )
+
+
+class StepAssignmentForm(forms.Form):
+    responsible = PersonChoiceField(
+        label=_("Ansvarig"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Ingen ansvarig"),
+        help_text=_("Någon i en av parternas organisationer."),
+        error_messages={"invalid_choice": _("Välj en person i listan.")},
+    )
+    due_on = forms.DateField(
+        label=_("Klart senast (frivilligt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-03-31.")},
+    )
+
+    def __init__(self, *args: Any, collaboration: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = party_people(collaboration)  # type: ignore[attr-defined]
+
+
+class CollaborationEditForm(forms.Form):
+    title = CollaborationCreateForm.base_fields["title"]
+    description = CollaborationCreateForm.base_fields["description"]
+    starts_on = CollaborationCreateForm.base_fields["starts_on"]
+    ends_on = CollaborationCreateForm.base_fields["ends_on"]
+
+    def __init__(self, *args: Any, parties: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from collaboration.models import Membership
+        from portal.models import User
+
+        self.parties = parties
+        for party in parties:
+            people = User.objects.filter(
+                pk__in=Membership.objects.active().filter(organisation=party.organisation).values("user_id"),
+                is_active=True,
+            ).order_by("full_name")
+            self.fields[f"contact_{party.pk}"] = PersonChoiceField(
+                label=_("Kontaktperson för %(org)s") % {"org": party.organisation.name},
+                queryset=people,
+                required=False,
+                empty_label=_("Ingen kontaktperson"),
+                error_messages={"invalid_choice": _("Välj en person i listan.")},
+            )
+
+    def contacts(self) -> dict[int, Any]:
+        return {party.pk: self.cleaned_data.get(f"contact_{party.pk}") for party in self.parties}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error(
+                "ends_on",
+                forms.ValidationError(_("Slutdatumet kan inte vara före startdatumet."), code="ends_before_start"),
+            )
+        return data
+
+
+class CollaborationEndForm(forms.Form):
+    closing_note = forms.CharField(
+        label=_("Avslutande anteckning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Vad blev resultatet, och vad tar ni med er? Alla parter kan läsa anteckningen."),
+        error_messages={
+            "required": _("Skriv en avslutande anteckning."),
+            "max_length": _("Anteckningen får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+
+
+class ActivityFilterForm(forms.Form):
+    handelse = forms.ChoiceField(label=_("Visa händelser av slaget"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from collaboration.models import ActivityKind
+
+        self.fields["handelse"].choices = [("", _("Alla händelser")), *ActivityKind.choices]  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from .answers import (
     decide,
     text_digest,
 )
+from .assignments import StepAssignment
 from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
 from .guidance import (
     CollaborationForm,
@@ -77,6 +78,7 @@ __all__ = [
     "Sector",
     "Status",
     "Step",
+    "StepAssignment",
     "StepProgress",
     "StepStatus",
     "Tip",

@@ -5,7 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from collaboration.models import Collaboration, Membership, Party, PartyState
+from collaboration.expectations import expected_of
+from collaboration.models import Collaboration, Membership, Party, PartyState, StepAssignment
+from collaboration.models.assignments import today
 from portal.http import AnyRequest
 
 PAGE_SIZE = 25
@@ -17,7 +19,10 @@ def home(request: AnyRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
-    collaborations = Collaboration.objects.visible_to(request.user).for_listing().order_by("-updated_at", "-pk")
+    show_archived = request.GET.get("arkiverade") == "1"
+    visible = Collaboration.objects.visible_to(request.user)
+    visible = visible.archived() if show_archived else visible.active()
+    collaborations = visible.for_listing().order_by("-updated_at", "-pk")
     page = Paginator(collaborations, PAGE_SIZE).get_page(request.GET.get("sida"))
     invitations = (
         Party.objects.answerable_by(request.user)
@@ -33,5 +38,9 @@ def home(request: AnyRequest) -> HttpResponse:
             "memberships": memberships,
             "is_coordinator": any(m.is_coordinator for m in memberships),
             "invitations": list(invitations),
+            "expectations": expected_of(request.user),
+            "tasks": list(StepAssignment.objects.open().for_user(request.user).for_listing()),
+            "today": today(),
+            "show_archived": show_archived,
         },
     )
