@@ -156,12 +156,15 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     action = request.POST.get("action", "")
     # A draft kept while the person was signed out comes back as if just posted, without saving.
     data = request.POST if request.method == "POST" else drafts.restore(request)
-    form = ChooserForm(data)
+    # Without new answers, start from the ones given last time (the latest recorded choice).
+    previous = FormChoice.objects.filter(collaboration=collaboration).first() if data is None else None
+    form = ChooserForm(data, initial=previous.answers if previous else None)
     context: dict[str, object] = {
         "collaboration": collaboration,
         "form": form,
         "catalogue": list(catalogue.values()),
         "restored_draft": request.method == "GET" and data is not None,
+        "previous_choice": previous,
     }
     if data is not None and form.is_valid():
         recommended, advised_against = recommend(form.cleaned_data)
