@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from collaboration.models import (
     Sector,
 )
 from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
+from collaboration.validators import EXAMPLE as EXAMPLE_NUMBER
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
 from portal.forms import NameField
 from portal.models import User
@@ -179,10 +181,12 @@ class OrganisationForm(forms.Form):
     organisation_number = forms.CharField(
         label=_("Organisationsnummer"),
         max_length=20,
-        help_text=_("Tio siffror, till exempel 802002-8711."),
+        help_text=format_lazy(_("Tio siffror, till exempel {example}."), example=EXAMPLE_NUMBER),
         error_messages={
             "required": _("Ange organisationsnumret."),
-            "max_length": _("Ange organisationsnumret med tio siffror, till exempel 212000-1355."),
+            "max_length": format_lazy(
+                _("Ange organisationsnumret med tio siffror, till exempel {example}."), example=EXAMPLE_NUMBER
+            ),
         },
     )
     municipality = forms.CharField(
@@ -208,7 +212,8 @@ class OrganisationForm(forms.Form):
             raise forms.ValidationError(
                 _(
                     "Organisationsnummer %(number)s finns redan i portalen som %(name)s. "
-                    "Hör du till den organisationen kan du begära att få företräda den."
+                    "Hör du till den organisationen kan du be dess samordnare att bjuda in dig, "
+                    "eller begära att få företräda den."
                 ),
                 code="taken",
                 params={"number": number, "name": existing.name},
