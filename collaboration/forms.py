@@ -238,6 +238,34 @@ class OrganisationForm(forms.Form):
         return data
 
 
+# One line per role, shown where a role is chosen.
+ROLE_DESCRIPTIONS = {
+    Role.COORDINATOR: _(
+        "hanterar organisationens medlemmar och inbjudningar och svarar på inbjudningar till samverkan"
+    ),
+    Role.OFFICER: _("anställd i den offentliga organisationen, arbetar i samverkan för den"),
+    Role.BOARD_MEMBER: _("sitter i föreningens styrelse, arbetar i samverkan och kan svara på inbjudningar"),
+}
+# Which roles fit which sector: a kommun has no board members, a förening no tjänstepersoner.
+SECTOR_ROLES = {
+    Sector.PUBLIC: [Role.COORDINATOR, Role.OFFICER],
+    Sector.CIVIL: [Role.COORDINATOR, Role.BOARD_MEMBER],
+}
+
+
+def role_choices(roles: list[Role]) -> list[tuple[str, str]]:
+    """Radio choices that explain each role in one line: "Samordnare – hanterar …"."""
+    return [(role.value, format_lazy("{} – {}", role.label, ROLE_DESCRIPTIONS[role])) for role in roles]
+
+
+def roles_for(organisation: Organisation, also: str | None = None) -> list[Role]:
+    """The roles that fit the organisation's sector (and `also`, a role someone already has)."""
+    roles = list(SECTOR_ROLES.get(organisation.sector, list(Role)))
+    if also and also not in roles:
+        roles.append(Role(also))
+    return roles
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-postadress"),
@@ -253,13 +281,10 @@ class InvitationForm(forms.Form):
         error_messages={"required": _("Välj en roll."), "invalid_choice": _("Välj en roll i listan.")},
     )
 
-    def __init__(
-        self, *args: Any, organisation: Organisation, roles: list[tuple[str, Any]] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, roles: list[Role] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        if roles is not None:
-            self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        self.fields["role"].choices = role_choices(roles if roles is not None else roles_for(organisation))  # type: ignore[attr-defined]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -292,6 +317,10 @@ class MembershipForm(forms.Form):
             "invalid_choice": _("Välj om personen ska ha tillgång."),
         },
     )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(roles_for(membership.organisation, also=membership.role))  # type: ignore[attr-defined]
 
 
 class AcceptInvitationForm(SetPasswordMixin, forms.Form):

@@ -254,11 +254,35 @@ def test_the_last_active_coordinator_cannot_be_removed(cast, coordinator_client,
     assert membership.is_active
 
 
-def test_a_coordinator_can_step_down_once_there_is_another(cast, coordinator_client):
+def test_a_coordinator_can_step_down_once_there_is_another_after_confirming(cast, coordinator_client):
     MembershipFactory(organisation=cast.kommun, role=Role.COORDINATOR)
-    response = coordinator_client.post(edit_url(cast, cast.coordinator), {"role": Role.OFFICER, "is_active": "1"})
+    change = {"role": Role.OFFICER, "is_active": "1"}
+
+    asked = coordinator_client.post(edit_url(cast, cast.coordinator), change)
+
+    assert asked.status_code == 200
+    assert "Vill du sluta vara samordnare för Halmstads kommun?" in asked.text
+    assert "Du blir Tjänsteperson och kan fortsätta arbeta i samverkan." in asked.text
+    assert "Bara en annan samordnare kan ändra tillbaka det." in asked.text
+    assert Membership.objects.get(user=cast.coordinator, organisation=cast.kommun).role == Role.COORDINATOR
+
+    response = coordinator_client.post(edit_url(cast, cast.coordinator), {**change, "confirm": "1"})
     assert response.status_code == 302
+    assert response.url == reverse("home")
     assert Membership.objects.get(user=cast.coordinator, organisation=cast.kommun).role == Role.OFFICER
+
+
+def test_a_coordinator_deactivating_themselves_is_told_they_lose_access(cast, coordinator_client):
+    MembershipFactory(organisation=cast.kommun, role=Role.COORDINATOR)
+    asked = coordinator_client.post(edit_url(cast, cast.coordinator), {"role": Role.COORDINATOR, "is_active": "0"})
+    assert "Vill du avaktivera dig själv i Halmstads kommun?" in asked.text
+    assert "Du kan inte längre arbeta för Halmstads kommun i portalen" in asked.text
+    assert Membership.objects.get(user=cast.coordinator, organisation=cast.kommun).is_active
+
+
+def test_changing_someone_else_is_not_asked_twice(cast, coordinator_client):
+    response = coordinator_client.post(edit_url(cast, cast.officer), {"role": Role.COORDINATOR, "is_active": "1"})
+    assert response.status_code == 302
 
 
 def test_a_deactivated_coordinator_does_not_count_as_the_other_coordinator(cast, coordinator_client):
