@@ -121,6 +121,14 @@ class Collaboration(models.Model):
             .exists()
         )
 
+    def accepted_parties(self) -> list[Party]:
+        """The parties that are in, public first, for headers (one query)."""
+        return list(
+            self.parties.filter(state=PartyState.ACCEPTED)
+            .select_related("organisation")
+            .order_by("-organisation__sector", "organisation__name")
+        )
+
     @property
     def is_ended(self) -> bool:
         return self.ended_at is not None
