@@ -132,3 +132,10 @@ def test_the_start_page_makes_the_same_number_of_queries_for_3_and_30_collaborat
     few = start_page_queries(cast, 3)
     many = start_page_queries(cast, 27)  # 30 in all
     assert few == many
+
+
+def test_the_step_page_shows_the_responsible_and_links_to_the_form_and_back(cast, officer_client):
+    assign(cast, cast.board_member, due_on=today() + timedelta(days=3))
+    html = " ".join(officer_client.get(reverse("step", args=[cast.collaboration.code, *PROBLEM])).text.split())
+    assert "Ansvarig: Bo Styrelse (Föreningen Läxhjälp)" in html
+    assert f"{assign_url(cast.collaboration)}?tillbaka=steg" in html
