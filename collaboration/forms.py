@@ -247,13 +247,13 @@ ROLE_DESCRIPTIONS = {
     Role.BOARD_MEMBER: _("sitter i föreningens styrelse, arbetar i samverkan och kan svara på inbjudningar"),
 }
 # Which roles fit which sector: a kommun has no board members, a förening no tjänstepersoner.
-SECTOR_ROLES = {
+SECTOR_ROLES: dict[str, list[Role]] = {
     Sector.PUBLIC: [Role.COORDINATOR, Role.OFFICER],
     Sector.CIVIL: [Role.COORDINATOR, Role.BOARD_MEMBER],
 }
 
 
-def role_choices(roles: list[Role]) -> list[tuple[str, str]]:
+def role_choices(roles: list[Role]) -> list[tuple[str, Any]]:
     """Radio choices that explain each role in one line: "Samordnare – hanterar …"."""
     return [(role.value, format_lazy("{} – {}", role.label, ROLE_DESCRIPTIONS[role])) for role in roles]
 
@@ -502,8 +502,7 @@ def party_people(collaboration: Any) -> Any:
     """Active members of the collaboration's accepted parties, each with the name of its organisation."""
     from django.db.models import OuterRef, Subquery
 
-    from collaboration.models import Membership, Party
-    from portal.models import User
+    from collaboration.models import Party
 
     parties = Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id")
     memberships = Membership.objects.active().filter(organisation_id__in=parties)
@@ -545,9 +544,6 @@ class CollaborationEditForm(forms.Form):
 
     def __init__(self, *args: Any, parties: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from collaboration.models import Membership
-        from portal.models import User
-
         self.parties = parties
         for party in parties:
             people = User.objects.filter(

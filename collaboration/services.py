@@ -437,7 +437,7 @@ def collaboration_edit(
             if getattr(locked, field) != value:
                 setattr(locked, field, value)
                 fields.append(field)
-                changed.append(str(Collaboration._meta.get_field(field).verbose_name))
+                changed.append(str(Collaboration._meta.get_field(field).verbose_name))  # type: ignore[union-attr]
         if fields:
             locked.save(update_fields=[*fields, "updated_at"])
         parties = Party.objects.accepted().filter(collaboration=locked, pk__in=list(contacts))
