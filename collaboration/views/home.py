@@ -11,6 +11,7 @@ from collaboration.models.assignments import today
 from portal.http import AnyRequest
 
 PAGE_SIZE = 25
+SHOWN_IN_FULL = {"invitation", "assigned"}
 
 
 @require_safe
@@ -38,7 +39,8 @@ def home(request: AnyRequest) -> HttpResponse:
             "memberships": memberships,
             "is_coordinator": any(m.is_coordinator for m in memberships),
             "invitations": list(invitations),
-            "expectations": expected_of(request.user),
+            # Invitations and the person's own steps have their own, fuller sections on this page.
+            "expectations": [e for e in expected_of(request.user) if e.kind not in SHOWN_IN_FULL],
             "tasks": list(StepAssignment.objects.open().for_user(request.user).for_listing()),
             "today": today(),
             "show_archived": show_archived,

@@ -11,6 +11,7 @@ from collaboration.expectations import expected_of
 from collaboration.models import PartyState, Role, StepStatus
 from collaboration.models.assignments import today
 from tests.collaboration.helpers import MALGRUPP, PROBLEM, mark_steps, step_obj
+from tests.conftest import client_for
 from tests.factories import (
     CollaborationFactory,
     MembershipFactory,
@@ -91,6 +92,23 @@ def test_the_collaboration_page_shows_only_its_own_expectations(cast, board_clie
     assert "Det här väntar på dig" in html
     assert "i ”Läxhjälp i Centrum”" in html
     assert "i ”Idrott för alla”" not in html
+    # The start page lists the person's own steps in full under Mina uppgifter, once each.
     start = board_client.get("/").text
-    assert "i ”Läxhjälp i Centrum”" in start
-    assert "i ”Idrott för alla”" in start
+    assert "Gör klart steget" not in start
+    tasks = start[start.index("Mina uppgifter") :]
+    assert "Läxhjälp i Centrum" in tasks
+    assert "Idrott för alla" in tasks
+
+
+def test_the_start_page_shows_a_colleagues_step_and_lists_an_invitation_once(cast):
+    give(cast, cast.board_member, cast.forening)
+    invited = OrganisationFactory(name="Föreningen Ny")
+    MembershipFactory(organisation=invited, role=Role.COORDINATOR, user=cast.civil_coordinator)
+    PartyFactory(collaboration=CollaborationFactory(title="Simskola", parties=[cast.kommun]), organisation=invited)
+
+    html = client_for(cast.civil_coordinator).get("/").text
+
+    expected = html[html.index("Det här väntar på dig") : html.index("</section>", html.index("Det här väntar på dig"))]
+    assert "Bo Styrelse hos er ansvarar för ”Problem- och behovsformulering” i ”Läxhjälp i Centrum”" in expected
+    assert "Simskola" not in expected  # the invitation has its own section below
+    assert html.count(">Simskola</a>") == 1

@@ -41,11 +41,14 @@ def test_assign_a_step_see_it_under_mina_uppgifter_then_edit_and_end(page, cast)
     tasks = page.locator("section", has=page.get_by_role("heading", name="Mina uppgifter"))
     expect(tasks.get_by_role("link", name="Problem- och behovsformulering")).to_be_visible()
     expect(tasks.get_by_text("Försenad")).to_be_visible()
-    expect(page.get_by_role("heading", name="Det här väntar på dig")).to_be_visible()
     assert_accessible(page)
 
-    # Edit the collaboration.
+    # The collaboration page: what is expected of you here, then edit the collaboration.
     page.goto(reverse("collaboration_detail", args=[collaboration.code]))
+    expected = page.locator("section", has=page.get_by_role("heading", name="Det här väntar på dig"))
+    expect(
+        expected.get_by_role("link", name=re.compile("Gör klart steget ”Problem- och behovsformulering”"))
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Ändra titel, beskrivning, period och kontaktpersoner").click()
     page.wait_for_url("**/andra/")
