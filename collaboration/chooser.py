@@ -48,6 +48,12 @@ class ChooserForm(forms.Form):
     )
     input_wanted = _question(_("Vill den offentliga parten främst få synpunkter från civilsamhället inför ett beslut?"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The error summary names each unanswered question, so a screen-reader user knows which one.
+        for question in self.fields.values():
+            question.error_messages["required"] = _("Svara på frågan ”%(question)s”") % {"question": question.label}
+
 
 @dataclass
 class Recommendation:

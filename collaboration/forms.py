@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from collaboration.models import (
     Sector,
 )
 from collaboration.models.organisations import CIVIL_KINDS, PUBLIC_KINDS
+from collaboration.validators import EXAMPLE as EXAMPLE_NUMBER
 from collaboration.validators import normalise_organisation_number, validate_organisation_number
 from portal.forms import NameField
 from portal.models import User
@@ -180,10 +182,12 @@ class OrganisationForm(forms.Form):
     organisation_number = forms.CharField(
         label=_("Organisationsnummer"),
         max_length=20,
-        help_text=_("Tio siffror, till exempel 802002-8711."),
+        help_text=format_lazy(_("Tio siffror, till exempel {example}."), example=EXAMPLE_NUMBER),
         error_messages={
             "required": _("Ange organisationsnumret."),
-            "max_length": _("Ange organisationsnumret med tio siffror, till exempel 212000-1355."),
+            "max_length": format_lazy(
+                _("Ange organisationsnumret med tio siffror, till exempel {example}."), example=EXAMPLE_NUMBER
+            ),
         },
     )
     municipality = forms.CharField(
@@ -209,7 +213,8 @@ class OrganisationForm(forms.Form):
             raise forms.ValidationError(
                 _(
                     "Organisationsnummer %(number)s finns redan i portalen som %(name)s. "
-                    "Hör du till den organisationen kan du begära att få företräda den."
+                    "Hör du till den organisationen kan du be dess samordnare att bjuda in dig, "
+                    "eller begära att få företräda den."
                 ),
                 code="taken",
                 params={"number": number, "name": existing.name},
@@ -234,6 +239,34 @@ class OrganisationForm(forms.Form):
         return data
 
 
+# One line per role, shown where a role is chosen.
+ROLE_DESCRIPTIONS = {
+    Role.COORDINATOR: _(
+        "hanterar organisationens medlemmar och inbjudningar och svarar på inbjudningar till samverkan"
+    ),
+    Role.OFFICER: _("anställd i den offentliga organisationen, arbetar i samverkan för den"),
+    Role.BOARD_MEMBER: _("sitter i föreningens styrelse, arbetar i samverkan och kan svara på inbjudningar"),
+}
+# Which roles fit which sector: a kommun has no board members, a förening no tjänstepersoner.
+SECTOR_ROLES: dict[str, list[Role]] = {
+    Sector.PUBLIC: [Role.COORDINATOR, Role.OFFICER],
+    Sector.CIVIL: [Role.COORDINATOR, Role.BOARD_MEMBER],
+}
+
+
+def role_choices(roles: list[Role]) -> list[tuple[str, Any]]:
+    """Radio choices that explain each role in one line: "Samordnare – hanterar …"."""
+    return [(role.value, format_lazy("{} – {}", role.label, ROLE_DESCRIPTIONS[role])) for role in roles]
+
+
+def roles_for(organisation: Organisation, also: str | None = None) -> list[Role]:
+    """The roles that fit the organisation's sector (and `also`, a role someone already has)."""
+    roles = list(SECTOR_ROLES.get(organisation.sector, list(Role)))
+    if also and also not in roles:
+        roles.append(Role(also))
+    return roles
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-postadress"),
@@ -249,13 +282,10 @@ class InvitationForm(forms.Form):
         error_messages={"required": _("Välj en roll."), "invalid_choice": _("Välj en roll i listan.")},
     )
 
-    def __init__(
-        self, *args: Any, organisation: Organisation, roles: list[tuple[str, Any]] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, roles: list[Role] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        if roles is not None:
-            self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        self.fields["role"].choices = role_choices(roles if roles is not None else roles_for(organisation))  # type: ignore[attr-defined]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -288,6 +318,10 @@ class MembershipForm(forms.Form):
             "invalid_choice": _("Välj om personen ska ha tillgång."),
         },
     )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(roles_for(membership.organisation, also=membership.role))  # type: ignore[attr-defined]
 
 
 class AcceptInvitationForm(SetPasswordMixin, forms.Form):
@@ -458,3 +492,105 @@ class OrganisationClaimForm(forms.Form):
             "max_length": _("Texten får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
         },
     )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.organisation_name})" if getattr(obj, "organisation_name", "") else obj.full_name
+
+
+def party_people(collaboration: Any) -> Any:
+    """Active members of the collaboration's accepted parties, each with the name of its organisation."""
+    from django.db.models import OuterRef, Subquery
+
+    from collaboration.models import Party
+
+    parties = Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id")
+    memberships = Membership.objects.active().filter(organisation_id__in=parties)
+    first_org = memberships.filter(user=OuterRef("pk")).order_by("organisation__name").values("organisation__name")[:1]
+    return (
+        User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+        .annotate(organisation_name=Subquery(first_org))
+        .order_by("full_name")
+    )
+
+
+class StepAssignmentForm(forms.Form):
+    responsible = PersonChoiceField(
+        label=_("Ansvarig"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Ingen ansvarig"),
+        help_text=_("Någon i en av parternas organisationer."),
+        error_messages={"invalid_choice": _("Välj en person i listan.")},
+    )
+    due_on = forms.DateField(
+        label=_("Klart senast (frivilligt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        error_messages={"invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-03-31.")},
+    )
+
+    def __init__(self, *args: Any, collaboration: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = party_people(collaboration)  # type: ignore[attr-defined]
+
+
+class CollaborationEditForm(forms.Form):
+    title = CollaborationCreateForm.base_fields["title"]
+    description = CollaborationCreateForm.base_fields["description"]
+    starts_on = CollaborationCreateForm.base_fields["starts_on"]
+    ends_on = CollaborationCreateForm.base_fields["ends_on"]
+
+    def __init__(self, *args: Any, parties: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parties = parties
+        for party in parties:
+            people = User.objects.filter(
+                pk__in=Membership.objects.active().filter(organisation=party.organisation).values("user_id"),
+                is_active=True,
+            ).order_by("full_name")
+            self.fields[f"contact_{party.pk}"] = PersonChoiceField(
+                label=_("Kontaktperson för %(org)s") % {"org": party.organisation.name},
+                queryset=people,
+                required=False,
+                empty_label=_("Ingen kontaktperson"),
+                error_messages={"invalid_choice": _("Välj en person i listan.")},
+            )
+
+    def contacts(self) -> dict[int, Any]:
+        return {party.pk: self.cleaned_data.get(f"contact_{party.pk}") for party in self.parties}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error(
+                "ends_on",
+                forms.ValidationError(_("Slutdatumet kan inte vara före startdatumet."), code="ends_before_start"),
+            )
+        return data
+
+
+class CollaborationEndForm(forms.Form):
+    closing_note = forms.CharField(
+        label=_("Avslutande anteckning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Vad blev resultatet, och vad tar ni med er? Alla parter kan läsa anteckningen."),
+        error_messages={
+            "required": _("Skriv en avslutande anteckning."),
+            "max_length": _("Anteckningen får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+
+
+class ActivityFilterForm(forms.Form):
+    handelse = forms.ChoiceField(label=_("Visa händelser av slaget"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from collaboration.models import ActivityKind
+
+        self.fields["handelse"].choices = [("", _("Alla händelser")), *ActivityKind.choices]  # type: ignore[attr-defined]

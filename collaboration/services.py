@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from collaboration import tasks
@@ -27,6 +28,9 @@ from collaboration.models import (
     Party,
     PartyState,
     Role,
+    Status,
+    Step,
+    StepAssignment,
 )
 from portal import once
 from portal.models import User
@@ -343,3 +347,178 @@ def _lock_coordinators(*, organisation: Organisation, also: Q) -> list[Membershi
 
 class LastCoordinatorError(Exception):
     """Raised when a change would leave an organisation without an active coordinator."""
+
+
+# --- Who does what, and the collaboration's own life: edited, ended, archived, reopened ---
+
+
+def step_assign(
+    *,
+    collaboration: Collaboration,
+    step: Step,
+    responsible: User | None,
+    due_on: date | None,
+    user: User,
+    acting_organisation: Organisation | None,
+) -> StepAssignment | None:
+    """Set (or clear) the responsible person and due date of a step. Returns None when nothing changed.
+
+    The responsible person must belong to a party that has accepted; the caller's form offers only those.
+    """
+    responsible_organisation = None
+    if responsible is not None:
+        party = (
+            Party.objects.accepted()
+            .filter(
+                collaboration=collaboration,
+                organisation__memberships__user=responsible,
+                organisation__memberships__is_active=True,
+            )
+            .select_related("organisation")
+            .order_by("organisation__name")
+            .first()
+        )
+        if party is None:
+            raise PartyStateError("the responsible person is not in an accepted party")
+        responsible_organisation = party.organisation
+    with transaction.atomic():
+        assignment, _created = StepAssignment.objects.select_for_update().get_or_create(
+            collaboration=collaboration, step=step
+        )
+        if assignment.responsible_id == (responsible.pk if responsible else None) and assignment.due_on == due_on:
+            return None
+        assignment.responsible = responsible
+        assignment.responsible_organisation = responsible_organisation
+        assignment.due_on = due_on
+        assignment.updated_by = user
+        assignment.save()
+        who = responsible.full_name if responsible else _("ingen")
+        when = date_format(due_on, "j F Y") if due_on else _("inget datum")
+        Activity.record(
+            collaboration=collaboration,
+            kind=ActivityKind.ASSIGNED,
+            actor=user,
+            organisation=acting_organisation,
+            summary=_("%(step)s: ansvarig %(who)s, klart senast %(when)s")
+            % {"step": step.title, "who": who, "when": when},
+            step=step.pk,
+            responsible=responsible.pk if responsible else None,
+            due_on=due_on.isoformat() if due_on else None,
+        )
+        collaboration.touch()
+    return assignment
+
+
+def collaboration_edit(
+    *,
+    collaboration: Collaboration,
+    user: User,
+    acting_organisation: Organisation | None,
+    title: str,
+    description: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    contacts: dict[int, User | None],
+) -> list[str]:
+    """Change the collaboration's facts and the parties' contact persons; log what changed.
+
+    `contacts` maps accepted party ids to their contact person. Returns the names of what changed.
+    """
+    with transaction.atomic():
+        locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+        changed: list[str] = []
+        fields = []
+        for field, value in [
+            ("title", title),
+            ("description", description),
+            ("starts_on", starts_on),
+            ("ends_on", ends_on),
+        ]:
+            if getattr(locked, field) != value:
+                setattr(locked, field, value)
+                fields.append(field)
+                changed.append(str(Collaboration._meta.get_field(field).verbose_name))  # type: ignore[union-attr]
+        if fields:
+            locked.save(update_fields=[*fields, "updated_at"])
+        parties = Party.objects.accepted().filter(collaboration=locked, pk__in=list(contacts))
+        for party in parties.select_related("organisation"):
+            contact = contacts[party.pk]
+            if party.contact_id != (contact.pk if contact else None):
+                party.contact = contact
+                party.save(update_fields=["contact"])
+                changed.append(_("kontaktperson för %(org)s") % {"org": party.organisation.name})
+        if changed:
+            Activity.record(
+                collaboration=locked,
+                kind=ActivityKind.COLLABORATION_EDITED,
+                actor=user,
+                organisation=acting_organisation,
+                summary=_("Ändrade %(what)s") % {"what": ", ".join(changed)},
+                changed=changed,
+            )
+            locked.touch()
+    collaboration.refresh_from_db()
+    return changed
+
+
+def collaboration_end(
+    *, collaboration: Collaboration, user: User, acting_organisation: Organisation | None, closing_note: str
+) -> bool:
+    """End the collaboration (status Avslutad) with a closing note. Ending it twice changes nothing."""
+    with transaction.atomic():
+        locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+        if locked.ended_at is not None:
+            return False
+        locked.ended_at = timezone.now()
+        locked.status = Status.FINISHED
+        locked.closing_note = closing_note
+        locked.save(update_fields=["ended_at", "status", "closing_note", "updated_at"])
+        Activity.record(
+            collaboration=locked,
+            kind=ActivityKind.COLLABORATION_ENDED,
+            actor=user,
+            organisation=acting_organisation,
+            summary=_("Avslutade samverkan"),
+            closing_note=closing_note,
+        )
+    return True
+
+
+def collaboration_archive(
+    *, collaboration: Collaboration, user: User, acting_organisation: Organisation | None
+) -> bool:
+    """Take the collaboration out of the default lists. It stays readable. Archiving twice changes nothing."""
+    with transaction.atomic():
+        locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+        if locked.archived_at is not None:
+            return False
+        locked.archived_at = timezone.now()
+        locked.save(update_fields=["archived_at", "updated_at"])
+        Activity.record(
+            collaboration=locked,
+            kind=ActivityKind.COLLABORATION_ARCHIVED,
+            actor=user,
+            organisation=acting_organisation,
+            summary=_("Arkiverade samverkan"),
+        )
+    return True
+
+
+def collaboration_reopen(*, collaboration: Collaboration, user: User, acting_organisation: Organisation | None) -> bool:
+    """Bring an ended or archived collaboration back to work (status Pågår). The closing note is kept in the log."""
+    with transaction.atomic():
+        locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+        if locked.ended_at is None and locked.archived_at is None:
+            return False
+        locked.ended_at = None
+        locked.archived_at = None
+        locked.status = Status.ONGOING
+        locked.save(update_fields=["ended_at", "archived_at", "status", "updated_at"])
+        Activity.record(
+            collaboration=locked,
+            kind=ActivityKind.COLLABORATION_REOPENED,
+            actor=user,
+            organisation=acting_organisation,
+            summary=_("Öppnade samverkan igen"),
+        )
+    return True

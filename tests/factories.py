@@ -15,6 +15,7 @@ from collaboration.models import (
     PartyState,
     Role,
     Sector,
+    StepAssignment,
 )
 from collaboration.process import refresh_current_phase
 from portal.models import User
@@ -101,3 +102,13 @@ class PartyFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     state = PartyState.INVITED
     invited_at = factory.LazyFunction(timezone.now)
+
+
+class StepAssignmentFactory(factory.django.DjangoModelFactory):
+    """A step given to a person; `responsible_organisation` should be the person's party organisation."""
+
+    class Meta:
+        model = StepAssignment
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    due_on = None

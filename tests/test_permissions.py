@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from collaboration.models import (
     Answer,
@@ -53,6 +54,7 @@ from collaboration.models import (
     Role,
     Sector,
     Step,
+    StepAssignment,
 )
 from portal.models import User
 from principles.models import Principle
@@ -143,6 +145,9 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         PrincipleRating.objects.count(),
         sorted(OrganisationClaim.objects.values_list("pk", "reason", "status")),
         FormChoice.objects.count(),
+        sorted(Collaboration.objects.values_list("pk", "description", "status", "ended_at", "archived_at")),
+        sorted(Party.objects.values_list("pk", "contact_id")),
+        sorted(StepAssignment.objects.values_list("collaboration_id", "step_id", "responsible_id", "due_on")),
     )
 
 
@@ -277,6 +282,32 @@ def registered_invitation_revoke(w: World) -> str:
     return reverse("invitation_revoke", args=[w.registered.code, invitation.pk])
 
 
+def collaboration_edit(w: World) -> str:
+    return reverse("collaboration_edit", args=[w.collaboration.code])
+
+
+def collaboration_end(w: World) -> str:
+    return reverse("collaboration_end", args=[w.collaboration.code])
+
+
+def collaboration_archive(w: World) -> str:
+    return reverse("collaboration_archive", args=[w.collaboration.code])
+
+
+def reopen_ended(w: World) -> str:
+    """The standing collaboration, ended: reopening it is a change."""
+    Collaboration.objects.filter(pk=w.collaboration.pk).update(ended_at=timezone.now(), status="avslutad")
+    return reverse("collaboration_reopen", args=[w.collaboration.code])
+
+
+def activity_log(w: World) -> str:
+    return reverse("activity_log", args=[w.collaboration.code])
+
+
+def step_assign(w: World) -> str:
+    return reverse("step_assign", args=[w.collaboration.code, MODEL, PHASE_1, "problem-och-behov"])
+
+
 # --- what the POSTs send: real requests, so that a missing check would change something ---
 
 
@@ -337,6 +368,18 @@ def claim(w: World) -> dict[str, Any]:
     return {"reason": "Jag är ordförande i stiftelsen."}
 
 
+def edit_collaboration(w: World) -> dict[str, Any]:
+    return {"title": w.collaboration.title, "description": "Ändrad i behörighetstestet"}
+
+
+def end_collaboration(w: World) -> dict[str, Any]:
+    return {"closing_note": "Avslutad i behörighetstestet"}
+
+
+def assign_officer(w: World) -> dict[str, Any]:
+    return {"responsible": w.officer.pk, "due_on": "2027-03-31"}
+
+
 GET, POST = "GET", "POST"
 
 
@@ -394,6 +437,19 @@ ROWS: list[Row] = [
     Row("party_leave",          POST, leave_for("forening"),         (404,   302,  404,  302,  404,     404,    404,     404, 302), leave),
     Row("party_leave",          GET,  leave_for("kommun"),           (404,   404,  200,  404,  404,     404,    404,     404, 302)),
     Row("party_leave",          POST, leave_for("invited_org"),      NOBODY, leave),
+    # Issue 7: who does what, and the collaboration's own life: any member of an accepted party.
+    Row("step_assign",          GET,  step_assign,          PARTY_PAGE),
+    Row("step_assign",          POST, step_assign,          PARTY_ACTION, assign_officer),
+    Row("collaboration_edit",   GET,  collaboration_edit,   PARTY_PAGE),
+    Row("collaboration_edit",   POST, collaboration_edit,   PARTY_ACTION, edit_collaboration),
+    Row("collaboration_end",    GET,  collaboration_end,    PARTY_PAGE),
+    Row("collaboration_end",    POST, collaboration_end,    PARTY_ACTION, end_collaboration),
+    Row("collaboration_archive", GET, collaboration_archive, NOT_THIS_METHOD),
+    Row("collaboration_archive", POST, collaboration_archive, PARTY_ACTION),
+    Row("collaboration_reopen", GET,  reopen_ended,         NOT_THIS_METHOD),
+    Row("collaboration_reopen", POST, reopen_ended,         PARTY_ACTION),
+    Row("activity_log",         GET,  activity_log,         PARTY_PAGE),
+    Row("activity_log",         POST, activity_log,         NOT_THIS_METHOD),
     # Anyone signed in.
     Row("collaboration_create", GET,  collaboration_create,      SIGNED_IN_PAGE),
     Row("collaboration_create", POST, collaboration_create,      SIGNED_IN_ACTION, new_collaboration),

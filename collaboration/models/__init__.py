@@ -13,6 +13,7 @@ from .answers import (
     decide,
     text_digest,
 )
+from .assignments import StepAssignment
 from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
 from .guidance import (
     CollaborationForm,
@@ -81,6 +82,7 @@ __all__ = [
     "Sector",
     "Status",
     "Step",
+    "StepAssignment",
     "StepProgress",
     "StepStatus",
     "Tip",

@@ -42,6 +42,13 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
             Exists(Party.objects.accepted().filter(collaboration=OuterRef("pk"), organisation=organisation))
         )
 
+    def active(self) -> CollaborationQuerySet:
+        """Not archived: what the start page lists by default."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> CollaborationQuerySet:
+        return self.filter(archived_at__isnull=False)
+
     def for_listing(self) -> CollaborationQuerySet:
         """Ready to list: only the accepted parties, public parties first."""
         return self.select_related("form", "current_phase").prefetch_related(
@@ -76,6 +83,10 @@ class Collaboration(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Ending keeps everything readable; archiving also takes it out of the default lists.
+    ended_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    closing_note = models.TextField(_("avslutande anteckning"), max_length=2000, blank=True)
+    archived_at = models.DateTimeField(_("arkiverad"), null=True, blank=True)
 
     objects = CollaborationQuerySet.as_manager()
 
@@ -109,6 +120,22 @@ class Collaboration(models.Model):
             .exclude(organisation_id__in=own)
             .exists()
         )
+
+    def accepted_parties(self) -> list[Party]:
+        """The parties that are in, public first, for headers (one query)."""
+        return list(
+            self.parties.filter(state=PartyState.ACCEPTED)
+            .select_related("organisation")
+            .order_by("-organisation__sector", "organisation__name")
+        )
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def touch(self) -> None:
         """Record that someone worked in the collaboration, without loading it again."""

@@ -3,24 +3,31 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
 from collaboration.chooser import ChooserForm, recommend
+from collaboration.expectations import expected_of
 from collaboration.forms import (
+    ActivityFilterForm,
     CollaborationCreateForm,
+    CollaborationEditForm,
+    CollaborationEndForm,
     FormChoiceForm,
     PartyAnswerForm,
     PartyInviteForm,
     PartyLeaveForm,
+    StepAssignmentForm,
 )
 from collaboration.models import (
+    Activity,
     CollaborationForm,
     FormChoice,
     Membership,
@@ -28,6 +35,8 @@ from collaboration.models import (
     Party,
     PartyState,
     Sector,
+    Step,
+    StepAssignment,
     StepProgress,
 )
 from collaboration.process import MODEL_GUIDE
@@ -133,6 +142,7 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "people": list(people.values()),
             "model_guide": MODEL_GUIDE,
             "can_delete": collaboration.can_be_deleted_by(request.user),
+            "expectations": expected_of(request.user, collaboration),
         },
     )
 
@@ -146,12 +156,15 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     action = request.POST.get("action", "")
     # A draft kept while the person was signed out comes back as if just posted, without saving.
     data = request.POST if request.method == "POST" else drafts.restore(request)
-    form = ChooserForm(data)
+    # Without new answers, start from the ones given last time (the latest recorded choice).
+    previous = FormChoice.objects.filter(collaboration=collaboration).first() if data is None else None
+    form = ChooserForm(data, initial=previous.answers if previous else None)
     context: dict[str, object] = {
         "collaboration": collaboration,
         "form": form,
         "catalogue": list(catalogue.values()),
         "restored_draft": request.method == "GET" and data is not None,
+        "previous_choice": previous,
     }
     if data is not None and form.is_valid():
         recommended, advised_against = recommend(form.cleaned_data)
@@ -299,4 +312,193 @@ def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpRes
         request,
         "collaboration/party_leave.html",
         {"party": party, "collaboration": collaboration, "form": form, "is_last": is_last},
+    )
+
+
+# --- Who does what, and the collaboration's own life ---------------------------------------------
+
+
+def _get_step(guide: str, phase: str, step: str) -> Step:
+    found = (
+        Step.objects.select_related("phase", "phase__guide")
+        .filter(phase__guide__slug=guide, phase__slug=phase, slug=step)
+        .first()
+    )
+    if found is None:
+        raise Http404("Inget sådant steg.")
+    return found
+
+
+@drafts.keep_post_when_signed_out
+@require_http_methods(["GET", "POST"])
+def step_assign(request: AuthedRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
+    """Give a step a responsible person (from any accepted party) and a due date."""
+    collaboration = get_collaboration_for(request.user, code)
+    step_obj = _get_step(guide, phase, step)
+    assignment = StepAssignment.objects.filter(collaboration=collaboration, step=step_obj).first()
+    initial = {"responsible": assignment.responsible_id, "due_on": assignment.due_on} if assignment else {}
+    form = StepAssignmentForm(
+        request.POST if request.method == "POST" else None, initial=initial, collaboration=collaboration
+    )
+    back = request.POST.get("tillbaka") or request.GET.get("tillbaka")
+    back_url = (
+        reverse("step", args=[collaboration.code, guide, phase, step])
+        if back == "steg"
+        else reverse("task_list", args=[collaboration.code, guide])
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_assign(
+                collaboration=collaboration,
+                step=step_obj,
+                responsible=form.cleaned_data["responsible"],
+                due_on=form.cleaned_data["due_on"],
+                user=request.user,
+                acting_organisation=acting_organisation(request.user, collaboration),
+            )
+        except services.PartyStateError:
+            form.add_error("responsible", _("Personen är inte längre med i någon av parterna. Välj en annan."))
+        else:
+            messages.success(request, _("Ansvaret för ”%(step)s” är sparat.") % {"step": step_obj.title})
+            return redirect(back_url)
+    return render(
+        request,
+        "collaboration/step_assign.html",
+        {
+            "collaboration": collaboration,
+            "step": step_obj,
+            "form": form,
+            "back": back or "",
+            "back_url": back_url,
+        },
+    )
+
+
+@drafts.keep_post_when_signed_out
+@require_http_methods(["GET", "POST"])
+def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
+    """Change title, description, period and each party's contact person."""
+    collaboration = get_collaboration_for(request.user, code)
+    parties = list(
+        Party.objects.accepted()
+        .filter(collaboration=collaboration)
+        .select_related("organisation")
+        .order_by("-organisation__sector", "organisation__name")
+    )
+    initial: dict[str, object] = {
+        "title": collaboration.title,
+        "description": collaboration.description,
+        "starts_on": collaboration.starts_on,
+        "ends_on": collaboration.ends_on,
+        **{f"contact_{p.pk}": p.contact_id for p in parties},
+    }
+    posted = request.POST if request.method == "POST" else drafts.restore(request)
+    form = CollaborationEditForm(posted, initial=initial, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed = services.collaboration_edit(
+            collaboration=collaboration,
+            user=request.user,
+            acting_organisation=acting_organisation(request.user, collaboration),
+            title=data["title"],
+            description=data["description"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            contacts=form.contacts(),
+        )
+        if changed:
+            messages.success(request, _("Ändringarna är sparade."))
+        else:
+            messages.info(request, _("Du ändrade ingenting."))
+        return redirect("collaboration_detail", code=collaboration.code)
+    return render(
+        request,
+        "collaboration/edit.html",
+        {
+            "collaboration": collaboration,
+            "form": form,
+            "contact_fields": [form[f"contact_{p.pk}"] for p in parties],
+            "restored_draft": request.method == "GET" and posted is not None,
+        },
+    )
+
+
+@drafts.keep_post_when_signed_out
+@require_http_methods(["GET", "POST"])
+def collaboration_end(request: AuthedRequest, code: str) -> HttpResponse:
+    """End the collaboration with a closing note; archive or reopen it afterwards."""
+    collaboration = get_collaboration_for(request.user, code)
+    if collaboration.is_ended:
+        messages.info(request, _("Samverkan är redan avslutad."))
+        return redirect("collaboration_detail", code=collaboration.code)
+    posted = request.POST if request.method == "POST" else drafts.restore(request)
+    form = CollaborationEndForm(posted)
+    if request.method == "POST" and form.is_valid():
+        services.collaboration_end(
+            collaboration=collaboration,
+            user=request.user,
+            acting_organisation=acting_organisation(request.user, collaboration),
+            closing_note=form.cleaned_data["closing_note"],
+        )
+        messages.success(request, _("Samverkan ”%(title)s” är avslutad.") % {"title": collaboration.title})
+        return redirect("collaboration_detail", code=collaboration.code)
+    return render(
+        request,
+        "collaboration/end.html",
+        {
+            "collaboration": collaboration,
+            "form": form,
+            "restored_draft": request.method == "GET" and posted is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def collaboration_archive(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    services.collaboration_archive(
+        collaboration=collaboration,
+        user=request.user,
+        acting_organisation=acting_organisation(request.user, collaboration),
+    )
+    messages.success(
+        request,
+        _("Samverkan ”%(title)s” är arkiverad. Du hittar den under Visa arkiverade på startsidan.")
+        % {"title": collaboration.title},
+    )
+    return redirect("collaboration_detail", code=collaboration.code)
+
+
+@login_required
+@require_POST
+def collaboration_reopen(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    services.collaboration_reopen(
+        collaboration=collaboration,
+        user=request.user,
+        acting_organisation=acting_organisation(request.user, collaboration),
+    )
+    messages.success(request, _("Samverkan ”%(title)s” är öppnad igen.") % {"title": collaboration.title})
+    return redirect("collaboration_detail", code=collaboration.code)
+
+
+ACTIVITY_PAGE_SIZE = 30
+
+
+@login_required
+@require_safe
+def activity_log(request: AuthedRequest, code: str) -> HttpResponse:
+    """Who did what and when in the collaboration, newest first, filterable by kind."""
+    collaboration = get_collaboration_for(request.user, code)
+    filter_form = ActivityFilterForm(request.GET)
+    kind = filter_form.cleaned_data["handelse"] if filter_form.is_valid() else ""
+    entries = Activity.objects.filter(collaboration=collaboration).select_related("actor", "organisation")
+    if kind:
+        entries = entries.filter(kind=kind)
+    page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "collaboration/activity_log.html",
+        {"collaboration": collaboration, "page": page, "filter_form": filter_form, "kind": kind},
     )

@@ -5,10 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from collaboration.models import Collaboration, Membership, Party, PartyState
+from collaboration.expectations import expected_of
+from collaboration.models import Collaboration, Membership, Party, PartyState, StepAssignment
+from collaboration.models.assignments import today
 from portal.http import AnyRequest
 
 PAGE_SIZE = 25
+SHOWN_IN_FULL = {"invitation", "assigned"}
 
 
 @require_safe
@@ -17,7 +20,10 @@ def home(request: AnyRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
     memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
-    collaborations = Collaboration.objects.visible_to(request.user).for_listing().order_by("-updated_at", "-pk")
+    show_archived = request.GET.get("arkiverade") == "1"
+    visible = Collaboration.objects.visible_to(request.user)
+    visible = visible.archived() if show_archived else visible.active()
+    collaborations = visible.for_listing().order_by("-updated_at", "-pk")
     page = Paginator(collaborations, PAGE_SIZE).get_page(request.GET.get("sida"))
     invitations = (
         Party.objects.answerable_by(request.user)
@@ -33,5 +39,10 @@ def home(request: AnyRequest) -> HttpResponse:
             "memberships": memberships,
             "is_coordinator": any(m.is_coordinator for m in memberships),
             "invitations": list(invitations),
+            # Invitations and the person's own steps have their own, fuller sections on this page.
+            "expectations": [e for e in expected_of(request.user) if e.kind not in SHOWN_IN_FULL],
+            "tasks": list(StepAssignment.objects.open().for_user(request.user).for_listing()),
+            "today": today(),
+            "show_archived": show_archived,
         },
     )

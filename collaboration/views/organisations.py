@@ -139,9 +139,7 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
         form: InvitationForm = InvitationForm(data, organisation=organisation)
     else:
         # The registering side invites only the first coordinator, and not one of its own people.
-        form = FirstCoordinatorInvitationForm(
-            data, organisation=organisation, roles=[(Role.COORDINATOR.value, Role.COORDINATOR.label)]
-        )
+        form = FirstCoordinatorInvitationForm(data, organisation=organisation, roles=[Role.COORDINATOR])
     if request.method == "POST" and form.is_valid():
         with once.creating(request) as created_at:
             sent = services.invitation_send(
@@ -233,9 +231,34 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
     if membership is None:
         raise Http404("Inget sådant medlemskap.")
     form = MembershipForm(
-        request.POST or None, initial={"role": membership.role, "is_active": "1" if membership.is_active else "0"}
+        request.POST or None,
+        initial={"role": membership.role, "is_active": "1" if membership.is_active else "0"},
+        membership=membership,
     )
     if request.method == "POST" and form.is_valid():
+        stepping_down = membership.user_id == request.user.pk and (
+            form.cleaned_data["role"] != Role.COORDINATOR or not form.cleaned_data["is_active"]
+        )
+        others = (
+            Membership.objects.active()
+            .filter(organisation=organisation, role=Role.COORDINATOR)
+            .exclude(pk=membership.pk)
+            .exists()
+        )
+        # The last coordinator is refused below without being asked first.
+        if stepping_down and others and request.POST.get("confirm") != "1":
+            # A coordinator about to demote or deactivate themselves is told what follows, and asked once.
+            return render(
+                request,
+                "collaboration/membership_confirm.html",
+                {
+                    "form": form,
+                    "organisation": organisation,
+                    "membership": membership,
+                    "deactivating": not form.cleaned_data["is_active"],
+                    "new_role": Role(form.cleaned_data["role"]).label,
+                },
+            )
         try:
             services.membership_update(
                 membership=membership,
@@ -250,6 +273,9 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
             )
         else:
             messages.success(request, _("Ändringen för %(name)s är sparad.") % {"name": membership.user.full_name})
+            if stepping_down:
+                # They no longer manage the organisation: its page would refuse them.
+                return redirect("home")
             return redirect("organisation_detail", code=organisation.code)
     return render(
         request,

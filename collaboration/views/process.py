@@ -28,6 +28,7 @@ from collaboration.models import (
     Outcome,
     Phase,
     Question,
+    StepAssignment,
     StepStatus,
     text_digest,
 )
@@ -418,7 +419,13 @@ def task_list_view(request: AuthedRequest, code: str, guide: str) -> HttpRespons
     return render(
         request,
         "collaboration/task_list.html",
-        {"collaboration": collaboration, "guide": guide_obj, "phases": task_list(collaboration, guide_obj)},
+        {
+            "collaboration": collaboration,
+            "guide": guide_obj,
+            "phases": task_list(collaboration, guide_obj),
+            # Issue 7: who is responsible for each step, and by when (one query).
+            "assignments": StepAssignment.objects.by_step(collaboration),
+        },
     )
 
 

@@ -115,7 +115,11 @@ def test_missing_answers_get_swedish_errors(cast, officer_client):
     response = officer_client.post(chooser_url(cast.collaboration), {"market": "ja", "action": "recommend"})
     assert response.status_code == 200
     assert "Det finns problem att rätta" in response.text
-    assert response.text.count("Välj ett svar.") >= len(NEUTRAL) - 1
+    summary = response.text.split("data-error-summary>")[1].split("</div>")[0]
+    # Each unanswered question is named in the summary, not one generic message.
+    assert "Svara på frågan ”Vems initiativ är samverkan?”" in unescape(summary)
+    assert "Svara på frågan ”Ska ni göra något nytt" in unescape(summary)
+    assert "Svara på frågan ”Finns det en marknad" not in unescape(summary)
     assert response.context["form"].errors.keys() == set(NEUTRAL) - {"market"}
     assert recommended_names(response.text) == []
 
@@ -207,3 +211,15 @@ def test_a_reason_with_a_nul_byte_gets_a_swedish_error_instead_of_a_server_error
     assert "Motiveringen innehåller ett osynligt tecken som inte kan sparas." in response.text
     assert "Vi vill prata först" in response.text  # the rest of the text is kept
     assert not FormChoice.objects.filter(collaboration=cast.collaboration).exists()
+
+
+def test_the_chooser_remembers_the_answers_of_the_latest_choice(cast, officer_client):
+    answers = {**NEUTRAL, "market": "ja", "initiative": "ideburen"}
+    officer_client.post(chooser_url(cast.collaboration), {**answers, "action": "choose", "chosen_form": "upphandling"})
+
+    response = officer_client.get(chooser_url(cast.collaboration))
+
+    form = response.context["form"]
+    assert {name: form[name].value() for name in NEUTRAL} == answers
+    assert 'name="market" value="ja" required id="id_market_0" checked' in response.text
+    assert "Svaren är ifyllda som de var när ni valde" in response.text

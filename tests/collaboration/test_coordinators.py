@@ -89,7 +89,8 @@ def test_a_stale_invitation_accepted_by_the_last_coordinator_does_not_take_the_r
         coordinator_client.post(edit_url(membership), {"role": Role.COORDINATOR, "is_active": "1"}).status_code == 302
     )
     own = Membership.objects.get(user=cast.coordinator, organisation=cast.kommun)
-    assert coordinator_client.post(edit_url(own), {"role": Role.OFFICER, "is_active": "1"}).status_code == 302
+    stepping_down = {"role": Role.OFFICER, "is_active": "1", "confirm": "1"}
+    assert coordinator_client.post(edit_url(own), stepping_down).status_code == 302
 
     response = client_for(nina).post(link)
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from collaboration.models import Collaboration, Party, PartyState
+from collaboration.models import Activity, ActivityKind, Collaboration, Party, PartyState, Status, StepAssignment
 from portal.models import User
 from tests.conftest import client_for
 
@@ -22,7 +22,7 @@ def load() -> None:
 def test_the_demo_has_accepted_collaborations_and_one_invitation_and_loads_twice():
     load()
     load()
-    assert Collaboration.objects.count() == 4
+    assert Collaboration.objects.count() == 6
     invited = Party.objects.exclude(state=PartyState.ACCEPTED)
     assert [(p.collaboration.title, p.organisation.name, p.state) for p in invited] == [
         ("Sommarlovsaktiviteter i Halmstad", "Föreningen Läxhjälp Halmstad", PartyState.INVITED)
@@ -59,3 +59,24 @@ def test_the_demo_shows_phases_agreed_and_awaited_and_principles_rated():
         reverse("phase_review", args=[grona.code, "samverkansmodellen", "identifiera-och-involvera"])
     ).text
     assert "Väntar på</span> Stiftelsen Gröna Gårdar" in html
+
+
+def test_the_demo_has_assignments_one_overdue_and_an_ended_and_an_archived_collaboration():
+    load()
+    load()
+    assert StepAssignment.objects.count() == 3
+    officer = client_for(User.objects.get(email="handlaggare@halmstad.demo.se"))
+    home = officer.get(reverse("home")).text
+    tasks = home[home.index("Mina uppgifter") :]
+    assert "Rollfördelning" in tasks
+    assert "Försenad" in tasks
+    ended = Collaboration.objects.get(title="Språkcafé på biblioteket")
+    assert ended.status == Status.FINISHED
+    assert ended.archived_at is None
+    assert "Språkcafé på biblioteket" in home
+    archived = Collaboration.objects.get(title="Julmarknad på gården 2025")
+    assert archived.archived_at is not None
+    region = client_for(User.objects.get(email="samordnare@region.demo.se"))
+    assert "Julmarknad på gården 2025" not in region.get(reverse("home")).text
+    assert "Julmarknad på gården 2025" in region.get(reverse("home") + "?arkiverade=1").text
+    assert Activity.objects.filter(collaboration=archived, kind=ActivityKind.COLLABORATION_ARCHIVED).count() == 1

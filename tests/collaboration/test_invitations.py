@@ -84,7 +84,7 @@ def test_the_link_shows_a_form_to_choose_a_password(cast, coordinator_client, in
 
 
 def test_accepting_creates_the_account_and_membership_and_signs_in(cast, coordinator_client, invite):
-    invite(coordinator_client, cast.kommun, role=Role.BOARD_MEMBER)
+    invite(coordinator_client, cast.kommun, role=Role.COORDINATOR)
     link = link_in(mail.outbox[0])
     client = Client()
 
@@ -97,7 +97,7 @@ def test_accepting_creates_the_account_and_membership_and_signs_in(cast, coordin
     assert user.check_password(NEW_PASSWORD)
     membership = Membership.objects.get(user=user)
     assert membership.organisation == cast.kommun
-    assert membership.role == Role.BOARD_MEMBER
+    assert membership.role == Role.COORDINATOR
     assert membership.is_active
     assert client.session[SESSION_KEY] == str(user.pk)
     start = client.get(response.url)
@@ -305,7 +305,7 @@ def test_the_registering_organisation_may_invite_the_first_coordinator(cast, coo
     url = reverse("invitation_create", args=[registered.code])
     page = coordinator_client.get(url)
     assert page.status_code == 200
-    assert page.context["form"].fields["role"].choices == [(Role.COORDINATOR.value, "Samordnare")]
+    assert [value for value, _label in page.context["form"].fields["role"].choices] == [Role.COORDINATOR.value]
     assert 'value="tjansteperson"' not in page.text
     assert (
         "Bjud in organisationens samordnare"
@@ -354,3 +354,24 @@ def test_a_revoked_invitation_can_be_sent_again_at_once(cast, coordinator_client
     invite(coordinator_client, cast.kommun)
     assert Invitation.objects.pending().filter(email=NEW_EMAIL).exclude(pk=first.pk).count() == 1
     assert len(mail.outbox) == 2
+
+
+def test_the_role_choices_fit_the_sector_and_explain_each_role(cast, coordinator_client, invite):
+    kommun_page = coordinator_client.get(reverse("invitation_create", args=[cast.kommun.code]))
+    labels = dict(kommun_page.context["form"].fields["role"].choices)
+    assert list(labels) == [Role.COORDINATOR.value, Role.OFFICER.value]
+    assert (
+        str(labels[Role.OFFICER.value])
+        == "Tjänsteperson – anställd i den offentliga organisationen, arbetar i samverkan för den"
+    )
+    assert "Samordnare – hanterar organisationens medlemmar" in kommun_page.text
+
+    refused = invite(coordinator_client, cast.kommun, role=Role.BOARD_MEMBER)
+    assert refused.context["form"].has_error("role", "invalid_choice")
+    assert Invitation.objects.filter(email=NEW_EMAIL).count() == 0
+
+    civil_page = client_for(cast.civil_coordinator).get(reverse("invitation_create", args=[cast.forening.code]))
+    assert [v for v, _label in civil_page.context["form"].fields["role"].choices] == [
+        Role.COORDINATOR.value,
+        Role.BOARD_MEMBER.value,
+    ]

@@ -59,7 +59,7 @@ def test_a_coordinator_registers_an_organisation(cast, coordinator_client):
     assert "Bjud in organisationens samordnare" in page.text
 
 
-@pytest.mark.parametrize("written", ["{d}", "{d6}-{d4}", " {d6} – {d4} ", "{d6}\u2212{d4}"])
+@pytest.mark.parametrize("written", ["{d}", "{d6}-{d4}", " {d6} – {d4} ", "{d6}\u2212{d4}", "16{d}", "16{d6}-{d4}"])
 def test_it_stores_the_number_as_nnnnnn_dash_nnnn_however_it_is_written(cast, coordinator_client, written):
     digits = NUMBER.replace("-", "")
     typed = written.format(d=digits, d6=digits[:6], d4=digits[6:])
@@ -96,12 +96,37 @@ PERSONNUMMER_BODY = "800101123"
             "personnummer",
             "Det här ser ut som ett personnummer. Ange organisationens organisationsnummer.",
         ),
-        ("802090-12", "format", "Ange organisationsnumret med tio siffror, till exempel 212000-1355."),
-        (NUMBER + "1", "format", "Ange organisationsnumret med tio siffror, till exempel 212000-1355."),
-        ("80209O-1234", "format", "Ange organisationsnumret med tio siffror, till exempel 212000-1355."),
+        ("802090-12", "format", "Ange organisationsnumret med tio siffror, till exempel 802480-1238."),
+        (NUMBER + "1", "format", "Ange organisationsnumret med tio siffror, till exempel 802480-1238."),
+        ("80209O-1234", "format", "Ange organisationsnumret med tio siffror, till exempel 802480-1238."),
         ("", "required", "Ange organisationsnumret."),
+        (
+            "19121212-1212",
+            "personnummer",
+            "Det här ser ut som ett personnummer. Ange organisationens organisationsnummer.",
+        ),
+        (
+            "201212121212",
+            "personnummer",
+            "Det här ser ut som ett personnummer. Ange organisationens organisationsnummer.",
+        ),
+        (
+            "17" + NUMBER.replace("-", ""),
+            "format",
+            "Ange organisationsnumret med tio siffror, till exempel 802480-1238.",
+        ),
     ],
-    ids=["checksum", "personnummer", "too-short", "too-long", "letter", "missing"],
+    ids=[
+        "checksum",
+        "personnummer",
+        "too-short",
+        "too-long",
+        "letter",
+        "missing",
+        "personnummer-12-digits",
+        "personnummer-12-digits-2000s",
+        "12-digits-wrong-prefix",
+    ],
 )
 def test_it_refuses_a_wrong_organisation_number_and_stores_nothing(cast, coordinator_client, number, code, message):
     before = Organisation.objects.count()
@@ -122,7 +147,8 @@ def test_it_refuses_a_number_already_in_the_portal(cast, coordinator_client, wri
         "organisation_number",
         "taken",
         f"Organisationsnummer {existing} finns redan i portalen som Föreningen Läxhjälp. "
-        "Hör du till den organisationen kan du begära att få företräda den.",
+        "Hör du till den organisationen kan du be dess samordnare att bjuda in dig, "
+        "eller begära att få företräda den.",
     )
     assert Organisation.objects.count() == before
     # ... and it shows the way to claim it.
@@ -228,11 +254,35 @@ def test_the_last_active_coordinator_cannot_be_removed(cast, coordinator_client,
     assert membership.is_active
 
 
-def test_a_coordinator_can_step_down_once_there_is_another(cast, coordinator_client):
+def test_a_coordinator_can_step_down_once_there_is_another_after_confirming(cast, coordinator_client):
     MembershipFactory(organisation=cast.kommun, role=Role.COORDINATOR)
-    response = coordinator_client.post(edit_url(cast, cast.coordinator), {"role": Role.OFFICER, "is_active": "1"})
+    change = {"role": Role.OFFICER, "is_active": "1"}
+
+    asked = coordinator_client.post(edit_url(cast, cast.coordinator), change)
+
+    assert asked.status_code == 200
+    assert "Vill du sluta vara samordnare för Halmstads kommun?" in asked.text
+    assert "Du blir Tjänsteperson och kan fortsätta arbeta i samverkan." in asked.text
+    assert "Bara en annan samordnare kan ändra tillbaka det." in asked.text
+    assert Membership.objects.get(user=cast.coordinator, organisation=cast.kommun).role == Role.COORDINATOR
+
+    response = coordinator_client.post(edit_url(cast, cast.coordinator), {**change, "confirm": "1"})
     assert response.status_code == 302
+    assert response.url == reverse("home")
     assert Membership.objects.get(user=cast.coordinator, organisation=cast.kommun).role == Role.OFFICER
+
+
+def test_a_coordinator_deactivating_themselves_is_told_they_lose_access(cast, coordinator_client):
+    MembershipFactory(organisation=cast.kommun, role=Role.COORDINATOR)
+    asked = coordinator_client.post(edit_url(cast, cast.coordinator), {"role": Role.COORDINATOR, "is_active": "0"})
+    assert "Vill du avaktivera dig själv i Halmstads kommun?" in asked.text
+    assert "Du kan inte längre arbeta för Halmstads kommun i portalen" in asked.text
+    assert Membership.objects.get(user=cast.coordinator, organisation=cast.kommun).is_active
+
+
+def test_changing_someone_else_is_not_asked_twice(cast, coordinator_client):
+    response = coordinator_client.post(edit_url(cast, cast.officer), {"role": Role.COORDINATOR, "is_active": "1"})
+    assert response.status_code == 302
 
 
 def test_a_deactivated_coordinator_does_not_count_as_the_other_coordinator(cast, coordinator_client):
@@ -254,3 +304,14 @@ def test_a_coordinator_cannot_edit_a_membership_of_another_organisation(cast, co
     response = coordinator_client.post(url, {"role": Role.COORDINATOR, "is_active": "1"})
     assert response.status_code == 404
     assert Membership.objects.get(pk=other.pk).role == Role.BOARD_MEMBER
+
+
+def test_the_hint_and_the_error_give_the_same_example_and_it_is_no_demo_organisation(cast, coordinator_client):
+    from collaboration.management.commands import load_demo_data
+
+    page = coordinator_client.get(CREATE).text
+    assert "Tio siffror, till exempel 802480-1238." in page
+    response = coordinator_client.post(CREATE, valid_data(organisation_number="12345"))
+    assert "Ange organisationsnumret med tio siffror, till exempel 802480-1238." in response.text
+    with open(load_demo_data.__file__, encoding="utf-8") as demo:
+        assert "802480-1238" not in demo.read()

@@ -209,7 +209,7 @@ def test_a_completed_phase_stays_completed_when_a_party_joins(cast, officer_clie
     html = board_client.get(phase_review_url(cast.collaboration)).text
     assert PhaseCompletion.objects.exists()
     assert "Fasen är klar." in html
-    assert "Föreningen Nykomling" not in html
+    assert "Väntar på" not in html  # the newcomer is a party now, but nobody awaits it for a finished phase
 
 
 def test_when_the_awaited_party_leaves_a_confirmed_party_completes_the_phase(cast, officer_client):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from collaboration import services
 from collaboration.models import (
     Base,
     Collaboration,
@@ -26,6 +28,7 @@ from collaboration.models import (
     Role,
     Sector,
     Step,
+    StepAssignment,
     StepProgress,
     StepStatus,
     text_digest,
@@ -62,6 +65,11 @@ COLLABORATIONS: list[dict[str, Any]] = [
         "parties": ["212000-1355", "802002-8711"],
         "done_phases": ["identifiera-och-involvera"],
         "started_steps": [("planera-och-justera", "gemensam-bild")],
+        # (phase, step, responsible, due in days from today): one overdue.
+        "assignments": [
+            ("planera-och-justera", "gemensam-bild", "styrelse@laxhjalp.demo.se", 14),
+            ("planera-och-justera", "rollfordelning", "handlaggare@halmstad.demo.se", -5),
+        ],
     },
     {
         "title": "Samråd om ny kulturstrategi",
@@ -70,6 +78,7 @@ COLLABORATIONS: list[dict[str, Any]] = [
         "parties": ["212000-1355", "802002-8711", "252002-6226"],
         "done_phases": [],
         "started_steps": [("identifiera-och-involvera", "problem-och-behov")],
+        "assignments": [("identifiera-och-involvera", "malgrupp", "handlaggare@halmstad.demo.se", 7)],
     },
     {
         "title": "Gröna gårdar för unga vuxna",
@@ -88,6 +97,26 @@ COLLABORATIONS: list[dict[str, Any]] = [
         "invited": ["802002-8711"],
         "done_phases": [],
         "started_steps": [],
+    },
+    {
+        "title": "Språkcafé på biblioteket",
+        "description": "Samtal på lätt svenska varje torsdag, med volontärer från församlingen.",
+        "form": "verksamhetsstod",
+        "parties": ["212000-1355", "252002-6226"],
+        "done_phases": [],
+        "started_steps": [],
+        "ended": "Språkcaféet drivs vidare av församlingen på egen hand. Vi träffas igen inför hösten.",
+    },
+    {
+        "title": "Julmarknad på gården 2025",
+        "description": "En julmarknad där deltagarna i arbetsträningen sålde det de odlat.",
+        "form": "projektmedel",
+        "parties": ["232100-0289", "802400-0419"],
+        "done_phases": [],
+        "started_steps": [],
+        "ended": "Marknaden hade 400 besökare. Vi gör den inte igen i samma form.",
+        "archived": True,
+        "ended_by": "samordnare@region.demo.se",
     },
 ]
 
@@ -173,8 +202,39 @@ class Command(BaseCommand):
                 step = Step.objects.get(phase__guide__slug="samverkansmodellen", phase__slug=phase_slug, slug=step_slug)
                 self._answer_step(collaboration, step, officer, board, organisations, done=False)
             refresh_current_phase(collaboration)
+            self._end(
+                collaboration, spec, users[spec.get("ended_by", officer.email)], organisations[spec["parties"][0]]
+            )
         self._agreeing(users, organisations)
+        self._assign(users, officer, organisations)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
+
+    def _end(self, collaboration: Collaboration, spec: dict[str, Any], user: User, organisation: Organisation) -> None:
+        """Issue 7: one ended collaboration and one archived, logged as if done in the portal."""
+        if spec.get("ended"):
+            services.collaboration_end(
+                collaboration=collaboration, user=user, acting_organisation=organisation, closing_note=spec["ended"]
+            )
+        if spec.get("archived"):
+            services.collaboration_archive(collaboration=collaboration, user=user, acting_organisation=organisation)
+
+    def _assign(self, users: dict[str, User], officer: User, organisations: dict[str, Organisation]) -> None:
+        """Issue 7: steps with a responsible person and a due date. A step that has one keeps it on a rerun."""
+        today = timezone.localdate()
+        for spec in COLLABORATIONS:
+            collaboration = Collaboration.objects.get(title=spec["title"])
+            for phase_slug, step_slug, email, days in spec.get("assignments", []):
+                step = Step.objects.get(phase__guide__slug="samverkansmodellen", phase__slug=phase_slug, slug=step_slug)
+                if StepAssignment.objects.filter(collaboration=collaboration, step=step).exists():
+                    continue
+                services.step_assign(
+                    collaboration=collaboration,
+                    step=step,
+                    responsible=users[email],
+                    due_on=today + timedelta(days=days),
+                    user=officer,
+                    acting_organisation=organisations["212000-1355"],
+                )
 
     def _answer_step(
         self,

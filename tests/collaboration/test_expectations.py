@@ -1,0 +1,114 @@
+"""What is expected of the signed-in person now, on the start page and the collaboration page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from collaboration.expectations import expected_of
+from collaboration.models import PartyState, Role, StepStatus
+from collaboration.models.assignments import today
+from tests.collaboration.helpers import MALGRUPP, PROBLEM, mark_steps, step_obj
+from tests.conftest import client_for
+from tests.factories import (
+    CollaborationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartyFactory,
+    StepAssignmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def give(cast, user, organisation, where=PROBLEM, collaboration=None, due_on=None):
+    return StepAssignmentFactory(
+        collaboration=collaboration or cast.collaboration,
+        step=step_obj(where),
+        responsible=user,
+        responsible_organisation=organisation,
+        due_on=due_on,
+    )
+
+
+def test_the_responsible_person_is_asked_to_finish_the_step_with_a_link(cast):
+    give(cast, cast.board_member, cast.forening, due_on=today() - timedelta(days=1))
+
+    [item] = expected_of(cast.board_member)
+
+    assert item.kind == "assigned"
+    assert item.text == "Gör klart steget ”Problem- och behovsformulering” i ”Läxhjälp i Centrum”"
+    assert item.url == reverse("step", args=[cast.collaboration.code, *PROBLEM])
+    assert item.overdue
+    assert item.due_text.startswith("Försenad – skulle vara klar")
+
+
+def test_colleagues_see_what_their_party_has_taken_on_and_the_other_party_does_not(cast):
+    give(cast, cast.board_member, cast.forening)
+
+    [item] = expected_of(cast.civil_coordinator)
+    assert item.kind == "party-assigned"
+    assert item.text.startswith("Bo Styrelse hos er ansvarar för")
+    assert expected_of(cast.officer) == []
+    assert expected_of(cast.outsider) == []
+
+
+def test_a_done_step_or_an_ended_collaboration_expects_nothing(cast):
+    give(cast, cast.officer, cast.kommun)
+    mark_steps(cast.collaboration, [step_obj(PROBLEM)], StepStatus.DONE)
+    other = CollaborationFactory(parties=[cast.kommun, cast.forening])
+    give(cast, cast.officer, cast.kommun, collaboration=other)
+    other.ended_at = other.created_at
+    other.save()
+    assert expected_of(cast.officer) == []
+
+
+def test_an_invitation_to_answer_is_expected_of_the_coordinator(cast):
+    invited = OrganisationFactory(name="Föreningen Ny")
+    coordinator = MembershipFactory(organisation=invited, role=Role.COORDINATOR).user
+    PartyFactory(collaboration=cast.collaboration, organisation=invited, state=PartyState.INVITED)
+
+    [item] = expected_of(coordinator)
+
+    assert item.text == "Svara på inbjudan till ”Läxhjälp i Centrum” för Föreningen Ny"
+    assert item.url == reverse("party_invitation", args=[cast.collaboration.code, invited.code])
+
+
+def test_dated_items_come_first_by_date(cast):
+    give(cast, cast.officer, cast.kommun, where=MALGRUPP, due_on=today() + timedelta(days=5))
+    give(cast, cast.officer, cast.kommun, due_on=today() + timedelta(days=1))
+    assert [e.due_on for e in expected_of(cast.officer)] == [today() + timedelta(days=1), today() + timedelta(days=5)]
+
+
+def test_the_collaboration_page_shows_only_its_own_expectations(cast, board_client):
+    other = CollaborationFactory(title="Idrott för alla", parties=[cast.kommun, cast.forening])
+    give(cast, cast.board_member, cast.forening)
+    give(cast, cast.board_member, cast.forening, collaboration=other)
+
+    html = board_client.get(reverse("collaboration_detail", args=[cast.collaboration.code])).text
+
+    assert "Det här väntar på dig" in html
+    assert "i ”Läxhjälp i Centrum”" in html
+    assert "i ”Idrott för alla”" not in html
+    # The start page lists the person's own steps in full under Mina uppgifter, once each.
+    start = board_client.get("/").text
+    assert "Gör klart steget" not in start
+    tasks = start[start.index("Mina uppgifter") :]
+    assert "Läxhjälp i Centrum" in tasks
+    assert "Idrott för alla" in tasks
+
+
+def test_the_start_page_shows_a_colleagues_step_and_lists_an_invitation_once(cast):
+    give(cast, cast.board_member, cast.forening)
+    invited = OrganisationFactory(name="Föreningen Ny")
+    MembershipFactory(organisation=invited, role=Role.COORDINATOR, user=cast.civil_coordinator)
+    PartyFactory(collaboration=CollaborationFactory(title="Simskola", parties=[cast.kommun]), organisation=invited)
+
+    html = client_for(cast.civil_coordinator).get("/").text
+
+    expected = html[html.index("Det här väntar på dig") : html.index("</section>", html.index("Det här väntar på dig"))]
+    assert "Bo Styrelse hos er ansvarar för ”Problem- och behovsformulering” i ”Läxhjälp i Centrum”" in expected
+    assert "Simskola" not in expected  # the invitation has its own section below
+    assert html.count(">Simskola</a>") == 1
