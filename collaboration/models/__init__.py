@@ -7,13 +7,16 @@ from .answers import (
     FieldResult,
     Outcome,
     PhaseCompletion,
+    SharedPhase,
     StepProgress,
     StepStatus,
     decide,
+    party_filter,
     text_digest,
 )
 from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
 from .guidance import (
+    AnswerMode,
     CollaborationForm,
     Family,
     Guide,
@@ -44,6 +47,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Answer",
+    "AnswerMode",
     "AnswerRevision",
     "Base",
     "ClaimStatus",
@@ -75,11 +79,13 @@ __all__ = [
     "QuestionGroup",
     "Role",
     "Sector",
+    "SharedPhase",
     "Status",
     "Step",
     "StepProgress",
     "StepStatus",
     "Tip",
     "decide",
+    "party_filter",
     "text_digest",
 ]
