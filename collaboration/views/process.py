@@ -537,7 +537,7 @@ def phase_compare(request: AuthedRequest, code: str, guide: str, phase: str) -> 
 def phase_share(request: AuthedRequest, code: str, guide: str, phase: str) -> HttpResponse:
     """Share the acting party's own answers in a phase with the other parties, or take the sharing back."""
     collaboration = get_collaboration_for(request.user, code)
-    _, phase_obj = _shareable_phase(guide, phase)
+    phase_obj = _shareable_phase(guide, phase)[1]
     acting = acting_organisation(request.user, collaboration)
     if acting is None:
         raise Http404("Ingen part att dela för.")
