@@ -311,7 +311,7 @@ def step_save(
     writer: str,
     user: User,
     organisation: Organisation | None,
-    party: Organisation | None,
+    party: Organisation | None = None,
     mark: str | None = None,
 ) -> SaveReport:
     """Save a step's answers; each answer either saves or reports a conflict, never overwrites one.

@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from collaboration.models import Answer
-from tests.collaboration.helpers import CHECKLIST, CHECKLIST_WHY, questions
+from tests.collaboration.helpers import CHECKLIST, CHECKLIST_WHY, PREREQ_STATUS, questions
 from tests.e2e.conftest import assert_accessible, sign_in, visit
 from tests.factories import PASSWORD
 
@@ -60,4 +60,8 @@ def test_two_parties_fill_the_checklist_privately_and_compare_once_shared(page, 
     question.locator("summary").click()
     expect(question.locator("ins").first).to_be_visible()
     assert_accessible(page)
+
+    # The kommun's own prerequisites say plainly that they are never shown to the förening.
+    visit(officer, reverse("step", args=[cast.collaboration.code, *PREREQ_STATUS]))
+    expect(officer.locator(".whose")).to_contain_text("De idéburna parterna ser aldrig de här svaren.")
     officer.context.close()
