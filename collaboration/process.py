@@ -404,7 +404,11 @@ def phase_complete(
     """Mark a phase done when every step in it is done. Returns False if some step is not."""
     with transaction.atomic():
         steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
-        done = StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE).count()
+        done = (
+            StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE)
+            .filter(_own_or_joint(organisation, "step__phase__"))  # a per-party phase: this party's own steps
+            .count()
+        )
         if done < len(steps):
             return False
         PhaseCompletion.objects.get_or_create(

@@ -354,3 +354,12 @@ def test_identical_answers_are_marked_the_same(cast, officer_client, board_clien
 def test_joint_phases_have_no_side_by_side_view(cast, officer_client):
     assert officer_client.get(compare_url(cast.collaboration, MODEL, "identifiera-och-involvera")).status_code == 404
     assert officer_client.post(share_url(cast.collaboration, MODEL, "identifiera-och-involvera")).status_code == 404
+
+
+def test_another_partys_done_checklist_does_not_make_the_phase_done_for_us(cast, board_client):
+    for step in checklist_phase().steps.all():
+        StepProgress.objects.create(
+            collaboration=cast.collaboration, step=step, party_organisation=cast.kommun, status=StepStatus.DONE
+        )
+    board_client.post(phase_review_url(cast.collaboration, CHECKLIST_PHASE, CHECKLIST), {"action": "complete"})
+    assert not cast.collaboration.phase_completions.exists()
