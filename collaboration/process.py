@@ -513,6 +513,10 @@ class CompareRow:
     def differ(self) -> bool:
         return len({t.strip() for t in self.texts}) > 1
 
+    @property
+    def unanswered(self) -> bool:
+        return not any(t.strip() for t in self.texts)
+
 
 @dataclass
 class Comparison:
