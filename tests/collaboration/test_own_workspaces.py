@@ -363,3 +363,13 @@ def test_another_partys_done_checklist_does_not_make_the_phase_done_for_us(cast,
         )
     board_client.post(phase_review_url(cast.collaboration, CHECKLIST_PHASE, CHECKLIST), {"action": "complete"})
     assert not cast.collaboration.phase_completions.exists()
+
+
+def test_content_loaded_again_after_a_flush_keeps_whose_answers_a_phase_holds():
+    from collaboration.content import ensure_loaded
+    from collaboration.models import Guide
+
+    Guide.objects.all().delete()
+    ensure_loaded()
+    assert checklist_phase().answer_mode == AnswerMode.PER_PARTY
+    assert Phase.objects.get(slug=PREREQUISITES).answer_mode == AnswerMode.PUBLIC_PARTY
