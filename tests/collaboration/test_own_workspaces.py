@@ -272,7 +272,9 @@ def test_the_prerequisites_are_the_public_partys_own_and_hidden_from_civil_parti
 def test_joint_phases_stay_joint(cast, officer_client, board_client):
     question = questions(PROBLEM)[0]
     post_answers(officer_client, cast.collaboration, {question: "Gemensamt"})
-    assert "Gemensamt" in text_of(board_client.get(step_url(cast.collaboration)))
+    page = text_of(board_client.get(step_url(cast.collaboration)))
+    assert "Gemensamt" in page
+    assert "Gemensamma svar – alla parter ser och skriver dem" in page
     assert Answer.objects.get().party_organisation is None
 
 
