@@ -222,8 +222,8 @@ class AnswerRevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
 class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Answers are read-only here: an edit would bypass versions, conflicts and history."""
 
-    list_display = ["question", "collaboration", "updated_by", "updated_at"]
-    list_select_related = ["question", "collaboration", "updated_by"]
+    list_display = ["question", "collaboration", "party_organisation", "updated_by", "updated_at"]
+    list_select_related = ["question", "collaboration", "party_organisation", "updated_by"]
     search_fields = ["collaboration__title", "question__code"]
     inlines = [AnswerRevisionInline]
 
@@ -289,7 +289,7 @@ class GuideAdmin(admin.ModelAdmin):
 
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "guide", "kind", "order"]
+    list_display = ["title", "guide", "kind", "answer_mode", "order"]
     list_filter = ["guide"]
     inlines = [StepInline, PhaseQuestionInline, PhasePrincipleInline]
 

@@ -21,6 +21,7 @@ from collaboration.models import (
     Activity,
     ActivityKind,
     Answer,
+    AnswerMode,
     Collaboration,
     Edit,
     FieldResult,
@@ -35,10 +36,12 @@ from collaboration.models import (
     PhasePrinciple,
     Question,
     QuestionGroup,
+    SharedPhase,
     Status,
     Step,
     StepProgress,
     StepStatus,
+    party_filter,
 )
 
 if TYPE_CHECKING:
@@ -73,6 +76,11 @@ class PhaseRow:
     steps: list[StepRow]
     completion: PhaseCompletion | None
     agreement: PhaseAgreement | None = None  # who has confirmed the phase, who is awaited
+    # Whose answers the steps hold for the reader: None for joint ones, else the reader's own party.
+    party: Organisation | None = None
+    # For a per-party phase: whether the reader's party shares its answers, and which other parties share theirs.
+    shared: bool = False
+    shared_by_others: list[Organisation] = field(default_factory=list)
 
     @property
     def steps_done(self) -> int:
@@ -83,6 +91,29 @@ class PhaseRow:
         return all(row.is_done for row in self.steps)
 
 
+def answer_party(phase: Phase, party: Organisation | None) -> Organisation | None:
+    """Whose answers a step of `phase` holds for someone acting for `party`: None means the joint ones.
+
+    A phase that is not open to the party (the public parties' own prerequisites, for a
+    civil-society party) does not exist for it: 404.
+    """
+    if not phase.open_to(party):
+        raise Http404("Ingen sådan fas.")
+    if not phase.is_per_party:
+        return None
+    if party is None:
+        raise Http404("Ingen part att svara för.")
+    return party
+
+
+def _own_or_joint(party: Organisation | None, prefix: str) -> Q:
+    """Joint answers of joint phases, and `party`'s own answers of per-party phases, in one filter."""
+    joint = Q(**{f"{prefix}answer_mode": AnswerMode.JOINT}, party_organisation__isnull=True)
+    if party is None:
+        return joint
+    return joint | (~Q(**{f"{prefix}answer_mode": AnswerMode.JOINT}) & Q(party_organisation=party))
+
+
 def get_guide(slug: str) -> Guide:
     guide = Guide.objects.filter(slug=slug).first()
     if guide is None:
@@ -90,16 +121,30 @@ def get_guide(slug: str) -> Guide:
     return guide
 
 
-def task_list(collaboration: Collaboration, guide: Guide) -> list[PhaseRow]:
-    phases = list(
-        Phase.objects.filter(guide=guide).prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("order")))
-    )
+def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation | None) -> list[PhaseRow]:
+    """The guide's phases and steps with their status, for someone acting for `party`.
+
+    Joint phases show the joint answers; per-party phases show `party`'s own answers and
+    status, and leave out what `party` may not see (the public parties' own prerequisites).
+    """
+    phases = [
+        phase
+        for phase in Phase.objects.filter(guide=guide).prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("order"))
+        )
+        if phase.open_to(party)
+    ]
     progress = {
         p.step_id: p
-        for p in StepProgress.objects.filter(collaboration=collaboration, step__phase__guide=guide).select_related(
-            "updated_by", "updated_by_organisation"
-        )
+        for p in StepProgress.objects.filter(collaboration=collaboration, step__phase__guide=guide)
+        .filter(_own_or_joint(party, "step__phase__"))
+        .select_related("updated_by", "updated_by_organisation")
     }
+    shares: dict[int, list[SharedPhase]] = {}
+    for share in SharedPhase.objects.filter(collaboration=collaboration, phase__guide=guide).select_related(
+        "organisation"
+    ):
+        shares.setdefault(share.phase_id, []).append(share)
     completions = {
         c.phase_id: c
         for c in PhaseCompletion.objects.filter(collaboration=collaboration, phase__guide=guide).select_related(
@@ -108,6 +153,7 @@ def task_list(collaboration: Collaboration, guide: Guide) -> list[PhaseRow]:
     }
     answered = dict(
         Answer.objects.filter(collaboration=collaboration, question__group__step__phase__guide=guide)
+        .filter(_own_or_joint(party, "question__group__step__phase__"))
         .exclude(text="")
         .values_list("question__group__step")
         .annotate(n=Count("pk"))
@@ -134,6 +180,15 @@ def task_list(collaboration: Collaboration, guide: Guide) -> list[PhaseRow]:
             ],
             completion=completions.get(phase.pk),
             agreement=agreements.get(phase.pk),
+            party=party if phase.is_per_party else None,
+            shared=phase.is_per_party
+            and party is not None
+            and any(s.organisation_id == party.pk for s in shares.get(phase.pk, [])),
+            shared_by_others=[
+                s.organisation
+                for s in shares.get(phase.pk, [])
+                if phase.is_shareable and (party is None or s.organisation_id != party.pk)
+            ],
         )
         for phase in phases
     ]
@@ -150,6 +205,10 @@ class StepPage:
     previous: Step | None
     next: Step | None
     progress: StepProgress | None
+    # Whose answers these are: None for the joint ones, else the party writing for itself.
+    party: Organisation | None = None
+    # Whether `party` shares its answers in this phase with the other parties.
+    shared: bool = False
     questions: list[Question] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -157,10 +216,18 @@ class StepPage:
 
 
 def load_step(
-    collaboration: Collaboration, guide: Guide, phase_slug: str, step_slug: str, *, for_autosave: bool = False
+    collaboration: Collaboration,
+    guide: Guide,
+    phase_slug: str,
+    step_slug: str,
+    *,
+    party: Organisation | None,
+    for_autosave: bool = False,
 ) -> StepPage:
-    """A step with its questions and this collaboration's answers.
+    """A step with its questions and this collaboration's answers, for someone acting for `party`.
 
+    A joint step holds the joint answers; a per-party step `party`'s own (`StepPage.party`
+    says whose). A step of a phase closed to `party` is 404 (see `answer_party`).
     `for_autosave` leaves out what only the full page shows (tips, methods, principles,
     neighbouring steps, progress): autosave is the hottest request there is.
     """
@@ -170,6 +237,7 @@ def load_step(
     step = steps.filter(phase__guide=guide, phase__slug=phase_slug, slug=step_slug).first()
     if step is None:
         raise Http404("Inget sådant steg.")
+    owner = answer_party(step.phase, party)
     groups = list(
         QuestionGroup.objects.filter(step=step).prefetch_related(
             Prefetch("questions", queryset=Question.objects.order_by("order"))
@@ -177,9 +245,9 @@ def load_step(
     )
     answers = {
         a.question_id: a
-        for a in Answer.objects.filter(collaboration=collaboration, question__group__step=step).select_related(
-            "updated_by", "updated_by_organisation"
-        )
+        for a in Answer.objects.filter(
+            collaboration=collaboration, question__group__step=step, **party_filter(owner)
+        ).select_related("updated_by", "updated_by_organisation")
     }
     if for_autosave:
         return StepPage(
@@ -192,6 +260,7 @@ def load_step(
             previous=None,
             next=None,
             progress=None,
+            party=owner,
         )
     ordered = list(
         Step.objects.filter(phase__guide=guide)
@@ -208,9 +277,12 @@ def load_step(
         principles=list(PhasePrinciple.objects.filter(phase=step.phase).select_related("principle")),
         previous=ordered[index - 1] if index > 0 else None,
         next=ordered[index + 1] if index + 1 < len(ordered) else None,
-        progress=StepProgress.objects.filter(collaboration=collaboration, step=step)
+        progress=StepProgress.objects.filter(collaboration=collaboration, step=step, **party_filter(owner))
         .select_related("updated_by", "updated_by_organisation")
         .first(),
+        party=owner,
+        shared=owner is not None
+        and SharedPhase.objects.filter(collaboration=collaboration, phase=step.phase, organisation=owner).exists(),
     )
 
 
@@ -244,17 +316,26 @@ def step_save(
     writer: str,
     user: User,
     organisation: Organisation | None,
+    party: Organisation | None = None,
     mark: str | None = None,
 ) -> SaveReport:
     """Save a step's answers; each answer either saves or reports a conflict, never overwrites one.
 
+    `party` selects whose answers and status are written: None for the joint ones, else the
+    party organisation's own (`StepPage.party`). A party's own work is not in the activity
+    log, which every party reads; sharing it is (collaboration.services.share_answers).
     `mark` may be StepStatus.DONE or StepStatus.IN_PROGRESS to change the step's status.
     A fixed number of queries, however many answers changed.
     """
     with transaction.atomic():
         report = SaveReport(
             Answer.save_texts(
-                collaboration=collaboration, edits=edits, writer=writer, user=user, organisation=organisation
+                collaboration=collaboration,
+                edits=edits,
+                writer=writer,
+                user=user,
+                organisation=organisation,
+                party=party,
             )
             if edits
             else {}
@@ -265,6 +346,7 @@ def step_save(
             progress, created = StepProgress.objects.select_for_update().get_or_create(
                 collaboration=collaboration,
                 step=step,
+                party_organisation=party,
                 defaults={
                     "status": mark or StepStatus.IN_PROGRESS,
                     "updated_by": user,
@@ -284,7 +366,8 @@ def step_save(
             if collaboration.status == Status.PLANNED:
                 changes["status"] = collaboration.status = Status.ONGOING
             Collaboration.objects.filter(pk=collaboration.pk).update(**changes)
-            _log_step(collaboration=collaboration, step=step, user=user, organisation=organisation, mark=mark)
+            if party is None:
+                _log_step(collaboration=collaboration, step=step, user=user, organisation=organisation, mark=mark)
     return report
 
 
@@ -410,7 +493,9 @@ def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
         return []
     collaboration_ids = {p.collaboration_id for p in parties}
     phases = list(
-        Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE).annotate(n=Count("steps")).order_by("order")
+        Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE, answer_mode=AnswerMode.JOINT)
+        .annotate(n=Count("steps"))
+        .order_by("order")
     )
     done = {
         (row["collaboration"], row["step__phase"]): row["n"]
@@ -456,7 +541,11 @@ def phase_confirm(
         if PhaseCompletion.objects.filter(collaboration=collaboration, phase=phase).exists():
             return ConfirmOutcome.ALREADY_DONE
         steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
-        done = StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE).count()
+        done = (
+            StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE)
+            .filter(_own_or_joint(organisation, "step__phase__"))  # a per-party phase: this party's own steps
+            .count()
+        )
         if done < len(steps):
             return ConfirmOutcome.NOT_READY
         _confirmation, created = PhaseConfirmation.objects.get_or_create(
@@ -547,24 +636,34 @@ def refresh_current_phase(collaboration: Collaboration) -> None:
 
 
 def review(
-    collaboration: Collaboration, guide: Guide, phase: Phase | None = None
+    collaboration: Collaboration, guide: Guide, phase: Phase | None = None, *, party: Organisation | None
 ) -> list[tuple[Phase, list[tuple[Step, list[tuple[QuestionGroup, list[tuple[Question, Answer | None]]]]]]]]:
-    """All questions of a guide (or one phase) with this collaboration's answers, in order."""
+    """All questions of a guide (or one phase) with this collaboration's answers, in order.
+
+    For someone acting for `party`: joint answers of joint phases, `party`'s own answers of
+    per-party phases; phases closed to `party` are left out (a closed `phase` is 404).
+    """
+    if phase is not None:
+        answer_party(phase, party)
     phases = Phase.objects.filter(guide=guide)
     if phase is not None:
         phases = phases.filter(pk=phase.pk)
-    phase_list = list(
-        phases.prefetch_related(
+    phase_list = [
+        p
+        for p in phases.prefetch_related(
             Prefetch("steps", queryset=Step.objects.order_by("order")),
             Prefetch("steps__groups", queryset=QuestionGroup.objects.order_by("order")),
             Prefetch("steps__groups__questions", queryset=Question.objects.order_by("order")),
         )
-    )
+        if p.open_to(party)
+    ]
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(
             collaboration=collaboration, question__group__step__phase__in=[p.pk for p in phase_list]
-        ).select_related("updated_by", "updated_by_organisation")
+        )
+        .filter(_own_or_joint(party, "question__group__step__phase__"))
+        .select_related("updated_by", "updated_by_organisation")
     }
     return [
         (
@@ -576,3 +675,103 @@ def review(
         )
         for p in phase_list
     ]
+
+
+@dataclass
+class CompareColumn:
+    organisation: Organisation
+    own: bool
+    shared: bool
+
+
+@dataclass
+class CompareRow:
+    question: Question
+    # One answer (or None) per column, in the columns' order.
+    answers: list[Answer | None]
+
+    @property
+    def texts(self) -> list[str]:
+        return [a.text if a else "" for a in self.answers]
+
+    @property
+    def differ(self) -> bool:
+        return len({t.strip() for t in self.texts}) > 1
+
+    @property
+    def unanswered(self) -> bool:
+        return not any(t.strip() for t in self.texts)
+
+
+@dataclass
+class Comparison:
+    phase: Phase
+    columns: list[CompareColumn]
+    steps: list[tuple[Step, list[tuple[QuestionGroup, list[CompareRow]]]]]
+    # Accepted parties that have not shared their answers (their answers are not shown).
+    waiting: list[Organisation]
+
+
+def shared_phases(collaboration: Collaboration, party: Organisation | None) -> set[int]:
+    """The phases in which `party` shares its own answers with the other parties."""
+    if party is None:
+        return set()
+    return set(
+        SharedPhase.objects.filter(collaboration=collaboration, organisation=party).values_list("phase_id", flat=True)
+    )
+
+
+def compare(collaboration: Collaboration, phase: Phase, *, party: Organisation | None) -> Comparison:
+    """Each party's own answers in a shareable phase side by side, question by question.
+
+    The reader sees their own party's answers (shared or not) and those of the parties
+    that share theirs; never another party's private answers. A fixed number of queries.
+    """
+    if not phase.is_shareable:
+        raise Http404("De här svaren jämförs inte.")
+    parties = [
+        p.organisation
+        for p in Party.objects.accepted()
+        .filter(collaboration=collaboration)
+        .select_related("organisation")
+        .order_by("organisation__sector", "organisation__name")
+    ]
+    sharing = set(
+        SharedPhase.objects.filter(collaboration=collaboration, phase=phase).values_list("organisation_id", flat=True)
+    )
+    columns = [
+        CompareColumn(organisation=o, own=party is not None and o.pk == party.pk, shared=o.pk in sharing)
+        for o in parties
+        if o.pk in sharing or (party is not None and o.pk == party.pk)
+    ]
+    columns.sort(key=lambda c: not c.own)  # the reader's own answers first
+    shown = [c.organisation.pk for c in columns]
+    answers = {
+        (a.question_id, a.party_organisation_id): a
+        for a in Answer.objects.filter(
+            collaboration=collaboration, question__group__step__phase=phase, party_organisation_id__in=shown
+        ).select_related("updated_by")
+    }
+    steps = list(
+        Step.objects.filter(phase=phase)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch("groups", queryset=QuestionGroup.objects.order_by("order")),
+            Prefetch("groups__questions", queryset=Question.objects.order_by("order")),
+        )
+    )
+    return Comparison(
+        phase=phase,
+        columns=columns,
+        steps=[
+            (
+                s,
+                [
+                    (g, [CompareRow(q, [answers.get((q.pk, pk)) for pk in shown]) for q in g.questions.all()])
+                    for g in s.groups.all()
+                ],
+            )
+            for s in steps
+        ],
+        waiting=[o for o in parties if o.pk not in shown],
+    )

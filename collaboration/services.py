@@ -27,7 +27,9 @@ from collaboration.models import (
     OrganisationClaim,
     Party,
     PartyState,
+    Phase,
     Role,
+    SharedPhase,
     Status,
     Step,
     StepAssignment,
@@ -522,3 +524,41 @@ def collaboration_reopen(*, collaboration: Collaboration, user: User, acting_org
             summary=_("Öppnade samverkan igen"),
         )
     return True
+
+
+def share_answers(
+    *, collaboration: Collaboration, phase: Phase, organisation: Organisation, user: User, share: bool
+) -> bool:
+    """Show a party's own answers in a phase to the other parties, or stop showing them.
+
+    Sharing shows the answers as they are now and as the party goes on editing them;
+    taking it back hides them again from then on (what the others read meanwhile is not
+    unread, but nothing more is shown). Only phases whose AnswerMode allows it are shared.
+    Returns False if nothing changed (already shared, or not shared).
+    """
+    if not phase.is_shareable:
+        raise ValueError("The answers of this phase are not shared.")
+    with transaction.atomic():
+        if share:
+            changed = SharedPhase.objects.get_or_create(
+                collaboration=collaboration, phase=phase, organisation=organisation, defaults={"shared_by": user}
+            )[1]
+            kind, summary = ActivityKind.SHARED, _("%(org)s delade sina svar i ”%(phase)s” med de andra parterna")
+        else:
+            changed = bool(
+                SharedPhase.objects.filter(
+                    collaboration=collaboration, phase=phase, organisation=organisation
+                ).delete()[0]
+            )
+            kind, summary = ActivityKind.UNSHARED, _("%(org)s slutade dela sina svar i ”%(phase)s”")
+        if changed:
+            Activity.record(
+                collaboration=collaboration,
+                kind=kind,
+                actor=user,
+                organisation=organisation,
+                summary=summary % {"org": organisation.name, "phase": phase.title},
+                phase=phase.pk,
+            )
+            collaboration.touch()
+    return changed

@@ -31,6 +31,9 @@ urlpatterns = [
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),
+    # Before the step URL, which would read "jamfor" and "dela" as a step's slug.
+    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/jamfor/", process.phase_compare, name="phase_compare"),
+    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/dela/", process.phase_share, name="phase_share"),
     path(step_prefix, process.step, name="step"),
     path(step_prefix + "ansvar/", collaborations.step_assign, name="step_assign"),
     path(step_prefix + "historik/", process.step_history, name="step_history"),

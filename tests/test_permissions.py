@@ -19,7 +19,13 @@ Rules the table encodes:
 * a visitor who is not signed in is sent to sign in;
 * read-only pages answer 405 to a POST, action URLs 405 to a GET, and every
   URL 405 to a method it does not take;
-* a refused request changes nothing, an allowed POST changes something.
+* a refused request changes nothing, an allowed POST changes something;
+* a party's own answers (per-party phases, issue 7) are its own: another party's
+  private answers are 404 wherever they could show (the revision of the förening's
+  own checklist answer is 404 to the kommun's people and the other way round), and
+  the public parties' own prerequisites answer 404 to civil-society parties on every
+  URL (step, history, revision, phase review). Only shareable phases are compared
+  side by side or shared.
 
 To cover a new URL: add a URL function and one ``Row`` per method, with one
 status per column of ``ROLES`` (the named tuples below, like ``PARTY_PAGE``,
@@ -53,6 +59,7 @@ from collaboration.models import (
     PrincipleRating,
     Role,
     Sector,
+    SharedPhase,
     Step,
     StepAssignment,
 )
@@ -60,15 +67,20 @@ from portal.models import User
 from principles.models import Principle
 from tests.collaboration.helpers import (
     CHECKLIST,
+    CHECKLIST_WHY,
     MODEL,
     NEW_BASE,
     PHASE_1,
+    PREREQ_STATUS,
+    PREREQUISITES,
+    compare_url,
     guide_review_url,
     history_url,
     mark_steps,
     phase_review_url,
     questions,
     revision_url,
+    share_url,
     step_url,
     task_list_url,
     write_answer,
@@ -106,6 +118,10 @@ POSTED_TEXT = "Skrivet i behörighetstestet"
 #                 officer board coord civil outsider invited declined left anonymous
 PARTY_PAGE = (200, 200, 200, 200, 404, 404, 404, 404, 302)
 PARTY_ACTION = (302, 302, 302, 302, 404, 404, 404, 404, 302)
+# The public parties' own (the kommun's), and the civil-society party's own (the förening's).
+KOMMUN_PAGE = (200, 404, 200, 404, 404, 404, 404, 404, 302)
+KOMMUN_ACTION = (302, 404, 302, 404, 404, 404, 404, 404, 302)
+FORENING_PAGE = (404, 200, 404, 200, 404, 404, 404, 404, 302)
 NOT_THIS_METHOD = (405, 405, 405, 405, 405, 405, 405, 405, 302)
 NOBODY = (404, 404, 404, 404, 404, 404, 404, 404, 302)
 SIGNED_IN_PAGE = (200, 200, 200, 200, 200, 200, 200, 200, 302)
@@ -148,6 +164,7 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(Collaboration.objects.values_list("pk", "description", "status", "ended_at", "archived_at")),
         sorted(Party.objects.values_list("pk", "contact_id")),
         sorted(StepAssignment.objects.values_list("collaboration_id", "step_id", "responsible_id", "due_on")),
+        sorted(SharedPhase.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
     )
 
 
@@ -245,6 +262,52 @@ def principle_check(w: World) -> str:
 
 def principle_rate(w: World) -> str:
     return reverse("principle_rate", args=[w.collaboration.code])
+
+
+def prerequisites_step(w: World) -> str:
+    return step_url(w.collaboration, PREREQ_STATUS)
+
+
+def prerequisites_history(w: World) -> str:
+    return history_url(w.collaboration, PREREQ_STATUS)
+
+
+def prerequisites_revision(w: World) -> str:
+    """The kommun's own first version of its prerequisites answer."""
+    return revision_url(w.collaboration, questions(PREREQ_STATUS)[0], 1, PREREQ_STATUS)
+
+
+def prerequisites_review(w: World) -> str:
+    return phase_review_url(w.collaboration, PREREQUISITES)
+
+
+def checklist_step(w: World) -> str:
+    return step_url(w.collaboration, CHECKLIST_WHY)
+
+
+def checklist_history(w: World) -> str:
+    return history_url(w.collaboration, CHECKLIST_WHY)
+
+
+def forenings_checklist_revision(w: World) -> str:
+    """The förening's own, unshared, first version of its answer to the checklist's first question."""
+    return revision_url(w.collaboration, questions(CHECKLIST_WHY)[0], 1, CHECKLIST_WHY)
+
+
+def phase_compare(w: World) -> str:
+    return compare_url(w.collaboration)
+
+
+def phase_share(w: World) -> str:
+    return share_url(w.collaboration)
+
+
+def prerequisites_compare(w: World) -> str:
+    return compare_url(w.collaboration, MODEL, PREREQUISITES)
+
+
+def prerequisites_share(w: World) -> str:
+    return share_url(w.collaboration, MODEL, PREREQUISITES)
 
 
 def organisation_list(w: World) -> str:
@@ -356,6 +419,20 @@ def save_answer(w: World) -> dict[str, Any]:
     return {f"answer-{question.code}": POSTED_TEXT, f"base-{question.code}": NEW_BASE, "action": "save-later"}
 
 
+def save_own_answer(w: World) -> dict[str, Any]:
+    question = questions(PREREQ_STATUS)[1]
+    return {f"answer-{question.code}": POSTED_TEXT, f"base-{question.code}": NEW_BASE, "action": "save-later"}
+
+
+def save_own_checklist_answer(w: World) -> dict[str, Any]:
+    question = questions(CHECKLIST_WHY)[1]
+    return {f"answer-{question.code}": POSTED_TEXT, f"base-{question.code}": NEW_BASE, "action": "save-later"}
+
+
+def share(w: World) -> dict[str, Any]:
+    return {"action": "share"}
+
+
 def complete_phase(w: World) -> dict[str, Any]:
     return {"action": "confirm"}
 
@@ -423,6 +500,22 @@ ROWS: list[Row] = [
     Row("principle_check",      POST, principle_check,      NOT_THIS_METHOD),
     Row("principle_rate",       GET,  principle_rate,       PARTY_PAGE),
     Row("principle_rate",       POST, principle_rate,       PARTY_ACTION, rate_principles),
+    # Own workspaces (issue 7): each party writes its own checklist; only the public parties see their prerequisites.
+    Row("step",                 GET,  checklist_step,         PARTY_PAGE),
+    Row("step",                 POST, checklist_step,         PARTY_ACTION, save_own_checklist_answer),
+    Row("step_history",         GET,  checklist_history,      PARTY_PAGE),
+    Row("revision_detail",      GET,  forenings_checklist_revision, FORENING_PAGE),
+    Row("step",                 GET,  prerequisites_step,     KOMMUN_PAGE),
+    Row("step",                 POST, prerequisites_step,     KOMMUN_ACTION, save_own_answer),
+    Row("step_history",         GET,  prerequisites_history,  KOMMUN_PAGE),
+    Row("revision_detail",      GET,  prerequisites_revision, KOMMUN_PAGE),
+    Row("phase_review",         GET,  prerequisites_review,   KOMMUN_PAGE),
+    Row("phase_compare",        GET,  phase_compare,          PARTY_PAGE),
+    Row("phase_compare",        POST, phase_compare,          NOT_THIS_METHOD),
+    Row("phase_compare",        GET,  prerequisites_compare,  NOBODY),
+    Row("phase_share",          GET,  phase_share,            NOT_THIS_METHOD),
+    Row("phase_share",          POST, phase_share,            PARTY_ACTION, share),
+    Row("phase_share",          POST, prerequisites_share,    NOBODY, share),
     Row("party_invite",         GET,  party_invite,         PARTY_PAGE),
     Row("party_invite",         POST, party_invite,         PARTY_ACTION, invite_other_org),
     # Consent: only the invited organisation's coordinator (or civil board) answers; declined and left see nothing.
@@ -521,6 +614,18 @@ def world(cast: Cast) -> World:
     Invitation.issue(organisation=cast.kommun, email=PENDING_EMAIL, role=Role.OFFICER, invited_by=cast.coordinator)
     write_answer(cast.collaboration, questions()[0], "Ett befintligt svar", cast.officer, cast.kommun)
     mark_steps(cast.collaboration, list(Step.objects.filter(phase__guide__slug=MODEL, phase__slug=PHASE_1)))
+    # Own answers: the kommun's prerequisites, and the förening's checklist, not shared.
+    write_answer(
+        cast.collaboration, questions(PREREQ_STATUS)[0], "Kommunens egna", cast.officer, cast.kommun, party=cast.kommun
+    )
+    write_answer(
+        cast.collaboration,
+        questions(CHECKLIST_WHY)[0],
+        "Föreningens egna",
+        cast.board_member,
+        cast.forening,
+        party=cast.forening,
+    )
 
     people: dict[str, Any] = {}
     for key, name, state in [

@@ -157,3 +157,51 @@ def load_phase_principles(apps: Any, guidance_file: str, *, adopt: bool = False)
                     values={"why": link["why"], "order": order},
                     adopt=adopt,
                 )
+
+
+def load_answer_modes(apps: Any, filename: str) -> None:
+    """Say, per phase, whether the parties answer together or each for itself (Phase.answer_mode).
+
+    Only the new field is written, so the rows' shipped digests stay valid and an admin's
+    edits of their texts are kept; the field is new, so no admin can have set it before.
+    Answers written together before a phase became per party are not lost: each becomes
+    the own answer (with its history) of the party organisation that last wrote it, or of
+    the first public party where only public parties answer. Where the parties keep
+    their own answers but may share them, that party's answers stay shared, since everyone
+    could read them already; it can take the sharing back.
+    """
+    Phase = apps.get_model("collaboration", "Phase")
+    Answer = apps.get_model("collaboration", "Answer")
+    StepProgress = apps.get_model("collaboration", "StepProgress")
+    Party = apps.get_model("collaboration", "Party")
+    SharedPhase = apps.get_model("collaboration", "SharedPhase")
+    for item in read(CONTENT_DIR / filename)["answer_modes"]:
+        phase = Phase.objects.filter(guide__slug=item["guide"], slug=item["phase"]).first()
+        if phase is None:
+            continue
+        mode = item["answer_mode"]
+        Phase.objects.filter(pk=phase.pk).update(answer_mode=mode)
+        public_only = mode == "offentlig-part"
+        rows = [
+            *Answer.objects.filter(question__group__step__phase=phase, party_organisation__isnull=True),
+            *StepProgress.objects.filter(step__phase=phase, party_organisation__isnull=True),
+        ]
+        for row in rows:
+            parties = list(
+                Party.objects.filter(collaboration_id=row.collaboration_id, state="med")
+                .select_related("organisation")
+                .order_by("organisation__name")
+            )
+            if public_only:
+                parties = [p for p in parties if p.organisation.sector == "offentlig"]
+            owner = next((p.organisation for p in parties if p.organisation_id == row.updated_by_organisation_id), None)
+            if owner is None and public_only and parties:
+                owner = parties[0].organisation
+            if owner is None:
+                continue  # nobody to give it to: kept as it is, for the admin
+            row.party_organisation = owner
+            row.save(update_fields=["party_organisation"])
+            if not public_only:
+                SharedPhase.objects.get_or_create(
+                    collaboration_id=row.collaboration_id, phase=phase, organisation=owner
+                )

@@ -8,14 +8,17 @@ from .answers import (
     FieldResult,
     Outcome,
     PhaseCompletion,
+    SharedPhase,
     StepProgress,
     StepStatus,
     decide,
+    party_filter,
     text_digest,
 )
 from .assignments import StepAssignment
 from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
 from .guidance import (
+    AnswerMode,
     CollaborationForm,
     Family,
     Guide,
@@ -46,6 +49,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Answer",
+    "AnswerMode",
     "AnswerRevision",
     "Base",
     "ClaimStatus",
@@ -80,6 +84,7 @@ __all__ = [
     "Rating",
     "Role",
     "Sector",
+    "SharedPhase",
     "Status",
     "Step",
     "StepAssignment",
@@ -87,5 +92,6 @@ __all__ = [
     "StepStatus",
     "Tip",
     "decide",
+    "party_filter",
     "text_digest",
 ]

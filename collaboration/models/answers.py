@@ -87,9 +87,26 @@ class FieldResult:
     base: Base
 
 
+def party_filter(party: Organisation | None, prefix: str = "") -> dict[str, object]:
+    """The lookup for one party's own answers, or for the joint ones (party None)."""
+    if party is None:
+        return {f"{prefix}party_organisation__isnull": True}
+    return {f"{prefix}party_organisation": party}
+
+
 class Answer(models.Model):
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Whose answer this is: None for a joint answer that all parties write, otherwise the
+    # party organisation that answers for itself (phases with a per-party AnswerMode).
+    party_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partens eget svar"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_answers",
+    )
     text = models.TextField(_("svar"), blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -99,7 +116,18 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("svar")
         verbose_name_plural = _("svar")
-        constraints = [models.UniqueConstraint(fields=["collaboration", "question"], name="one_answer_per_question")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "question"],
+                condition=models.Q(party_organisation__isnull=True),
+                name="one_joint_answer_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["collaboration", "question", "party_organisation"],
+                condition=models.Q(party_organisation__isnull=False),
+                name="one_answer_per_question_and_party",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question.code} ({self.collaboration})"
@@ -117,8 +145,12 @@ class Answer(models.Model):
         writer: str,
         user: User,
         organisation: Organisation | None,
+        party: Organisation | None = None,
     ) -> dict[int, FieldResult]:
         """Save what one editing page posted: the one save contract for text written together.
+
+        `party` selects whose answers are written: None for the joint answers, or the party
+        organisation whose own answers these are (then "together" means its own people).
 
         Each box either saves, or is left alone, or reports a conflict; a colleague's
         newer text is never overwritten without the writer having seen it. `writer`
@@ -131,14 +163,17 @@ class Answer(models.Model):
         # No savepoint of its own inside the caller's transaction: a failure rolls back the whole save.
         with transaction.atomic(savepoint=False):
             question_ids = [edit.question.pk for edit in edits]
-            stored = cls._lock(collaboration, question_ids)
+            stored = cls._lock(collaboration, question_ids, party)
             missing = [e for e in edits if e.question.pk not in stored and e.text]
             if missing:
                 Answer.objects.bulk_create(
-                    [Answer(collaboration=collaboration, question=e.question, text="", version=0) for e in missing],
+                    [
+                        Answer(collaboration=collaboration, question=e.question, party_organisation=party, version=0)
+                        for e in missing
+                    ],
                     ignore_conflicts=True,
                 )
-                stored = cls._lock(collaboration, question_ids)
+                stored = cls._lock(collaboration, question_ids, party)
             # Only when a box changed on an older base is it worth asking who wrote since.
             older = {
                 stored[e.question.pk].pk: e.base.version
@@ -195,11 +230,13 @@ class Answer(models.Model):
         return results
 
     @classmethod
-    def _lock(cls, collaboration: Collaboration, question_ids: list[int]) -> dict[int, Answer]:
+    def _lock(
+        cls, collaboration: Collaboration, question_ids: list[int], party: Organisation | None
+    ) -> dict[int, Answer]:
         return {
             a.question_id: a
             for a in Answer.objects.select_for_update()
-            .filter(collaboration=collaboration, question_id__in=question_ids)
+            .filter(collaboration=collaboration, question_id__in=question_ids, **party_filter(party))
             .order_by("pk")
         }
 
@@ -333,6 +370,15 @@ class StepStatus(models.TextChoices):
 class StepProgress(models.Model):
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="step_progress")
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    # As on Answer: None for a joint step, otherwise the party whose own work this status is.
+    party_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partens egen status"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_by_organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -341,7 +387,18 @@ class StepProgress(models.Model):
     class Meta:
         verbose_name = _("stegets status")
         verbose_name_plural = _("stegens status")
-        constraints = [models.UniqueConstraint(fields=["collaboration", "step"], name="one_progress_per_step")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "step"],
+                condition=models.Q(party_organisation__isnull=True),
+                name="one_joint_progress_per_step",
+            ),
+            models.UniqueConstraint(
+                fields=["collaboration", "step", "party_organisation"],
+                condition=models.Q(party_organisation__isnull=False),
+                name="one_progress_per_step_and_party",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.step} – {self.get_status_display()}"
@@ -361,3 +418,28 @@ class PhaseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phase} klar i {self.collaboration}"
+
+
+class SharedPhase(models.Model):
+    """A party shows its own answers in a per-party phase to the other parties.
+
+    While the row exists the other parties see the party's answers as they are, now and
+    after later edits; taking the sharing back (deleting the row) hides them again from
+    then on. Both are logged in the activity log (collaboration.services).
+    """
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shared_phases")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delade svar")
+        verbose_name_plural = _("delade svar")
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "phase", "organisation"], name="one_share_per_party_phase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} delar {self.phase} i {self.collaboration}"

@@ -7,10 +7,17 @@ phase has steps, a step has question groups with questions, tips and methods.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.shipped import ShippedContent
+
+from .organisations import Sector
+
+if TYPE_CHECKING:
+    from .organisations import Organisation
 
 
 def lines(text: str) -> list[str]:
@@ -83,6 +90,17 @@ class PhaseKind(models.TextChoices):
     CHECKLIST = "checklist", _("Checklista")
 
 
+class AnswerMode(models.TextChoices):
+    """Whose answers a phase's steps hold: everyone's together, or each party's own."""
+
+    JOINT = "gemensamt", _("Gemensamma svar: ett svar per fråga, som alla parter skriver")
+    PER_PARTY = "per-part", _("Varje part svarar för sig och kan dela sina svar med de andra parterna")
+    PUBLIC_PARTY = (
+        "offentlig-part",
+        _("Varje offentlig part svarar för sig; svaren syns aldrig för de idéburna parterna"),
+    )
+
+
 class Phase(ShippedContent):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="phases")
     slug = models.SlugField()
@@ -90,6 +108,13 @@ class Phase(ShippedContent):
     kind = models.CharField(_("typ"), max_length=20, choices=PhaseKind.choices, default=PhaseKind.PHASE)
     intro = models.TextField(_("introduktion"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    answer_mode = models.CharField(
+        _("vems svar"),
+        max_length=20,
+        choices=AnswerMode.choices,
+        default=AnswerMode.JOINT,
+        help_text=_("Om parterna skriver gemensamma svar i fasens steg, eller om varje part svarar för sig."),
+    )
 
     class Meta:
         verbose_name = _("fas")
@@ -99,6 +124,21 @@ class Phase(ShippedContent):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_per_party(self) -> bool:
+        return self.answer_mode != AnswerMode.JOINT
+
+    @property
+    def is_shareable(self) -> bool:
+        """Per-party answers a party may show the others; the public parties' own never are."""
+        return self.answer_mode == AnswerMode.PER_PARTY
+
+    def open_to(self, organisation: Organisation | None) -> bool:
+        """Whether people acting for `organisation` may see and write this phase's steps at all."""
+        if self.answer_mode == AnswerMode.PUBLIC_PARTY:
+            return organisation is not None and organisation.sector == Sector.PUBLIC
+        return True
 
 
 class PhasePrinciple(ShippedContent):

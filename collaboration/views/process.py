@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.forms import ANSWER_MAX_LENGTH
 from collaboration.models import (
@@ -30,12 +31,15 @@ from collaboration.models import (
     Question,
     StepAssignment,
     StepStatus,
+    party_filter,
     text_digest,
 )
 from collaboration.process import (
     ConfirmOutcome,
     SaveReport,
     StepPage,
+    answer_party,
+    compare,
     confirming_organisations,
     get_guide,
     load_step,
@@ -43,6 +47,7 @@ from collaboration.process import (
     phase_confirm,
     phase_reopen,
     review,
+    shared_phases,
     step_save,
     task_list,
 )
@@ -200,8 +205,9 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     guide_obj = get_guide(guide)
     action = request.POST.get("action", "save-later")
     autosave = request.method == "POST" and bool(request.htmx) and action == "autosave"
-    page = load_step(collaboration, guide_obj, phase, step, for_autosave=autosave)
-    context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj}
+    acting = acting_organisation(authed.user, collaboration)
+    page = load_step(collaboration, guide_obj, phase, step, party=acting, for_autosave=autosave)
+    context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj, "acting": acting}
 
     if request.method == "GET":
         draft = drafts.restore(request)
@@ -239,7 +245,8 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         edits=form.edits(explicit=not autosave),
         writer=form.writer_token(),
         user=authed.user,
-        organisation=acting_organisation(authed.user, collaboration),
+        organisation=acting,
+        party=page.party,
         mark=mark,
     )
     page.answers.update({pk: r.answer for pk, r in report.results.items() if r.answer is not None})
@@ -259,7 +266,8 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
             edits=[],
             writer=form.writer_token(),
             user=authed.user,
-            organisation=acting_organisation(authed.user, collaboration),
+            organisation=acting,
+            party=page.party,
             mark=StepStatus.DONE,
         )
     if report.stale:
@@ -416,13 +424,15 @@ def _resolve(
 def task_list_view(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
+    acting = acting_organisation(request.user, collaboration)
     return render(
         request,
         "collaboration/task_list.html",
         {
             "collaboration": collaboration,
             "guide": guide_obj,
-            "phases": task_list(collaboration, guide_obj),
+            "acting": acting,
+            "phases": task_list(collaboration, guide_obj, party=acting),
             # Issue 7: who is responsible for each step, and by when (one query).
             "assignments": StepAssignment.objects.by_step(collaboration),
         },
@@ -434,13 +444,16 @@ def task_list_view(request: AuthedRequest, code: str, guide: str) -> HttpRespons
 def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
+    acting = acting_organisation(request.user, collaboration)
     return render(
         request,
         "collaboration/review.html",
         {
             "collaboration": collaboration,
             "guide": guide_obj,
-            "sections": review(collaboration, guide_obj),
+            "sections": review(collaboration, guide_obj, party=acting),
+            "acting": acting,
+            "shared_phases": shared_phases(collaboration, acting),
             "phase": None,
         },
     )
@@ -506,6 +519,8 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase).first()
     if phase_obj is None:
         raise Http404("Ingen sådan fas.")
+    acting = acting_organisation(request.user, collaboration)
+    answer_party(phase_obj, acting)  # 404 for a phase closed to the party (per-party answers: issue 7)
     organisations = confirming_organisations(request.user, collaboration)
     agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
     # Confirm for a party that has not yet; all of them may confirm again once nobody is awaited
@@ -555,7 +570,7 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
                     messages.error(request, _("Markera alla steg i fasen som klara innan ni markerar fasen som klar."))
                 return redirect(here)
             status = 400
-    rows = task_list(collaboration, guide_obj)
+    rows = task_list(collaboration, guide_obj, party=acting)
     row = next(r for r in rows if r.phase.pk == phase_obj.pk)
     return render(
         request,
@@ -563,7 +578,9 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
         {
             "collaboration": collaboration,
             "guide": guide_obj,
-            "sections": review(collaboration, guide_obj, phase_obj),
+            "sections": review(collaboration, guide_obj, phase_obj, party=acting),
+            "acting": acting,
+            "shared_phases": shared_phases(collaboration, acting),
             "phase": phase_obj,
             "phase_row": row,
             "agreement": row.agreement,
@@ -581,10 +598,14 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
 def step_history(request: AuthedRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
-    page = load_step(collaboration, guide_obj, phase, step)
+    page = load_step(collaboration, guide_obj, phase, step, party=acting_organisation(request.user, collaboration))
     revisions: dict[int, list[AnswerRevision]] = {}
     for revision in (
-        AnswerRevision.objects.filter(answer__collaboration=collaboration, answer__question__group__step=page.step)
+        AnswerRevision.objects.filter(
+            answer__collaboration=collaboration,
+            answer__question__group__step=page.step,
+            **party_filter(page.party, "answer__"),
+        )
         .select_related("author", "organisation", "answer")
         .order_by("-number")
     ):
@@ -608,12 +629,17 @@ def revision_detail(
 ) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
-    page = load_step(collaboration, guide_obj, phase, step)
+    page = load_step(collaboration, guide_obj, phase, step, party=acting_organisation(request.user, collaboration))
     question_obj: Question | None = next((q for q in page.questions if q.code == question), None)
     if question_obj is None:
         raise Http404("Ingen sådan fråga.")
     revision = (
-        AnswerRevision.objects.filter(answer__collaboration=collaboration, answer__question=question_obj, number=number)
+        AnswerRevision.objects.filter(
+            answer__collaboration=collaboration,
+            answer__question=question_obj,
+            number=number,
+            **party_filter(page.party, "answer__"),
+        )
         .select_related("author", "organisation")
         .first()
     )
@@ -630,3 +656,51 @@ def revision_detail(
             "revision": revision,
         },
     )
+
+
+def _shareable_phase(guide_slug: str, phase_slug: str) -> tuple[Any, Phase]:
+    guide_obj = get_guide(guide_slug)
+    phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase_slug).first()
+    if phase_obj is None or not phase_obj.is_shareable:
+        raise Http404("Ingen sådan fas.")
+    return guide_obj, phase_obj
+
+
+@login_required
+@require_safe
+def phase_compare(request: AuthedRequest, code: str, guide: str, phase: str) -> HttpResponse:
+    """The parties' own answers side by side: the reader's own, and those the other parties share."""
+    collaboration = get_collaboration_for(request.user, code)
+    guide_obj, phase_obj = _shareable_phase(guide, phase)
+    acting = acting_organisation(request.user, collaboration)
+    comparison = compare(collaboration, phase_obj, party=acting)
+    return render(
+        request,
+        "collaboration/compare.html",
+        {"collaboration": collaboration, "guide": guide_obj, "acting": acting, "comparison": comparison},
+    )
+
+
+@login_required
+@require_POST
+def phase_share(request: AuthedRequest, code: str, guide: str, phase: str) -> HttpResponse:
+    """Share the acting party's own answers in a phase with the other parties, or take the sharing back."""
+    collaboration = get_collaboration_for(request.user, code)
+    phase_obj = _shareable_phase(guide, phase)[1]
+    acting = acting_organisation(request.user, collaboration)
+    if acting is None:
+        raise Http404("Ingen part att dela för.")
+    share = request.POST.get("action") != "unshare"
+    changed = services.share_answers(
+        collaboration=collaboration, phase=phase_obj, organisation=acting, user=request.user, share=share
+    )
+    if share:
+        message = _("Svaren från %(org)s i ”%(phase)s” är nu delade med de andra parterna.")
+    else:
+        message = _("Svaren från %(org)s i ”%(phase)s” delas inte längre. De syns bara för er från och med nu.")
+    if changed:
+        messages.success(request, message % {"org": acting.name, "phase": phase_obj.title})
+    next_url = request.POST.get("next", "")
+    if next_url == "jamfor":
+        return redirect("phase_compare", code=collaboration.code, guide=guide, phase=phase)
+    return redirect("task_list", code=collaboration.code, guide=guide)

@@ -31,6 +31,12 @@ PROBLEM = (MODEL, PHASE_1, "problem-och-behov")
 MALGRUPP = (MODEL, PHASE_1, "malgrupp")
 PARTNER = (MODEL, PHASE_1, "samverkanspartner")
 PHASE_1_STEPS = ["problem-och-behov", "malgrupp", "samverkanspartner"]
+# Each public party's own prerequisites, and each party's own checklist (issue 7).
+PREREQUISITES = "forutsattningar"
+PREREQ_STATUS = (MODEL, PREREQUISITES, "status")
+CHECKLIST_PHASE = "checklista"
+CHECKLIST_WHY = (CHECKLIST, CHECKLIST_PHASE, "varfor")
+CHECKLIST_WITH_WHOM = (CHECKLIST, CHECKLIST_PHASE, "med-vem")
 
 NEW_BASE = f"0:{text_digest('')}"
 
@@ -59,6 +65,14 @@ def revision_url(
     collaboration: Collaboration, question: Question, number: int, where: tuple[str, str, str] = PROBLEM
 ) -> str:
     return reverse("revision_detail", args=[collaboration.code, *where, question.code, number])
+
+
+def compare_url(collaboration: Collaboration, guide: str = CHECKLIST, phase: str = CHECKLIST_PHASE) -> str:
+    return reverse("phase_compare", args=[collaboration.code, guide, phase])
+
+
+def share_url(collaboration: Collaboration, guide: str = CHECKLIST, phase: str = CHECKLIST_PHASE) -> str:
+    return reverse("phase_share", args=[collaboration.code, guide, phase])
 
 
 def login_url() -> str:
@@ -129,9 +143,11 @@ def write_answer(
     text: str,
     user: User,
     organisation: Organisation | None,
+    *,
+    party: Organisation | None = None,
 ) -> Answer:
-    """Store an answer as a save through the process would, with its history entry."""
-    current = Answer.objects.filter(collaboration=collaboration, question=question).first()
+    """Store an answer as a save through the process would, with its history entry (`party`: whose own answer)."""
+    current = Answer.objects.filter(collaboration=collaboration, question=question, party_organisation=party).first()
     base = current.base if current else Base.parse(NEW_BASE)
     results = Answer.save_texts(
         collaboration=collaboration,
@@ -139,6 +155,7 @@ def write_answer(
         writer=f"test-writer-{user.pk}-{question.pk}",
         user=user,
         organisation=organisation,
+        party=party,
     )
     answer = results[question.pk].answer
     assert answer is not None
@@ -151,8 +168,8 @@ def mark_steps(collaboration: Collaboration, steps: list[Step], status: str = St
         StepProgress.objects.update_or_create(collaboration=collaboration, step=step, defaults={"status": status})
 
 
-def stored(collaboration: Collaboration, question: Question) -> str | None:
-    answer = Answer.objects.filter(collaboration=collaboration, question=question).first()
+def stored(collaboration: Collaboration, question: Question, party: Organisation | None = None) -> str | None:
+    answer = Answer.objects.filter(collaboration=collaboration, question=question, party_organisation=party).first()
     return answer.text if answer else None
 
 

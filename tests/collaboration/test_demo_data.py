@@ -8,7 +8,18 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from collaboration.models import Activity, ActivityKind, Collaboration, Party, PartyState, Status, StepAssignment
+from collaboration.models import (
+    Activity,
+    ActivityKind,
+    Answer,
+    Collaboration,
+    Organisation,
+    Party,
+    PartyState,
+    SharedPhase,
+    Status,
+    StepAssignment,
+)
 from portal.models import User
 from tests.conftest import client_for
 
@@ -80,3 +91,31 @@ def test_the_demo_has_assignments_one_overdue_and_an_ended_and_an_archived_colla
     assert "Julmarknad på gården 2025" not in region.get(reverse("home")).text
     assert "Julmarknad på gården 2025" in region.get(reverse("home") + "?arkiverade=1").text
     assert Activity.objects.filter(collaboration=archived, kind=ActivityKind.COLLABORATION_ARCHIVED).count() == 1
+
+
+def test_the_demo_shows_a_shared_checklist_and_the_kommuns_own_prerequisites():
+    load()
+    load()
+    collaboration = Collaboration.objects.get(title="Läxhjälp i Centrum")
+    kommun = Organisation.objects.get(name="Halmstads kommun")
+    forening = Organisation.objects.get(name="Föreningen Läxhjälp Halmstad")
+    own = Answer.objects.filter(collaboration=collaboration, party_organisation__isnull=False)
+    assert set(
+        own.filter(question__group__step__phase__slug="checklista").values_list("party_organisation", flat=True)
+    ) == {
+        kommun.pk,
+        forening.pk,
+    }
+    assert own.filter(question__group__step__phase__slug="forutsattningar", party_organisation=kommun).count() == 1
+    assert SharedPhase.objects.filter(collaboration=collaboration).count() == 2
+
+    board = client_for(User.objects.get(email="styrelse@laxhjalp.demo.se"))
+    compare = board.get(reverse("phase_compare", args=[collaboration.code, "infor-forsta-samtalet", "checklista"]))
+    assert "pengar för ett år" in compare.text
+    assert "långsiktigt, inte som ett projekt" in compare.text
+    assert "Svaren skiljer sig" in compare.text
+    review = board.get(reverse("guide_review", args=[collaboration.code, "samverkansmodellen"]))
+    assert "förankra det hos nämnden" not in review.text
+    officer = client_for(User.objects.get(email="handlaggare@halmstad.demo.se"))
+    review = officer.get(reverse("guide_review", args=[collaboration.code, "samverkansmodellen"]))
+    assert "förankra det hos nämnden" in review.text

@@ -158,3 +158,42 @@ def test_an_empty_box_for_a_question_never_answered_stores_nothing(cast):
     assert result.outcome is Outcome.UNCHANGED
     assert result.answer is None
     assert not Answer.objects.filter(question=question).exists()
+
+
+# Per-party answers (issue 7): the same contract, once per party.
+
+
+def save_for(cast, party, question, text, base, writer, user):
+    return Answer.save_texts(
+        collaboration=cast.collaboration,
+        edits=[Edit(question=question, text=text, base=base)],
+        writer=writer,
+        user=user,
+        organisation=party,
+        party=party,
+    )[question.pk]
+
+
+def test_each_party_has_its_own_answer_and_conflicts_only_within_itself(cast):
+    question = questions()[0]
+    kommun = save_for(cast, cast.kommun, question, "Kommunens", EMPTY, "page-officer", cast.officer)
+    forening = save_for(cast, cast.forening, question, "Föreningens", EMPTY, "page-board", cast.board_member)
+    colleague = save_for(cast, cast.kommun, question, "Samordnarens", EMPTY, "page-coordinator", cast.coordinator)
+    assert (kommun.outcome, forening.outcome, colleague.outcome) == (Outcome.SAVED, Outcome.SAVED, Outcome.CONFLICT)
+    assert colleague.answer.text == "Kommunens"
+    assert dict(Answer.objects.values_list("party_organisation", "text")) == {
+        cast.kommun.pk: "Kommunens",
+        cast.forening.pk: "Föreningens",
+    }
+    assert AnswerRevision.objects.filter(answer__party_organisation=cast.forening).count() == 1
+
+
+def test_the_database_holds_one_joint_answer_and_one_per_party_per_question(cast):
+    from django.db import IntegrityError, transaction
+
+    question = questions()[0]
+    Answer.objects.create(collaboration=cast.collaboration, question=question, text="Gemensamt")
+    Answer.objects.create(collaboration=cast.collaboration, question=question, party_organisation=cast.kommun)
+    for party in (None, cast.kommun):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Answer.objects.create(collaboration=cast.collaboration, question=question, party_organisation=party)

@@ -35,6 +35,7 @@ from collaboration.models import (
 )
 from collaboration.principle_check import RatingInput, principles_rate
 from collaboration.process import phase_confirm, refresh_current_phase, step_save
+from collaboration.services import share_answers
 from portal.models import User
 from principles.models import Principle
 
@@ -70,6 +71,8 @@ COLLABORATIONS: list[dict[str, Any]] = [
             ("planera-och-justera", "gemensam-bild", "styrelse@laxhjalp.demo.se", 14),
             ("planera-och-justera", "rollfordelning", "handlaggare@halmstad.demo.se", -5),
         ],
+        # Both parties filled the checklist on their own and shared it; the kommun's prerequisites stay its own.
+        "own_workspaces": True,
     },
     {
         "title": "Samråd om ny kulturstrategi",
@@ -129,6 +132,23 @@ DEMO_ANSWERS = [
     "Vi ses en gång i månaden. Samordnaren på kommunen kallar och föreningen sätter dagordningen varannan gång.",
     "Vi följer upp genom samtal och ett verksamhetsbesök per termin, inte bara med siffror.",
 ]
+
+
+CHECKLIST_ANSWERS = {
+    "kommun": [
+        "Vi vill att fler barn klarar skolan. Vi har pengar för ett år och behöver någon som når familjerna.",
+        "Vi tänker oss föreningen och skolan. Vi vet inte om fler vill vara med.",
+    ],
+    "forening": [
+        "Vi vill att fler barn klarar skolan och känner sig sedda. Vi vill göra det långsiktigt, inte som ett projekt.",
+        "Föreningen, skolan och föräldrarna. Barnen själva borde vara med och tycka till.",
+    ],
+}
+
+PREREQUISITES_ANSWER = (
+    "Ärligt talat: förvaltningen har inte bestämt om läxhjälp är en prioritet efter valet. "
+    "Vi behöver förankra det hos nämnden innan vi lovar något långsiktigt."
+)
 
 
 class Command(BaseCommand):
@@ -201,6 +221,8 @@ class Command(BaseCommand):
             for phase_slug, step_slug in spec["started_steps"]:
                 step = Step.objects.get(phase__guide__slug="samverkansmodellen", phase__slug=phase_slug, slug=step_slug)
                 self._answer_step(collaboration, step, officer, board, organisations, done=False)
+            if spec.get("own_workspaces"):
+                self._own_workspaces(collaboration, officer, board, organisations)
             refresh_current_phase(collaboration)
             self._end(
                 collaboration, spec, users[spec.get("ended_by", officer.email)], organisations[spec["parties"][0]]
@@ -236,6 +258,46 @@ class Command(BaseCommand):
                     acting_organisation=organisations["212000-1355"],
                 )
 
+    def _own_workspaces(
+        self, collaboration: Collaboration, officer: User, board: User, organisations: dict[str, Organisation]
+    ) -> None:
+        """Each party's own checklist answers, shared for the first conversation, and the kommun's own prerequisites."""
+        kommun, forening = organisations["212000-1355"], organisations["802002-8711"]
+        checklist = list(Step.objects.filter(phase__guide__slug="infor-forsta-samtalet").order_by("order")[:2])
+        for person, org, texts in [
+            (officer, kommun, CHECKLIST_ANSWERS["kommun"]),
+            (board, forening, CHECKLIST_ANSWERS["forening"]),
+        ]:
+            for step, text in zip(checklist, texts, strict=False):
+                question = Question.objects.filter(group__step=step).order_by("group__order", "order").first()
+                if question is None:
+                    continue
+                step_save(
+                    collaboration=collaboration,
+                    step=step,
+                    edits=[Edit(question=question, text=text, base=Base(0, text_digest("")))],
+                    writer=f"demo-{person.pk}",
+                    user=person,
+                    organisation=org,
+                    party=org,
+                )
+            if checklist:
+                share_answers(
+                    collaboration=collaboration, phase=checklist[0].phase, organisation=org, user=person, share=True
+                )
+        status = Step.objects.filter(phase__guide__slug="samverkansmodellen", phase__slug="forutsattningar").first()
+        question = Question.objects.filter(group__step=status).order_by("group__order", "order").first()
+        if status is not None and question is not None:
+            step_save(
+                collaboration=collaboration,
+                step=status,
+                edits=[Edit(question=question, text=PREREQUISITES_ANSWER, base=Base(0, text_digest("")))],
+                writer=f"demo-{officer.pk}",
+                user=officer,
+                organisation=kommun,
+                party=kommun,
+            )
+
     def _answer_step(
         self,
         collaboration: Collaboration,
@@ -264,6 +326,7 @@ class Command(BaseCommand):
                 writer=f"demo-{person.pk}",
                 user=person,
                 organisation=org,
+                party=None,
                 mark=StepStatus.DONE if done and index == len(questions[:3]) - 1 else None,
             )
         if done:
