@@ -533,6 +533,9 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     confirm_form = PartyChoiceForm(organisations=unconfirmed, auto_id="bekrafta-%s")
     reopen_form = ReopenForm(organisations=organisations, auto_id="oppna-%s")
     status = 200
+    if request.method == "POST" and phase_obj.is_per_party:
+        # Each party answers such a phase for itself: there is nothing to agree on together.
+        raise Http404("Den här fasen bekräftas inte gemensamt.")
     if request.method == "POST":
         here = reverse("phase_review", args=[collaboration.code, guide, phase])
         if request.POST.get("action") == "reopen":
