@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from collaboration.models import Collaboration, Membership, Party, PartyState, StepAssignment
+from collaboration.models import Collaboration, Membership, Party, PartyState, SharedPhase, StepAssignment
 from collaboration.models.assignments import today
+from collaboration.process import MODEL_GUIDE, phases_awaiting_confirmation
 from portal.models import User
 
 
@@ -99,7 +101,52 @@ def assigned_steps(user: User, collaboration: Collaboration | None) -> Iterable[
     return result
 
 
-KINDS: list[Kind] = [invitations, assigned_steps]
+def phases_to_confirm(user: User, collaboration: Collaboration | None) -> Iterable[Expectation]:
+    """Phases whose steps are all done and that wait for the user's party to say "Vi är överens"."""
+    return [
+        Expectation(
+            kind="confirm-phase",
+            text=_("Bekräfta för %(org)s att ni är överens om ”%(phase)s” i ”%(title)s”")
+            % {"org": a.organisation.name, "phase": a.phase.title, "title": a.collaboration.title},
+            url=reverse("phase_review", args=[a.collaboration.code, MODEL_GUIDE, a.phase.slug]),
+            collaboration=a.collaboration,
+        )
+        for a in phases_awaiting_confirmation(user)
+        if collaboration is None or a.collaboration.pk == collaboration.pk
+    ]
+
+
+# Answers another party shared lately: read them before the first conversation.
+SHARED_RECENTLY = timedelta(days=14)
+
+
+def shared_with_you(user: User, collaboration: Collaboration | None) -> Iterable[Expectation]:
+    """Checklists other parties shared with the user's parties in the last two weeks."""
+    own = Membership.objects.active().filter(user=user).values("organisation_id")
+    shares = (
+        SharedPhase.objects.filter(
+            collaboration__in=Collaboration.objects.visible_to(user).values("pk"),
+            shared_at__gte=timezone.now() - SHARED_RECENTLY,
+        )
+        .exclude(organisation_id__in=own)
+        .select_related("collaboration", "phase", "phase__guide", "organisation")
+        .order_by("-shared_at")
+    )
+    if collaboration is not None:
+        shares = shares.filter(collaboration=collaboration)
+    return [
+        Expectation(
+            kind="shared",
+            text=_("Läs vad %(org)s har delat i ”%(phase)s” (”%(title)s”)")
+            % {"org": s.organisation.name, "phase": s.phase.title, "title": s.collaboration.title},
+            url=reverse("phase_compare", args=[s.collaboration.code, s.phase.guide.slug, s.phase.slug]),
+            collaboration=s.collaboration,
+        )
+        for s in shares
+    ]
+
+
+KINDS: list[Kind] = [invitations, assigned_steps, phases_to_confirm, shared_with_you]
 
 
 def expected_of(user: User, collaboration: Collaboration | None = None) -> list[Expectation]:

@@ -112,3 +112,37 @@ def test_the_start_page_shows_a_colleagues_step_and_lists_an_invitation_once(cas
     assert "Bo Styrelse hos er ansvarar för ”Problem- och behovsformulering” i ”Läxhjälp i Centrum”" in expected
     assert "Simskola" not in expected  # the invitation has its own section below
     assert html.count(">Simskola</a>") == 1
+
+
+def test_a_phase_ready_for_agreement_asks_each_party_that_has_not_confirmed(cast):
+    from collaboration.process import phase_confirm
+    from tests.collaboration.helpers import PHASE_1, PHASE_1_STEPS, phase_review_url
+
+    steps = [step_obj(("samverkansmodellen", PHASE_1, slug)) for slug in PHASE_1_STEPS]
+    mark_steps(cast.collaboration, steps)
+    asked = [e for e in expected_of(cast.board_member) if e.kind == "confirm-phase"]
+    assert [e.url for e in asked] == [phase_review_url(cast.collaboration)]
+    assert "Bekräfta för Föreningen Läxhjälp att ni är överens om" in asked[0].text
+    phase_confirm(
+        collaboration=cast.collaboration, phase=steps[0].phase, user=cast.board_member, organisation=cast.forening
+    )
+    assert not [e for e in expected_of(cast.board_member) if e.kind == "confirm-phase"]
+    # The kommun is still awaited.
+    assert [e for e in expected_of(cast.officer) if e.kind == "confirm-phase"]
+
+
+def test_a_checklist_another_party_shared_is_there_to_read(cast):
+    from collaboration.models import Phase
+    from collaboration.services import share_answers
+    from tests.collaboration.helpers import CHECKLIST
+
+    checklist = Phase.objects.get(guide__slug=CHECKLIST, slug="checklista")
+    share_answers(
+        collaboration=cast.collaboration, phase=checklist, organisation=cast.kommun, user=cast.officer, share=True
+    )
+    [item] = [e for e in expected_of(cast.board_member) if e.kind == "shared"]
+    assert item.text == "Läs vad Halmstads kommun har delat i ”Checklista inför första samtalet” (”Läxhjälp i Centrum”)"
+    assert item.url == reverse("phase_compare", args=[cast.collaboration.code, CHECKLIST, "checklista"])
+    # Not a task for the party that shared it, nor for outsiders.
+    assert not [e for e in expected_of(cast.officer) if e.kind == "shared"]
+    assert not expected_of(cast.outsider)
