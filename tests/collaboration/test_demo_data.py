@@ -119,3 +119,24 @@ def test_the_demo_shows_a_shared_checklist_and_the_kommuns_own_prerequisites():
     officer = client_for(User.objects.get(email="handlaggare@halmstad.demo.se"))
     review = officer.get(reverse("guide_review", args=[collaboration.code, "samverkansmodellen"]))
     assert "förankra det hos nämnden" in review.text
+
+
+def test_each_demo_account_is_told_what_is_expected_of_it():
+    from collaboration.expectations import expected_of
+
+    load()
+    kinds = {
+        user.email: sorted({e.kind for e in expected_of(user)})
+        for user in User.objects.filter(email__endswith=".demo.se")
+    }
+    assert kinds == {
+        "handlaggare@halmstad.demo.se": ["assigned", "shared"],
+        "samordnare@halmstad.demo.se": ["party-assigned", "shared"],
+        "styrelse@laxhjalp.demo.se": ["assigned", "invitation", "shared"],
+        "samordnare@laxhjalp.demo.se": ["invitation", "party-assigned", "shared"],
+        "samordnare@region.demo.se": [],  # its phase waits for the stiftelse, not for the region
+    }
+    officer = client_for(User.objects.get(email="handlaggare@halmstad.demo.se"))
+    laxhjalp = Collaboration.objects.get(title="Läxhjälp i Centrum")
+    page = officer.get(reverse("collaboration_detail", args=[laxhjalp.code])).text
+    assert "Gör klart steget ”Rollfördelning”" in page
