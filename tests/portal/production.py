@@ -50,15 +50,20 @@ def production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def production_settings(*names: str, **env: str) -> dict[str, Any]:
+    """The named settings of `portal.settings` started with production's environment plus `env`."""
+    return dict(_dump(tuple(sorted(env.items())), names))
+
+
 @functools.cache
-def _dump(env_items: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+def _dump(env_items: tuple[tuple[str, str], ...], names: tuple[str, ...] = THROTTLING_SETTINGS) -> dict[str, Any]:
     env = production_env(
         DJANGO_SECRET_KEY="production-like-key-for-reading-settings-only-0123456789abcdefghij",
         DJANGO_ALLOWED_HOSTS="portal.example.se",
         **dict(env_items),
     )
     result = subprocess.run(
-        [sys.executable, "-c", _DUMP, *THROTTLING_SETTINGS],
+        [sys.executable, "-c", _DUMP, *names],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
