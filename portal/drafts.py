@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -29,6 +30,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -63,6 +65,25 @@ def posted_owner(request: HttpRequest) -> int | None:
     return owner if isinstance(owner, int) else None
 
 
+# Signed-out posts kept per owner and hour, across all sessions: an owner token replayed by a script
+# (each post a new, cookie-less session) cannot fill the session table.
+STASHES_PER_OWNER_AND_HOUR = 30
+
+
+def _within_stash_limit(owner: int) -> bool:
+    from django.utils import timezone
+
+    from portal.models import DraftStash
+
+    since = timezone.now() - timedelta(hours=1)
+    with transaction.atomic():
+        DraftStash.objects.filter(created_at__lt=since).delete()
+        if DraftStash.objects.filter(owner_id=owner, created_at__gte=since).count() >= STASHES_PER_OWNER_AND_HOUR:
+            return False
+        DraftStash.objects.create(owner_id=owner)
+    return True
+
+
 def _size(drafts: dict[str, Any]) -> int:
     return len(json.dumps(drafts, separators=(",", ":")))
 
@@ -76,11 +97,11 @@ def stash(request: HttpRequest) -> bool:
     owner = posted_owner(request)
     if owner is None:
         return False
-    fields = [
-        (name, [value[:MAX_VALUE_LENGTH] for value in values])
-        for name, values in request.POST.lists()
-        if name not in SKIPPED_FIELDS
-    ]
+    if not _within_stash_limit(owner):
+        return False
+    fields = [(name, values) for name, values in request.POST.lists() if name not in SKIPPED_FIELDS]
+    if any(len(value) > MAX_VALUE_LENGTH for _, values in fields for value in values):
+        return False  # refused as a whole, never cut: the person is told it was not kept
     if not fields or len(fields) > MAX_FIELDS:
         return False
     draft = {"owner": owner, "fields": fields}

@@ -120,3 +120,17 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class DraftStash(models.Model):
+    """One signed-out post kept as a draft, counted per owner for an hour (see portal.drafts)."""
+
+    owner_id = models.PositiveBigIntegerField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("tillfälligt sparad text")
+        verbose_name_plural = _("tillfälligt sparade texter")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -87,17 +87,15 @@ def earlier_url(request: HttpRequest) -> str | None:
             if by_token.user_id != user.pk or not by_token.url:
                 raise PermissionDenied  # someone else's token: nothing to create, nothing to show
             return by_token.url
-    repeat = (
-        FormSubmission.objects.filter(
-            user=user,
-            path=request.path,
-            content_digest=content_digest(request),
-            created_at__gte=timezone.now() - REPEAT_WINDOW,
-        )
+    # Back and send again: the same content as the person's latest create from this form, a moment ago.
+    # Only the latest: choosing A, then B, then A again is three decisions, not a repeat.
+    latest = (
+        FormSubmission.objects.filter(user=user, path=request.path, created_at__gte=timezone.now() - REPEAT_WINDOW)
         .exclude(url="")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
         .first()
     )
+    repeat = latest if latest is not None and latest.content_digest == content_digest(request) else None
     return repeat.url if repeat is not None else None
 
 

@@ -226,6 +226,9 @@ STORAGES = {
 
 # E-mail (Django 6.1 mailers): the console in development, SMTP from the environment in production.
 _email_backend = env_str("DJANGO_EMAIL_BACKEND", "console" if DEBUG else "smtp")
+if _email_backend not in {"smtp", "file", "console"}:
+    # A typo must not send reset links and invitation tokens to the log instead of to people.
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_BACKEND must be smtp, file or console, not {_email_backend!r}.")
 if _email_backend == "smtp":
     MAILERS = {
         "default": {

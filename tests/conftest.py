@@ -68,6 +68,15 @@ def cast(db) -> Cast:
     )
 
 
+def expired_session_client() -> Client:
+    """A browser whose session ran out: it still sends its session cookie, but the session is gone."""
+    from django.conf import settings
+
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a0expired0session0key0that0is0gone"
+    return client
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
@@ -95,4 +104,4 @@ def outsider_client(cast: Cast) -> Client:
     return client_for(cast.outsider)
 
 
-__all__ = ["Cast", "UserFactory", "client_for"]
+__all__ = ["Cast", "UserFactory", "client_for", "expired_session_client"]

@@ -21,6 +21,7 @@ from tests.collaboration.helpers import (
     step_url,
     stored,
 )
+from tests.conftest import expired_session_client
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_text_posted_after_the_session_expired_comes_back_after_signing_in(cast,
 
 def test_a_restored_draft_is_saved_when_the_writer_saves(cast):
     question = questions()[0]
-    client = Client()
+    client = expired_session_client()
     client.post(
         step_url(cast.collaboration),
         {
@@ -138,7 +139,7 @@ def test_a_restored_draft_is_saved_when_the_writer_saves(cast):
 
 def test_the_draft_comes_back_on_every_reload_until_the_writer_saves(cast):
     question = questions()[0]
-    client = Client()
+    client = expired_session_client()
     client.post(
         step_url(cast.collaboration),
         {
@@ -156,7 +157,7 @@ def test_the_draft_comes_back_on_every_reload_until_the_writer_saves(cast):
 
 def test_a_signed_out_autosave_says_so_and_keeps_the_draft(cast):
     question = questions()[0]
-    client = Client()
+    client = expired_session_client()
     response = client.post(
         step_url(cast.collaboration),
         {
@@ -242,14 +243,13 @@ def test_a_post_that_leaves_out_a_question_does_not_clear_its_answer(cast, offic
 
 
 def test_a_kept_draft_is_dropped_once_the_writer_saves_again(cast):
-    from django.test import Client
     from django.urls import reverse
 
     from collaboration.models import Question, text_digest
     from tests.factories import PASSWORD
 
     url = reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "planera-och-justera", "metod"])
-    client = Client()
+    client = expired_session_client()
     question = Question.objects.filter(group__step__slug="metod").order_by("group__order", "order").first()
     question_code = question.code
     base = f"0:{text_digest('')}"

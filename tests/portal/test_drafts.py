@@ -13,6 +13,7 @@ from collaboration.models import Collaboration, FormChoice
 from portal import drafts
 from portal.drafts import owner_token
 from portal.models import User
+from tests.conftest import expired_session_client
 from tests.factories import PASSWORD, organisation_number
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def collaboration_typed_by(user: User, cast, title: str = "Språkcafé på bibli
 
 def test_a_collaboration_typed_while_signed_out_comes_back_after_signing_in(cast):
     assert reverse("collaboration_create") == CREATE
-    client = Client()  # the session has expired: the browser is anonymous now
+    client = expired_session_client()  # the session has expired: the browser is anonymous now
     response = client.post(CREATE, collaboration_typed_by(cast.officer, cast))
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={CREATE}"
@@ -62,7 +63,7 @@ def test_a_collaboration_typed_while_signed_out_comes_back_after_signing_in(cast
 
 
 def test_a_draft_is_never_shown_to_another_person_signing_in_on_the_same_browser(cast):
-    client = Client()
+    client = expired_session_client()
     client.post(CREATE, collaboration_typed_by(cast.officer, cast))
     sign_in(client, cast.coordinator.email)  # a colleague at the same shared computer
     page = client.get(CREATE)
@@ -74,7 +75,7 @@ def test_a_draft_is_never_shown_to_another_person_signing_in_on_the_same_browser
 
 
 def test_a_draft_comes_back_on_every_reload_until_its_owner_saves_the_page(cast):
-    client = Client()
+    client = expired_session_client()
     client.post(CREATE, collaboration_typed_by(cast.officer, cast))
     sign_in(client, cast.officer.email)
     for _reload in range(3):
@@ -91,7 +92,7 @@ def test_a_draft_comes_back_on_every_reload_until_its_owner_saves_the_page(cast)
 
 
 def test_the_owner_can_throw_the_draft_away(cast):
-    client = Client()
+    client = expired_session_client()
     client.post(CREATE, collaboration_typed_by(cast.officer, cast))
     url = reverse("organisation_create")
     client.post(
@@ -114,7 +115,7 @@ def test_throwing_away_refuses_get_and_a_foreign_next(cast, officer_client):
 
 
 def test_a_registration_typed_while_signed_out_comes_back(cast):
-    client = Client()
+    client = expired_session_client()
     url = reverse("organisation_create")
     number = organisation_number(4242)
     client.post(
@@ -132,7 +133,7 @@ def test_a_registration_typed_while_signed_out_comes_back(cast):
 
 
 def test_the_chooser_brings_back_answers_and_reason_without_saving(cast):
-    client = Client()
+    client = expired_session_client()
     url = reverse("form_chooser", args=[cast.collaboration.code])
     answers = {
         "temporary": "nej",
@@ -173,13 +174,13 @@ def test_a_signed_out_post_without_a_valid_owner_token_creates_no_session(cast, 
 def test_a_token_signed_for_something_else_is_no_owner_token(cast, settings):
     from django.core import signing
 
-    client = Client()
+    client = expired_session_client()
     client.post(CREATE, {"title": "Skräp", "draft_owner": signing.dumps(cast.officer.pk)})  # no drafts salt
     assert Session.objects.count() == 0
 
 
 def test_a_session_keeps_at_most_five_pages_of_drafts_and_drops_the_oldest(cast):
-    client = Client()
+    client = expired_session_client()
     token = owner_token(cast.officer.pk)
     urls = [reverse("form_chooser", args=[c.code]) for c in _collaborations(cast, drafts.MAX_DRAFTS + 1)]
     for i, url in enumerate(urls):
@@ -191,7 +192,7 @@ def test_a_session_keeps_at_most_five_pages_of_drafts_and_drops_the_oldest(cast)
 
 def test_a_session_keeps_at_most_256_kb_of_drafts(cast):
     assert drafts.MAX_STASH_BYTES == 256 * 1024
-    client = Client()
+    client = expired_session_client()
     token = owner_token(cast.officer.pk)
     urls = [reverse("form_chooser", args=[c.code]) for c in _collaborations(cast, 3)]
     for url in urls:
@@ -202,7 +203,7 @@ def test_a_session_keeps_at_most_256_kb_of_drafts(cast):
 
 
 def test_a_draft_too_large_to_keep_is_refused_with_a_clear_message(cast):
-    client = Client()
+    client = expired_session_client()
     response = client.post(
         CREATE,
         {"title": "Lång", "description": "å" * 50_000, "draft_owner": owner_token(cast.officer.pk)},
@@ -219,3 +220,14 @@ def _collaborations(cast, count: int) -> list[Collaboration]:
     return [cast.collaboration] + [
         CollaborationFactory(title=f"Samverkan {i}", parties=[cast.kommun, cast.forening]) for i in range(count - 1)
     ]
+
+
+def test_a_replayed_owner_token_cannot_fill_the_session_table(cast):
+    """A script replaying a member's owner token, each post without cookies, gets a bounded number kept."""
+    from portal.drafts import STASHES_PER_OWNER_AND_HOUR
+
+    posted = collaboration_typed_by(cast.officer, cast)
+    before = Session.objects.count()
+    for _ in range(STASHES_PER_OWNER_AND_HOUR + 10):
+        Client().post(CREATE, posted)
+    assert Session.objects.count() - before == STASHES_PER_OWNER_AND_HOUR
