@@ -538,6 +538,8 @@ class StepAssignmentForm(forms.Form):
 
 
 class CollaborationEditForm(forms.Form):
+    # What each field held when the page was loaded (services.edit_state): nothing is written back unseen.
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
     title = CollaborationCreateForm.base_fields["title"]
     description = CollaborationCreateForm.base_fields["description"]
     starts_on = CollaborationCreateForm.base_fields["starts_on"]
@@ -561,6 +563,12 @@ class CollaborationEditForm(forms.Form):
 
     def contacts(self) -> dict[int, Any]:
         return {party.pk: self.cleaned_data.get(f"contact_{party.pk}") for party in self.parties}
+
+    def loaded_digests(self) -> dict[str, str]:
+        """What each field held when the page was loaded (digests, see services.value_digest)."""
+        raw = (self.cleaned_data.get("loaded") or "") if self.is_bound and hasattr(self, "cleaned_data") else ""
+        pairs = (item.partition("=") for item in str(raw).split(",") if "=" in item)
+        return {key: value for key, _, value in pairs}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -411,6 +412,30 @@ def step_assign(
     return assignment
 
 
+def value_digest(value: object) -> str:
+    """A short digest of a form value as the edit page shows it (dates, ids and text alike)."""
+    text = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def edit_state(collaboration: Collaboration, parties: list[Party]) -> str:
+    """The `loaded` field of the edit page: each field's digest as the page shows it now."""
+    values: dict[str, object] = {
+        "title": collaboration.title,
+        "description": collaboration.description,
+        "starts_on": collaboration.starts_on,
+        "ends_on": collaboration.ends_on,
+        **{f"contact_{p.pk}": p.contact_id for p in parties},
+    }
+    return ",".join(f"{key}={value_digest(value)}" for key, value in values.items())
+
+
+@dataclass
+class EditResult:
+    changed: list[str] = field(default_factory=list)  # what was written, in words
+    moved_on: list[str] = field(default_factory=list)  # fields a colleague changed meanwhile: left alone
+
+
 def collaboration_edit(
     *,
     collaboration: Collaboration,
@@ -421,14 +446,32 @@ def collaboration_edit(
     starts_on: date | None,
     ends_on: date | None,
     contacts: dict[int, User | None],
-) -> list[str]:
+    loaded: dict[str, str] | None = None,
+) -> EditResult:
     """Change the collaboration's facts and the parties' contact persons; log what changed.
 
-    `contacts` maps accepted party ids to their contact person. Returns the names of what changed.
+    `contacts` maps accepted party ids to their contact person. `loaded` holds, per field,
+    the digest of what the editing page showed (see `edit_state`): a field the person left
+    as loaded is never written back, and a field someone else changed since the page was
+    loaded is not overwritten but reported in `EditResult.moved_on`, so nothing a colleague
+    saved meanwhile is lost. Returns what changed and what was left alone.
     """
+    loaded = loaded or {}
+    result = EditResult()
+
+    def decide_field(key: str, current: object, wanted: object) -> bool:
+        """Whether to write `wanted` over `current` (see the docstring)."""
+        seen = loaded.get(key)
+        if current == wanted or (seen is not None and seen == value_digest(wanted)):
+            return False
+        if seen is not None and seen != value_digest(current):
+            result.moved_on.append(key)
+            return False
+        return True
+
     with transaction.atomic():
         locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
-        changed: list[str] = []
+        changed = result.changed
         fields = []
         for field, value in [
             ("title", title),
@@ -436,7 +479,7 @@ def collaboration_edit(
             ("starts_on", starts_on),
             ("ends_on", ends_on),
         ]:
-            if getattr(locked, field) != value:
+            if decide_field(field, getattr(locked, field), value):
                 setattr(locked, field, value)
                 fields.append(field)
                 changed.append(str(Collaboration._meta.get_field(field).verbose_name))  # type: ignore[union-attr]
@@ -445,7 +488,7 @@ def collaboration_edit(
         parties = Party.objects.accepted().filter(collaboration=locked, pk__in=list(contacts))
         for party in parties.select_related("organisation"):
             contact = contacts[party.pk]
-            if party.contact_id != (contact.pk if contact else None):
+            if decide_field(f"contact_{party.pk}", party.contact_id, contact.pk if contact else None):
                 party.contact = contact
                 party.save(update_fields=["contact"])
                 changed.append(_("kontaktperson för %(org)s") % {"org": party.organisation.name})
@@ -460,7 +503,7 @@ def collaboration_edit(
             )
             locked.touch()
     collaboration.refresh_from_db()
-    return changed
+    return result
 
 
 def collaboration_end(

@@ -392,11 +392,14 @@ def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
         "ends_on": collaboration.ends_on,
         **{f"contact_{p.pk}": p.contact_id for p in parties},
     }
+    initial["loaded"] = services.edit_state(collaboration, parties)
     posted = request.POST if request.method == "POST" else drafts.restore(request)
     form = CollaborationEditForm(posted, initial=initial, parties=parties)
+    status = 200
+    moved_on: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changed = services.collaboration_edit(
+        result = services.collaboration_edit(
             collaboration=collaboration,
             user=request.user,
             acting_organisation=acting_organisation(request.user, collaboration),
@@ -405,12 +408,23 @@ def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
             contacts=form.contacts(),
+            loaded=form.loaded_digests(),
         )
-        if changed:
-            messages.success(request, _("Ändringarna är sparade."))
-        else:
-            messages.info(request, _("Du ändrade ingenting."))
-        return redirect("collaboration_detail", code=collaboration.code)
+        if not result.moved_on:
+            if result.changed:
+                messages.success(request, _("Ändringarna är sparade."))
+            else:
+                messages.info(request, _("Du ändrade ingenting."))
+            return redirect("collaboration_detail", code=collaboration.code)
+        # A colleague changed some of the same fields meanwhile: theirs stand, the person's own stay in
+        # the form, and the page now stands on what is stored, so saving again is a decision.
+        moved_on = result.moved_on
+        data = request.POST.copy()
+        data["loaded"] = services.edit_state(collaboration, parties)
+        form = CollaborationEditForm(data, initial=initial, parties=parties)
+        form.is_valid()
+        status = 409
+    labels = {name: str(form[name].label) for name in form.fields}
     return render(
         request,
         "collaboration/edit.html",
@@ -419,7 +433,10 @@ def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
             "form": form,
             "contact_fields": [form[f"contact_{p.pk}"] for p in parties],
             "restored_draft": request.method == "GET" and posted is not None,
+            "moved_on": [labels.get(name, name) for name in moved_on],
+            "saved_other": bool(request.method == "POST" and moved_on),
         },
+        status=status,
     )
 
 
