@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -125,8 +126,13 @@ def shared_with_you(user: User, collaboration: Collaboration | None) -> Iterable
     own = Membership.objects.active().filter(user=user).values("organisation_id")
     shares = (
         SharedPhase.objects.filter(
-            collaboration__in=Collaboration.objects.visible_to(user).values("pk"),
+            collaboration__in=Collaboration.objects.visible_to(user)
+            .filter(ended_at__isnull=True, archived_at__isnull=True)
+            .values("pk"),
             shared_at__gte=timezone.now() - SHARED_RECENTLY,
+            # only what a party still in the collaboration shares: the comparison shows nothing else
+            organisation__parties__collaboration=F("collaboration"),
+            organisation__parties__state=PartyState.ACCEPTED,
         )
         .exclude(organisation_id__in=own)
         .select_related("collaboration", "phase", "phase__guide", "organisation")

@@ -262,11 +262,14 @@ def load_step(
             progress=None,
             party=owner,
         )
-    ordered = list(
-        Step.objects.filter(phase__guide=guide)
+    # Previous and next among the steps this party may open: never a link into another party's own phase.
+    ordered = [
+        s
+        for s in Step.objects.filter(phase__guide=guide)
         .select_related("phase")
-        .only("pk", "slug", "title", "phase__slug", "phase__title", "phase__order", "order")
-    )
+        .only("pk", "slug", "title", "phase__slug", "phase__title", "phase__order", "phase__answer_mode", "order")
+        if s.pk == step.pk or s.phase.open_to(party)
+    ]
     index = next(i for i, s in enumerate(ordered) if s.pk == step.pk)
     return StepPage(
         guide=guide,
@@ -368,7 +371,33 @@ def step_save(
             Collaboration.objects.filter(pk=collaboration.pk).update(**changes)
             if party is None:
                 _log_step(collaboration=collaboration, step=step, user=user, organisation=organisation, mark=mark)
+        if report.saved and party is None:
+            _void_confirmations(collaboration=collaboration, step=step, user=user, organisation=organisation)
     return report
+
+
+def _void_confirmations(
+    *, collaboration: Collaboration, step: Step, user: User, organisation: Organisation | None
+) -> None:
+    """A joint answer changed in a phase some parties had confirmed but not completed: they agreed on other text.
+
+    Their confirmations are taken back (logged), so the phase completes only on text every party has seen.
+    """
+    removed, _detail = (
+        PhaseConfirmation.objects.filter(collaboration=collaboration, phase_id=step.phase_id)
+        .exclude(phase__in=PhaseCompletion.objects.filter(collaboration=collaboration).values("phase"))
+        .delete()
+    )
+    if removed:
+        Activity.record(
+            collaboration=collaboration,
+            kind=ActivityKind.PHASE_REOPENED,
+            actor=user,
+            organisation=organisation,
+            summary=_("ändrade svar i fasen ”%(phase)s”, så parternas bekräftelser gäller inte längre")
+            % {"phase": step.phase.title},
+            phase=step.phase_id,
+        )
 
 
 # A person's saves of one step within this window are one entry in the activity log.
@@ -409,6 +438,7 @@ class ConfirmOutcome(enum.Enum):
     CONFIRMED = "confirmed"  # this party has confirmed; others are awaited
     COMPLETED = "completed"  # this confirmation was the last one: the phase is done
     ALREADY_DONE = "already-done"  # the phase was done already
+    ENDED = "ended"  # the collaboration is ended: reopen it before agreeing on more
 
 
 @dataclass
@@ -486,6 +516,7 @@ def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
     parties = list(
         Party.objects.accepted()
         .filter(organisation__memberships__user=user, organisation__memberships__is_active=True)
+        .filter(collaboration__ended_at__isnull=True, collaboration__archived_at__isnull=True)
         .select_related("collaboration", "organisation")
         .distinct()
     )
@@ -540,6 +571,8 @@ def phase_confirm(
             return ConfirmOutcome.NOT_A_PARTY
         if PhaseCompletion.objects.filter(collaboration=collaboration, phase=phase).exists():
             return ConfirmOutcome.ALREADY_DONE
+        if Collaboration.objects.filter(pk=collaboration.pk, ended_at__isnull=False).exists():
+            return ConfirmOutcome.ENDED  # an ended collaboration is agreed on no more; reopen it first
         steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
         done = (
             StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE)
@@ -626,7 +659,9 @@ def refresh_current_phase(collaboration: Collaboration) -> None:
     )
     current = next((p for p in phases if not p.done), None)
     updates: dict[str, object] = {"current_phase": current}
-    if phases and current is None:
+    if getattr(collaboration, "ended_at", None) is not None:
+        pass  # an ended collaboration stays ended whatever happens to its phases; reopening it is explicit
+    elif phases and current is None:
         updates["status"] = Status.FINISHED
     elif collaboration.status == Status.FINISHED:
         updates["status"] = Status.ONGOING

@@ -29,6 +29,8 @@ from collaboration.models import (
     Party,
     PartyState,
     Phase,
+    PhaseCompletion,
+    PhaseConfirmation,
     Role,
     SharedPhase,
     Status,
@@ -199,6 +201,12 @@ def party_leave(*, party: Party, user: User, message: str = "") -> Party:
         if message:
             locked.message = message
         locked.save(update_fields=["state", "left_at", "left_by", "message"])
+        # Its agreement to phases not yet completed leaves with it: coming back, it is asked again.
+        PhaseConfirmation.objects.filter(
+            collaboration_id=locked.collaboration_id, organisation=locked.organisation
+        ).exclude(
+            phase__in=PhaseCompletion.objects.filter(collaboration_id=locked.collaboration_id).values("phase")
+        ).delete()
         Activity.record(
             collaboration=locked.collaboration,
             kind=ActivityKind.PARTY_LEFT,
@@ -307,6 +315,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         if not locked.is_pending:
             raise ValueError("invitation is no longer usable")
         _lock_coordinators(organisation=locked.organisation, also=Q(user=user))
+        registering = locked.organisation.registered_by_id
+        if (
+            registering is not None
+            and not locked.organisation.has_active_coordinator()
+            and not (locked.invited_by is not None and locked.invited_by.is_staff)
+            and Membership.objects.filter(user=user, organisation_id=registering).exists()
+        ):
+            # The first coordinator of a registered organisation is none of the registering side's people,
+            # active or not when the invitation was sent, unless a site admin issued it.
+            raise RegisteringMemberError
         membership, created = Membership.objects.get_or_create(
             user=user, organisation=locked.organisation, defaults={"role": locked.role}
         )
@@ -346,6 +364,10 @@ def _lock_coordinators(*, organisation: Organisation, also: Q) -> list[Membershi
         .filter(Q(role=Role.COORDINATOR, is_active=True) | also, organisation=organisation)
         .order_by("pk")
     )
+
+
+class RegisteringMemberError(Exception):
+    """Raised when someone of the registering organisation would become a registered organisation's first coordinator."""
 
 
 class LastCoordinatorError(Exception):

@@ -121,7 +121,10 @@ def collaboration_detail(request: AuthedRequest, code: str) -> HttpResponse:
         .first()
     )
     involved = list(
-        StepProgress.objects.filter(collaboration=collaboration, updated_by__isnull=False)
+        # Work in the joint steps only: a party's own workspace is nobody else's business.
+        StepProgress.objects.filter(
+            collaboration=collaboration, updated_by__isnull=False, party_organisation__isnull=True
+        )
         .select_related("updated_by", "updated_by_organisation")
         .order_by("-updated_at")[:200]
     )
@@ -326,6 +329,10 @@ def _get_step(guide: str, phase: str, step: str) -> Step:
     )
     if found is None:
         raise Http404("Inget sådant steg.")
+    if found.phase.is_per_party:
+        # A party's own step (its checklist, its prerequisites) is its own business: who does it is
+        # not set in the shared collaboration, where the other parties would see it.
+        raise Http404("Ansvar sätts bara för gemensamma steg.")
     return found
 
 
@@ -337,8 +344,9 @@ def step_assign(request: AuthedRequest, code: str, guide: str, phase: str, step:
     step_obj = _get_step(guide, phase, step)
     assignment = StepAssignment.objects.filter(collaboration=collaboration, step=step_obj).first()
     initial = {"responsible": assignment.responsible_id, "due_on": assignment.due_on} if assignment else {}
+    draft = drafts.restore(request) if request.method == "GET" else None
     form = StepAssignmentForm(
-        request.POST if request.method == "POST" else None, initial=initial, collaboration=collaboration
+        request.POST if request.method == "POST" else draft, initial=initial, collaboration=collaboration
     )
     back = request.POST.get("tillbaka") or request.GET.get("tillbaka")
     back_url = (
@@ -370,6 +378,7 @@ def step_assign(request: AuthedRequest, code: str, guide: str, phase: str, step:
             "form": form,
             "back": back or "",
             "back_url": back_url,
+            "restored_draft": draft is not None,
         },
     )
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -297,7 +297,13 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
         if request.user.pk != existing.pk:
             return render(request, "collaboration/invitation_wrong_user.html", {"invitation": invitation}, status=403)
         if request.method == "POST":
-            services.invitation_accept(invitation=invitation, user=existing)
+            try:
+                services.invitation_accept(invitation=invitation, user=existing)
+            except services.RegisteringMemberError:
+                return _registering_member_refused(request, invitation)
+            except ValueError:
+                # Accepted by a second click a moment ago: nothing more to do.
+                return redirect("home")
             messages.success(
                 request, _("Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name}
             )
@@ -305,16 +311,35 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
         return render(request, "collaboration/invitation_confirm.html", {"invitation": invitation})
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=invitation.email,
-                password=form.cleaned_data["password1"],
-                full_name=form.cleaned_data["full_name"],
-            )
-            services.invitation_accept(invitation=invitation, user=user)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=invitation.email,
+                    password=form.cleaned_data["password1"],
+                    full_name=form.cleaned_data["full_name"],
+                )
+                services.invitation_accept(invitation=invitation, user=user)
+        except services.RegisteringMemberError:
+            return _registering_member_refused(request, invitation)
+        except (IntegrityError, ValueError):
+            # A second click while the first was under way: the first created the account.
+            messages.info(request, _("Kontot är redan skapat. Logga in med din e-postadress och ditt lösenord."))
+            return redirect("login")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, _("Välkommen! Du är nu med i %(organisation)s.") % {"organisation": invitation.organisation.name}
         )
         return redirect("home")
     return render(request, "collaboration/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def _registering_member_refused(request: AnyRequest, invitation: Invitation) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "Du hör till organisationen som registrerade %(organisation)s och kan därför inte bli dess första "
+            "samordnare. Be någon i %(organisation)s ta emot inbjudan, eller kontakta portalens administratör."
+        )
+        % {"organisation": invitation.organisation.name},
+    )
+    return render(request, "collaboration/invitation_invalid.html", status=403)

@@ -23,6 +23,7 @@ from collaboration.principle_check import (
     rating_history,
 )
 from collaboration.process import confirming_organisations
+from portal import drafts
 from portal.http import AuthedRequest
 from principles.models import Principle
 
@@ -93,13 +94,15 @@ def _chosen(organisations: list[Organisation], code: str | None) -> Organisation
     return next((o for o in organisations if str(o.code) == code), None)
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
     """Rate the principles for one of the person's parties (chosen first when they belong to several)."""
     collaboration = get_collaboration_for(request.user, code)
     organisations = confirming_organisations(request.user, collaboration)
-    source = request.POST if request.method == "POST" else request.GET
+    # Comments typed while the session ran out come back here, as typed (nothing is saved until Spara).
+    draft = drafts.restore(request) if request.method == "GET" else None
+    source = request.POST if request.method == "POST" else (draft or request.GET)
     organisation = _chosen(organisations, source.get("part"))
     context: dict[str, Any] = {"collaboration": collaboration, "organisations": organisations}
     if organisation is None:
@@ -129,8 +132,13 @@ def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
                 messages.info(request, _("Ni bedömde principerna likadant förra gången, så inget nytt sparades."))
             return redirect("principle_check", code=collaboration.code)
         status = 400
+    elif draft is not None:
+        form = PrincipleRatingForm(draft, initial=initial, principles=principles)
+        status = 200
     else:
         form = PrincipleRatingForm(initial=initial, principles=principles)
         status = 200
-    context.update({"form": form, "organisation": organisation, "choose_party": False})
+    context.update(
+        {"form": form, "organisation": organisation, "choose_party": False, "restored_draft": draft is not None}
+    )
     return render(request, "collaboration/principle_rate.html", context, status=status)

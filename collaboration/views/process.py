@@ -510,7 +510,7 @@ class ReopenForm(PartyChoiceForm):
         self.fields["organisation"].error_messages["required"] = gettext_lazy("Välj vilken part du öppnar fasen för.")
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> HttpResponse:
     """The phase's answers, and each party's "Vi är överens" (see process.phase_confirm)."""
@@ -532,6 +532,10 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     )
     confirm_form = PartyChoiceForm(organisations=unconfirmed, auto_id="bekrafta-%s")
     reopen_form = ReopenForm(organisations=organisations, auto_id="oppna-%s")
+    draft = drafts.restore(request) if request.method == "GET" else None
+    if draft is not None and draft.get("reason"):
+        # A reason typed while the session ran out comes back, ready to send again.
+        reopen_form = ReopenForm(draft, organisations=organisations, auto_id="oppna-%s")
     status = 200
     if request.method == "POST" and phase_obj.is_per_party:
         # Each party answers such a phase for itself: there is nothing to agree on together.
@@ -551,7 +555,8 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
                 return redirect(here)
             status = 400
         else:
-            confirm_form = PartyChoiceForm(request.POST, organisations=unconfirmed, auto_id="bekrafta-%s")
+            # Any of the person's parties: a second click (already confirmed) is answered, not refused.
+            confirm_form = PartyChoiceForm(request.POST, organisations=organisations, auto_id="bekrafta-%s")
             if confirm_form.is_valid():
                 outcome = phase_confirm(
                     collaboration=collaboration, phase=phase_obj, user=request.user, organisation=confirm_form.chosen()
@@ -569,6 +574,8 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
                     )
                 elif outcome is ConfirmOutcome.ALREADY_DONE:
                     messages.info(request, _("Fasen är redan klar."))
+                elif outcome is ConfirmOutcome.ENDED:
+                    messages.info(request, _("Samverkan är avslutad. Öppna den igen innan ni bekräftar fler faser."))
                 else:
                     messages.error(request, _("Markera alla steg i fasen som klara innan ni markerar fasen som klar."))
                 return redirect(here)
