@@ -93,23 +93,46 @@ class RatingInput:
     principle: Principle
     rating: str
     comment: str
+    # The party's latest rating of this principle when the form was loaded (its id, 0 for none);
+    # None when unknown (a form without bases, e.g. the demo data): then the latest is assumed.
+    base: int | None = None
 
 
 def principles_rate(
-    *, collaboration: Collaboration, user: User, organisation: Organisation, ratings: list[RatingInput]
+    *,
+    collaboration: Collaboration,
+    user: User,
+    organisation: Organisation,
+    ratings: list[RatingInput],
+    moved_on: list[Principle] | None = None,
 ) -> list[PrincipleRating]:
     """Record the party's view of the principles; a principle rated as before (same rating and comment) is skipped.
 
     Returns the new rows (none if nothing changed). The caller has checked that the user
-    acts for `organisation`, an accepted party.
+    acts for `organisation`, an accepted party. A principle a colleague of the party rated
+    after the form was loaded (`RatingInput.base`) is not written over: left as loaded it
+    is skipped, changed it is put in `moved_on` for the page to show both.
     """
+    if moved_on is None:
+        moved_on = []
     with transaction.atomic():
+        # One party's ratings at a time: two colleagues saving at once are taken in turn.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         latest = latest_principle_ratings(collaboration)
+        bases = {r.pk: r for r in PrincipleRating.objects.filter(pk__in=[i.base for i in ratings if i.base])}
         new = []
+        moved_on.clear()
         for item in ratings:
             previous = latest.get((organisation.pk, item.principle.pk))
             comment = item.comment.strip()
             if previous is not None and (previous.rating, previous.comment) == (item.rating, comment):
+                continue
+            if item.base is not None and item.base != (previous.pk if previous else 0):
+                # A colleague rated this principle after the form was loaded.
+                loaded = bases.get(item.base)
+                if loaded is not None and (loaded.rating, loaded.comment) == (item.rating, comment):
+                    continue  # left as loaded: the colleague's newer rating stands
+                moved_on.append(item.principle)
                 continue
             new.append(
                 PrincipleRating(

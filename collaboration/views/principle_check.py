@@ -44,6 +44,7 @@ class PrincipleRatingForm(forms.Form):
                     "invalid_choice": gettext_lazy("Välj ett av svaren för ”%(principle)s”.") % {"principle": p.name},
                 },
             )
+            self.fields[f"base-{p.slug}"] = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
             self.fields[f"comment-{p.slug}"] = forms.CharField(
                 label=gettext_lazy("Kommentar om %(principle)s (frivillig)") % {"principle": p.name.lower()},
                 required=False,
@@ -63,9 +64,13 @@ class PrincipleRatingForm(forms.Form):
                 principle=p,
                 rating=self.cleaned_data[f"rating-{p.slug}"],
                 comment=self.cleaned_data.get(f"comment-{p.slug}", ""),
+                base=self.cleaned_data.get(f"base-{p.slug}"),
             )
             for p in self.principles
         ]
+
+    def bases(self) -> list[Any]:
+        return [self[f"base-{p.slug}"] for p in self.principles]
 
 
 @login_required
@@ -112,8 +117,10 @@ def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
     principles = list(Principle.objects.all())
     latest = latest_principle_ratings(collaboration)
     initial: dict[str, str] = {}
+    moved_on: list[Principle] = []
     for p in principles:
         rating: PrincipleRating | None = latest.get((organisation.pk, p.pk))
+        initial[f"base-{p.slug}"] = str(rating.pk if rating else 0)
         if rating is not None:
             initial[f"rating-{p.slug}"] = rating.rating
             initial[f"comment-{p.slug}"] = rating.comment
@@ -121,8 +128,24 @@ def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
         form = PrincipleRatingForm(request.POST, principles=principles)
         if form.is_valid():
             new = principles_rate(
-                collaboration=collaboration, user=request.user, organisation=organisation, ratings=form.ratings()
+                collaboration=collaboration,
+                user=request.user,
+                organisation=organisation,
+                ratings=form.ratings(),
+                moved_on=moved_on,
             )
+        if form.is_valid() and moved_on:
+            # A colleague rated some principles meanwhile: theirs stand; this person's choices stay in the
+            # form on the newest bases, so saving again is a decision made with both known.
+            data = request.POST.copy()
+            for p in principles:
+                data[f"base-{p.slug}"] = initial[f"base-{p.slug}"]
+            form = PrincipleRatingForm(data, principles=principles)
+            form.is_valid()
+            context["moved_on"] = moved_on
+            context["latest"] = {p.pk: latest.get((organisation.pk, p.pk)) for p in moved_on}
+            status = 409
+        elif form.is_valid():
             if new:
                 messages.success(
                     request,
@@ -131,7 +154,8 @@ def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
             else:
                 messages.info(request, _("Ni bedömde principerna likadant förra gången, så inget nytt sparades."))
             return redirect("principle_check", code=collaboration.code)
-        status = 400
+        else:
+            status = 400
     elif draft is not None:
         form = PrincipleRatingForm(draft, initial=initial, principles=principles)
         status = 200
