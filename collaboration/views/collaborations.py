@@ -208,7 +208,7 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "collaboration/chooser.html", context)
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def party_invitation(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
     """An invited organisation's coordinator (or civil-society board member) accepts or declines."""
@@ -220,7 +220,13 @@ def party_invitation(request: AuthedRequest, code: str, organisation: str) -> Ht
             request, _("%(organisation)s är redan med i samverkan.") % {"organisation": party.organisation.name}
         )
         return redirect("collaboration_detail", code=collaboration.code)
-    form = PartyAnswerForm(request.POST if request.method == "POST" else None)
+    # A message typed while the session ran out comes back, as typed.
+    draft = drafts.restore(request) if request.method == "GET" else None
+    form = (
+        PartyAnswerForm(request.POST)
+        if request.method == "POST"
+        else PartyAnswerForm(initial=draft.dict() if draft is not None else None)
+    )
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["action"] == "accept"
         try:
@@ -282,7 +288,7 @@ def party_invite(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "collaboration/party_invite.html", {"collaboration": collaboration, "form": form})
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
     """Take one's organisation out of a collaboration. Its texts stay, with their writers' names."""
@@ -290,7 +296,13 @@ def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpRes
     if not party.is_accepted:
         raise Http404("Ingen sådan part.")
     collaboration = party.collaboration
-    form = PartyLeaveForm(request.POST if request.method == "POST" else None)
+    # A message typed while the session ran out comes back, as typed.
+    draft = drafts.restore(request) if request.method == "GET" else None
+    form = (
+        PartyLeaveForm(request.POST)
+        if request.method == "POST"
+        else PartyLeaveForm(initial=draft.dict() if draft is not None else None)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.party_leave(party=party, user=request.user, message=form.cleaned_data["message"])

@@ -196,7 +196,7 @@ def invitation_revoke(request: AuthedRequest, code: str, invitation_id: int) -> 
     return redirect("organisation_detail", code=organisation.code)
 
 
-@login_required
+@drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 def organisation_claim(request: AuthedRequest, code: str) -> HttpResponse:
     """Ask the site admins to let you represent an organisation that is already in the portal."""
@@ -206,7 +206,12 @@ def organisation_claim(request: AuthedRequest, code: str) -> HttpResponse:
     if Membership.objects.active().filter(user=request.user, organisation=organisation).exists():
         messages.info(request, _("Du är redan med i %(organisation)s.") % {"organisation": organisation.name})
         return redirect("organisation_list")
-    form = OrganisationClaimForm(request.POST or None)
+    draft = drafts.restore(request) if request.method == "GET" else None
+    form = (
+        OrganisationClaimForm(request.POST)
+        if request.method == "POST"
+        else OrganisationClaimForm(initial=draft.dict() if draft is not None else None)
+    )
     if request.method == "POST" and form.is_valid():
         services.organisation_claim_create(
             organisation=organisation, user=request.user, reason=form.cleaned_data["reason"]

@@ -231,3 +231,19 @@ def test_a_replayed_owner_token_cannot_fill_the_session_table(cast):
     for _ in range(STASHES_PER_OWNER_AND_HOUR + 10):
         Client().post(CREATE, posted)
     assert Session.objects.count() - before == STASHES_PER_OWNER_AND_HOUR
+
+
+@pytest.mark.parametrize("field", ["message"])
+def test_a_message_to_the_other_parties_typed_while_signed_out_comes_back(cast, field):
+    """Leaving a collaboration, with a few words on why: the words survive an expired session."""
+    url = reverse("party_leave", args=[cast.collaboration.code, cast.forening.code])
+    client = expired_session_client()
+    client.post(
+        url, {field: "Vi har inte längre volontärer nog.", "draft_owner": token_from_page(cast.board_member, url)}
+    )
+    sign_in(client, cast.board_member.email)
+    page = client.get(url)
+    assert "Vi har inte längre volontärer nog." in page.text
+    from collaboration.models import Party, PartyState
+
+    assert Party.objects.get(collaboration=cast.collaboration, organisation=cast.forening).state == PartyState.ACCEPTED
