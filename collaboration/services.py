@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -110,8 +110,20 @@ class SentInvitation:
         return self.mail_status != MailStatus.FAILED
 
 
+# How long an organisation that said no is left in peace before it can be invited again.
+DECLINED_RESPITE = timedelta(days=30)
+
+
 class PartyStateError(Exception):
     """Raised when a party cannot make a change from the state it is in (say, accepting after declining)."""
+
+
+class RecentlyDeclinedError(Exception):
+    """Raised when inviting again an organisation that declined less than DECLINED_RESPITE ago."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until)
+        self.until = until
 
 
 class LastPartyError(Exception):
@@ -129,6 +141,13 @@ def party_invite(
             party = Party(collaboration=collaboration, organisation=organisation)
         elif party.state in (PartyState.INVITED, PartyState.ACCEPTED):
             raise PartyStateError(f"{organisation} is already {party.state}")
+        elif (
+            party.state == PartyState.DECLINED
+            and party.answered_at is not None
+            and party.answered_at > now - DECLINED_RESPITE
+        ):
+            # A no is respected for a while: nobody is nagged by invitations sent again and again.
+            raise RecentlyDeclinedError(party.answered_at + DECLINED_RESPITE)
         party.state = PartyState.INVITED
         party.invited_by = user
         party.invited_by_organisation = inviting_organisation

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -278,6 +280,12 @@ def party_invite(request: AuthedRequest, code: str) -> HttpResponse:
             )
         except services.PartyStateError:
             messages.info(request, _("%(organisation)s är redan inbjuden.") % {"organisation": organisation.name})
+        except services.RecentlyDeclinedError as declined:
+            messages.info(
+                request,
+                _("%(organisation)s tackade nej nyligen. Ni kan bjuda in den igen från %(date)s.")
+                % {"organisation": organisation.name, "date": date_format(timezone.localtime(declined.until), "j F Y")},
+            )
         else:
             messages.success(
                 request,

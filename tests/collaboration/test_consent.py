@@ -218,6 +218,29 @@ def test_a_declined_organisation_can_be_invited_again(cast):
     )
 
 
+def test_an_organisation_that_said_no_is_left_in_peace_for_a_month(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    party = PartyFactory(
+        collaboration=cast.collaboration,
+        organisation=cast.other_org,
+        state=PartyState.DECLINED,
+        answered_at=timezone.now() - timedelta(days=3),
+    )
+    url = reverse("party_invite", args=[cast.collaboration.code])
+    response = client_for(cast.board_member).post(url, {"organisation": cast.other_org.pk}, follow=True)
+    assert "tackade nej nyligen" in response.text
+    party.refresh_from_db()
+    assert party.state == PartyState.DECLINED
+    party.answered_at = timezone.now() - timedelta(days=31)
+    party.save(update_fields=["answered_at"])
+    client_for(cast.board_member).post(url, {"organisation": cast.other_org.pk})
+    party.refresh_from_db()
+    assert party.state == PartyState.INVITED
+
+
 def test_a_party_leaves_and_its_texts_stay(cast):
     question = questions()[0]
     write_answer(cast.collaboration, question, "Föreningens tankar om behovet", cast.board_member, cast.forening)
