@@ -474,11 +474,20 @@ def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
 def collaboration_end(request: AuthedRequest, code: str) -> HttpResponse:
     """End the collaboration with a closing note; archive or reopen it afterwards."""
     collaboration = get_collaboration_for(request.user, code)
-    if collaboration.is_ended:
-        messages.info(request, _("Samverkan är redan avslutad."))
-        return redirect("collaboration_detail", code=collaboration.code)
     posted = request.POST if request.method == "POST" else drafts.restore(request)
     form = CollaborationEndForm(posted)
+    if collaboration.is_ended:
+        typed = form.data.get("closing_note", "").strip() if request.method == "POST" else ""
+        if typed and typed != collaboration.closing_note.strip():
+            # Someone ended it a moment ago with another note: this person's note is shown, not dropped.
+            return render(
+                request,
+                "collaboration/end.html",
+                {"collaboration": collaboration, "form": form, "already_ended": True},
+                status=409,
+            )
+        messages.info(request, _("Samverkan är redan avslutad."))
+        return redirect("collaboration_detail", code=collaboration.code)
     if request.method == "POST" and form.is_valid():
         services.collaboration_end(
             collaboration=collaboration,

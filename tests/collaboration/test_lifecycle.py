@@ -157,3 +157,15 @@ def test_a_closing_note_typed_while_signed_out_comes_back_after_signing_in(cast)
 
     client.force_login(cast.board_member)
     assert "Vi tackar alla volontärer." in client.get(end).text
+
+
+def test_a_closing_note_written_while_a_colleague_ended_it_is_shown_not_dropped(cast, officer_client, board_client):
+    url = reverse("collaboration_end", args=[cast.collaboration.code])
+    board_client.post(url, {"closing_note": "Föreningens slutord."})
+    page = officer_client.post(url, {"closing_note": "Kommunens slutord, skrivna samtidigt."})
+    assert page.status_code == 409
+    assert "Någon annan avslutade samverkan medan du skrev" in page.text
+    assert "Kommunens slutord, skrivna samtidigt." in page.text
+    assert "Föreningens slutord." in page.text
+    cast.collaboration.refresh_from_db()
+    assert cast.collaboration.closing_note == "Föreningens slutord."
