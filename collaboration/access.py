@@ -13,7 +13,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Role
+from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Phase, Role
 from portal.models import User
 
 
@@ -26,9 +26,16 @@ def get_collaboration_for(user: User, code: UUID | str) -> Collaboration:
     return collaboration
 
 
-def acting_organisation(user: User, collaboration: Collaboration) -> Organisation | None:
-    """The party organisation the user works for in this collaboration."""
-    party = (
+def acting_organisation(
+    user: User, collaboration: Collaboration, *, phase_slug: str | None = None, guide_slug: str | None = None
+) -> Organisation | None:
+    """The party organisation the user works for in this collaboration.
+
+    Most people are in one party. Someone in several (a kommun officer on a förening's
+    board, say) acts for the first by name, except in a phase that is open only to some
+    parties (the public parties' own prerequisites): there, for the first party it is open to.
+    """
+    parties = list(
         Party.objects.accepted()
         .filter(
             collaboration=collaboration,
@@ -37,9 +44,17 @@ def acting_organisation(user: User, collaboration: Collaboration) -> Organisatio
         )
         .select_related("organisation")
         .order_by("organisation__name")
-        .first()
+        .distinct()
     )
-    return party.organisation if party else None
+    if not parties:
+        return None
+    if phase_slug is not None and len(parties) > 1:
+        phase = Phase.objects.filter(slug=phase_slug, guide__slug=guide_slug).first()
+        if phase is not None:
+            for party in parties:
+                if phase.open_to(party.organisation):
+                    return party.organisation
+    return parties[0].organisation
 
 
 def get_party_for_answer(user: User, code: UUID | str, organisation_code: UUID | str) -> Party:

@@ -205,7 +205,7 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
     guide_obj = get_guide(guide)
     action = request.POST.get("action", "save-later")
     autosave = request.method == "POST" and bool(request.htmx) and action == "autosave"
-    acting = acting_organisation(authed.user, collaboration)
+    acting = acting_organisation(authed.user, collaboration, phase_slug=phase, guide_slug=guide)
     page = load_step(collaboration, guide_obj, phase, step, party=acting, for_autosave=autosave)
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj, "acting": acting}
 
@@ -519,7 +519,7 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase).first()
     if phase_obj is None:
         raise Http404("Ingen sådan fas.")
-    acting = acting_organisation(request.user, collaboration)
+    acting = acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide)
     answer_party(phase_obj, acting)  # 404 for a phase closed to the party (per-party answers: issue 7)
     organisations = confirming_organisations(request.user, collaboration)
     agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
@@ -608,7 +608,13 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
 def step_history(request: AuthedRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
-    page = load_step(collaboration, guide_obj, phase, step, party=acting_organisation(request.user, collaboration))
+    page = load_step(
+        collaboration,
+        guide_obj,
+        phase,
+        step,
+        party=acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide),
+    )
     revisions: dict[int, list[AnswerRevision]] = {}
     for revision in (
         AnswerRevision.objects.filter(
@@ -639,7 +645,13 @@ def revision_detail(
 ) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
-    page = load_step(collaboration, guide_obj, phase, step, party=acting_organisation(request.user, collaboration))
+    page = load_step(
+        collaboration,
+        guide_obj,
+        phase,
+        step,
+        party=acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide),
+    )
     question_obj: Question | None = next((q for q in page.questions if q.code == question), None)
     if question_obj is None:
         raise Http404("Ingen sådan fråga.")

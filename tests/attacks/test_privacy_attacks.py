@@ -160,3 +160,13 @@ def test_a_second_public_party_never_sees_the_kommuns_prerequisites(cast):
         reverse("phase_review", args=[cast.collaboration.code, MODEL, PREREQUISITES]),
     ]:
         assert CANDID not in text_of(client.get(url)), url
+
+
+def test_a_kommun_officer_who_is_also_in_the_forening_still_reaches_the_kommuns_prerequisites(cast, officer_client):
+    write_answer(cast.collaboration, questions(PREREQ_STATUS)[0], CANDID, cast.officer, cast.kommun, party=cast.kommun)
+    assert officer_client.get(step_url(cast.collaboration, PREREQ_STATUS)).status_code == 200
+    # The officer also sits on the förening's board (common in small towns).
+    MembershipFactory(organisation=cast.forening, user=cast.officer, role=Role.BOARD_MEMBER)
+    response = officer_client.get(step_url(cast.collaboration, PREREQ_STATUS))
+    assert response.status_code == 200, "the kommun's own prerequisites are gone for a kommun officer"
+    assert CANDID in text_of(response)
