@@ -88,11 +88,24 @@ def _size(drafts: dict[str, Any]) -> int:
     return len(json.dumps(drafts, separators=(",", ":")))
 
 
+# Drafts of one page kept at once: one per loaded page (two tabs of the same form both come back).
+MAX_PER_PAGE = 3
+# The fields that say which loaded page a post came from: the step page's writer token, a create form's token.
+PAGE_FIELDS = ("writer", "once_token")
+
+
+def _entries(drafts: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    """The drafts kept for `path`, oldest first (a single dict is the format of before several were kept)."""
+    kept = drafts.get(path) or []
+    return [kept] if isinstance(kept, dict) else list(kept)
+
+
 def stash(request: HttpRequest) -> bool:
     """Keep a signed-out POST for its owner. True if it was kept.
 
     Nothing is written to the session (so no session is created) unless the POST
-    proves its owner.
+    proves its owner. Each loaded page keeps its own draft: a later post from the same
+    page replaces it, a post from another tab of the same form is kept beside it.
     """
     owner = posted_owner(request)
     if owner is None:
@@ -104,12 +117,17 @@ def stash(request: HttpRequest) -> bool:
         return False  # refused as a whole, never cut: the person is told it was not kept
     if not fields or len(fields) > MAX_FIELDS:
         return False
-    draft = {"owner": owner, "fields": fields}
-    if _size({request.path: draft}) > MAX_STASH_BYTES:
+    page = next((request.POST.get(name, "") for name in PAGE_FIELDS if request.POST.get(name)), "")
+    draft = {"owner": owner, "page": page, "fields": fields}
+    if _size({request.path: [draft]}) > MAX_STASH_BYTES:
         return False
     drafts = dict(request.session.get(SESSION_KEY, {}))
+    entries = [e for e in _entries(drafts, request.path) if not (page and e.get("page") == page)]
+    if not page:
+        entries = [e for e in entries if e.get("owner") != owner or e.get("page")]
+    entries = [*entries, draft][-MAX_PER_PAGE:]
     drafts.pop(request.path, None)
-    drafts[request.path] = draft
+    drafts[request.path] = entries
     # The newest last; drop the oldest until the stash is within both limits.
     while len(drafts) > MAX_DRAFTS or _size(drafts) > MAX_STASH_BYTES:
         del drafts[next(iter(drafts))]
@@ -118,15 +136,16 @@ def stash(request: HttpRequest) -> bool:
 
 
 def restore(request: HttpRequest) -> QueryDict | None:
-    """The signed-in person's kept draft for this page; None if there is none.
+    """The signed-in person's oldest kept draft for this page; None if there is none.
 
-    The draft stays in the session (a reload shows it again) until `discard`.
+    The draft stays in the session (a reload shows it again) until `discard`; then the
+    next one kept for the page, if any, comes back.
     """
     drafts = request.session.get(SESSION_KEY)
     if not drafts or not request.user.is_authenticated:
         return None
-    draft = drafts.get(request.path)
-    if draft is None or draft.get("owner") != request.user.pk:
+    draft = next((e for e in _entries(drafts, request.path) if e.get("owner") == request.user.pk), None)
+    if draft is None:
         return None
     data = QueryDict(mutable=True)
     for name, values in draft["fields"]:
@@ -135,20 +154,31 @@ def restore(request: HttpRequest) -> QueryDict | None:
 
 
 def discard(request: HttpRequest, path: str | None = None) -> None:
-    """Forget the kept draft of a page once its owner saved from it or threw it away."""
+    """Forget the draft of a page that was shown to its owner, once they saved from it or threw it away."""
     path = request.path if path is None else path
     drafts = request.session.get(SESSION_KEY)
-    if drafts and path in drafts and drafts[path].get("owner") == request.user.pk:
+    if not drafts or path not in drafts:
+        return
+    entries = _entries(drafts, path)
+    shown = next((i for i, e in enumerate(entries) if e.get("owner") == request.user.pk), None)
+    if shown is None:
+        return
+    del entries[shown]
+    if entries:
+        drafts[path] = entries
+    else:
         del drafts[path]
-        request.session.modified = True
+    request.session.modified = True
 
 
 def forget_others(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     """At sign-in: drop drafts this browser kept for someone else (connected in PortalConfig.ready)."""
     drafts = request.session.get(SESSION_KEY)
     if drafts:
-        mine = {path: draft for path, draft in drafts.items() if draft.get("owner") == user.pk}
-        if len(mine) != len(drafts):
+        mine = {
+            path: kept for path in drafts if (kept := [e for e in _entries(drafts, path) if e.get("owner") == user.pk])
+        }
+        if mine != drafts:
             request.session[SESSION_KEY] = mine
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from portal.drafts import owner_token
 from tests.portal.test_drafts import CREATE, sign_in
@@ -65,3 +66,27 @@ def test_principle_comments_typed_when_the_session_expired_come_back(cast):
     client.post(url, {**ratings(dialog="gnisslar"), "comment-dialog": comment, **carried})
     sign_in(client, cast.officer.email)
     assert comment in client.get(url).text, "the comment typed while the session expired is gone"
+
+
+def test_two_tabs_of_one_form_posted_while_signed_out_both_come_back(cast):
+    """Two tabs of "Ny samverkan" typed in while the session expired: both texts come back, one after the other."""
+    from portal import drafts
+
+    client = Client()
+    token = owner_token(cast.officer.pk)
+    common = {"public_party": cast.kommun.pk, "civil_parties": [cast.forening.pk], "draft_owner": token}
+    # Each loaded page carries its own one-time form token.
+    client.post(
+        CREATE, {**common, "once_token": "A" * 43, "title": "Flik ett", "description": "Text från första fliken."}
+    )
+    client.post(
+        CREATE, {**common, "once_token": "B" * 43, "title": "Flik två", "description": "Text från andra fliken."}
+    )
+    sign_in(client, cast.officer.email)
+    kept = str(client.session.get(drafts.SESSION_KEY))
+    assert "Text från andra fliken." in kept
+    assert "Text från första fliken." in kept, "the first tab's text is gone for good"
+    assert "Text från första fliken." in client.get(CREATE).text
+    # Throwing the first away (or saving it) brings the second.
+    client.post(reverse("draft_discard"), {"next": CREATE})
+    assert "Text från andra fliken." in client.get(CREATE).text
