@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -18,6 +17,7 @@ from collaboration import tasks
 from collaboration.models import (
     Activity,
     ActivityKind,
+    Base,
     ClaimStatus,
     Collaboration,
     CollaborationForm,
@@ -26,6 +26,7 @@ from collaboration.models import (
     Membership,
     Organisation,
     OrganisationClaim,
+    Outcome,
     Party,
     PartyState,
     Phase,
@@ -36,6 +37,8 @@ from collaboration.models import (
     Status,
     Step,
     StepAssignment,
+    decide,
+    text_digest,
 )
 from portal import once
 from portal.models import User
@@ -453,10 +456,14 @@ def step_assign(
     return assignment
 
 
+def _as_text(value: object) -> str:
+    """A form value as text (dates, ids and text alike), to be judged by the one save rule, `decide`."""
+    return "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+
+
 def value_digest(value: object) -> str:
-    """A short digest of a form value as the edit page shows it (dates, ids and text alike)."""
-    text = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """The digest the edit page carries for a field: the same digest answers carry (`text_digest`)."""
+    return text_digest(_as_text(value))
 
 
 def edit_state(collaboration: Collaboration, parties: list[Party]) -> str:
@@ -501,14 +508,22 @@ def collaboration_edit(
     result = EditResult()
 
     def decide_field(key: str, current: object, wanted: object) -> bool:
-        """Whether to write `wanted` over `current` (see the docstring)."""
-        seen = loaded.get(key)
-        if current == wanted or (seen is not None and seen == value_digest(wanted)):
-            return False
-        if seen is not None and seen != value_digest(current):
+        """Whether to write `wanted` over `current`: the answers' rule (`decide`), with the loaded digest as base.
+
+        A field without a loaded digest is taken as loaded with what is stored now.
+        """
+        stored = _as_text(current)
+        outcome = decide(
+            stored_text=stored,
+            stored_version=0,
+            text=_as_text(wanted),
+            base=Base(0, loaded.get(key) or text_digest(stored)),
+            seen=None,
+            own_since_base=False,
+        )
+        if outcome is Outcome.CONFLICT:
             result.moved_on.append(key)
-            return False
-        return True
+        return outcome is Outcome.SAVED
 
     with transaction.atomic():
         locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)

@@ -412,7 +412,6 @@ def _resolve(
             "form": form,
             "rows": form.rows(notes),
             "resolution_notice": notice,
-            "focus_code": code,
             "conflicts": [q for q in page.questions if q.pk in notes],
         }
     )
