@@ -175,3 +175,44 @@ def test_an_invitation_opened_by_someone_else_is_explained(page, cast):
     assert response.status == 403
     assert "Inbjudan är till någon annan" in page.content()
     assert_accessible(page)
+
+
+def test_the_party_and_claim_pages_are_accessible(page, cast):
+    """Inviting another organisation, leaving, and claiming an organisation someone else registered."""
+    from tests.factories import OrganisationFactory
+
+    registered = OrganisationFactory(name="Föreningen Registrerad av kommunen", registered_by=cast.kommun)
+    sign_in(page, cast.civil_coordinator.email, PASSWORD)
+    code = cast.collaboration.code
+    for path in [
+        reverse("party_invite", args=[code]),
+        reverse("party_leave", args=[code, cast.forening.code]),
+        reverse("organisation_claim", args=[registered.code]),
+    ]:
+        visit(page, path)
+    # The claim form's error state too.
+    page.get_by_role("button", name="Skicka begäran").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+
+
+def test_an_edit_that_met_a_colleagues_change_is_accessible(page, cast, browser, live_server):
+    """The 409 page of "Ändra samverkan": a colleague changed the description while this page was open."""
+    url = reverse("collaboration_edit", args=[cast.collaboration.code])
+    sign_in(page, cast.officer.email, PASSWORD)
+    visit(page, url)
+    other = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    sign_in(other, cast.board_member.email, PASSWORD)
+    other.goto(url)
+    other.get_by_label("Kort beskrivning (frivillig)").fill("Styrelsens nya beskrivning.")
+    other.get_by_role("button", name="Spara ändringarna").click()
+    other.wait_for_url("**/samverkan/*/")
+    other.context.close()
+    page.get_by_label("Kort beskrivning (frivillig)").fill("Kommunens beskrivning.")
+    allow_status(page, 409)
+    page.get_by_role("button", name="Spara ändringarna").click()
+    page.wait_for_load_state()
+    assert "Någon annan har ändrat samma uppgifter" in page.content()
+    assert page.get_by_label("Kort beskrivning (frivillig)").input_value() == "Kommunens beskrivning."
+    assert_accessible(page)
