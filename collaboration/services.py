@@ -108,10 +108,6 @@ class SentInvitation:
     invitation: Invitation
     mail_status: str  # MailStatus: queued for the worker, sent, or failed
 
-    @property
-    def mail_sent(self) -> bool:
-        return self.mail_status != MailStatus.FAILED
-
 
 # How long an organisation that said no is left in peace before it can be invited again.
 DECLINED_RESPITE = timedelta(days=30)
