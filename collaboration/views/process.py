@@ -134,7 +134,7 @@ class StepForm(forms.Form):
                 continue
             edits.append(
                 Edit(
-                    question=q,
+                    slot=q,
                     text=self.cleaned_data[name],
                     base=Base.parse(self.cleaned_data.get(f"base-{q.code}", "")),
                     seen=Base.parse(self.cleaned_data.get(f"seen-{q.code}", "")) if explicit else None,
