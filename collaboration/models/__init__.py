@@ -1,4 +1,18 @@
 from .activity import Activity, ActivityKind
+from .agreements import (
+    Agreement,
+    AgreementComment,
+    AgreementSection,
+    AgreementState,
+    AgreementText,
+    AgreementTextRevision,
+    AgreementVersion,
+    Approval,
+    ChangeRequest,
+    SectionKind,
+    SectionSource,
+    may_approve,
+)
 from .agreeing import PhaseConfirmation, PrincipleRating, Rating
 from .answers import (
     Answer,
@@ -46,6 +60,18 @@ from .organisations import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementComment",
+    "AgreementSection",
+    "AgreementState",
+    "AgreementText",
+    "AgreementTextRevision",
+    "AgreementVersion",
+    "Approval",
+    "ChangeRequest",
+    "SectionKind",
+    "SectionSource",
+    "may_approve",
     "Activity",
     "ActivityKind",
     "Answer",

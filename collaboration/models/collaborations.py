@@ -185,6 +185,8 @@ class Party(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The party's own case number for the collaboration, printed in the agreement.
+    reference = models.CharField(_("diarienummer"), max_length=100, blank=True)
     joined_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
     state = models.CharField(_("läge"), max_length=20, choices=PartyState.choices, default=PartyState.INVITED)
     invited_by = models.ForeignKey(
