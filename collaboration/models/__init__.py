@@ -1,4 +1,5 @@
 from .activity import Activity, ActivityKind
+from .agreeing import PhaseConfirmation, PrincipleRating, Rating
 from .agreements import (
     Agreement,
     AgreementComment,
@@ -13,7 +14,6 @@ from .agreements import (
     SectionSource,
     may_approve,
 )
-from .agreeing import PhaseConfirmation, PrincipleRating, Rating
 from .answers import (
     Answer,
     AnswerRevision,
@@ -60,6 +60,8 @@ from .organisations import (
 )
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "Agreement",
     "AgreementComment",
     "AgreementSection",
@@ -67,17 +69,12 @@ __all__ = [
     "AgreementText",
     "AgreementTextRevision",
     "AgreementVersion",
-    "Approval",
-    "ChangeRequest",
-    "SectionKind",
-    "SectionSource",
-    "may_approve",
-    "Activity",
-    "ActivityKind",
     "Answer",
     "AnswerMode",
     "AnswerRevision",
+    "Approval",
     "Base",
+    "ChangeRequest",
     "ClaimStatus",
     "Collaboration",
     "CollaborationForm",
@@ -109,6 +106,8 @@ __all__ = [
     "QuestionGroup",
     "Rating",
     "Role",
+    "SectionKind",
+    "SectionSource",
     "Sector",
     "SharedPhase",
     "Status",
@@ -118,6 +117,7 @@ __all__ = [
     "StepStatus",
     "Tip",
     "decide",
+    "may_approve",
     "party_filter",
     "text_digest",
 ]
