@@ -40,6 +40,7 @@ from collaboration.models import (
     may_approve,
 )
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
+from collaboration.models.texts import EMPTY_BASE
 from collaboration.principle_check import latest_principle_ratings
 from collaboration.process import SaveReport
 from principles.models import Principle
@@ -194,7 +195,7 @@ def agreement_start(
                     text = "\n\n".join(t for t in (text, principles) if t)
                 if not text:
                     continue
-                edit = Edit(slot=section, text=text, base=current.base if current else None)
+                edit = Edit(slot=section, text=text, base=current.base if current else EMPTY_BASE)
                 result = AgreementText.save_edits(
                     scope={"agreement": agreement},
                     create={"agreement": agreement},
@@ -320,6 +321,20 @@ def agreement_revise(*, agreement: Agreement, user: User, organisation: Organisa
             summary=_("påbörjade en ny version av den fastställda avsiktsförklaringen"),
         )
     return True
+
+
+def party_details(*, party: Party, contact: User | None, reference: str, user: User) -> None:
+    """A party's contact person and diarienummer, printed in the next version sent for review."""
+    with transaction.atomic():
+        Party.objects.filter(pk=party.pk).update(contact=contact, reference=reference)
+        if party.contact_id != (contact.pk if contact else None) or party.reference != reference:
+            Activity.record(
+                collaboration=party.collaboration,
+                kind=ActivityKind.COLLABORATION_EDITED,
+                actor=user,
+                organisation=party.organisation,
+                summary=_("ändrade kontaktperson eller diarienummer för %(org)s") % {"org": party.organisation.name},
+            )
 
 
 # --- Versions ------------------------------------------------------------------------------
@@ -712,9 +727,8 @@ def comment_threads(version: AgreementVersion) -> dict[str, list[AgreementCommen
 
 def _notify(*, agreement: Agreement, kind: str, subject: str, summary: str, path: str, exclude: User | None) -> None:
     """E-mail the people of every accepted party, each as they chose (immediately, daily, none)."""
-    from portal.notifications import notify
-
     from portal.models import User as UserModel
+    from portal.notifications import notify
 
     collaboration = agreement.collaboration
     people = UserModel.objects.filter(

@@ -51,7 +51,7 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
 
     def for_listing(self) -> CollaborationQuerySet:
         """Ready to list: only the accepted parties, public parties first."""
-        return self.select_related("form", "current_phase").prefetch_related(
+        return self.select_related("form", "current_phase", "agreement__latest_version").prefetch_related(
             models.Prefetch(
                 "parties",
                 # Public parties first ("offentlig" sorts after "ideburen"), then by name.
