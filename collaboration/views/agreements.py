@@ -457,7 +457,15 @@ class ApproveForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(c, o.name) for c, o in self.organisations.items()]
         if len(organisations) == 1:
+            # One party to approve for: it is shown, chosen, and also taken when the choice is not sent.
             field.initial = next(iter(self.organisations))
+            field.required = False
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return value
 
     def chosen(self) -> Organisation:
         return self.organisations[self.cleaned_data["organisation"]]
@@ -490,6 +498,13 @@ class ChangeRequestForm(forms.Form):
         if len(organisations) == 1:
             field.initial = next(iter(self.organisations))
             field.widget = forms.HiddenInput()
+            field.required = False
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return value
 
     def chosen(self) -> Organisation:
         return self.organisations[self.cleaned_data["organisation"]]
@@ -585,10 +600,11 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
     here = reverse("agreement_version", args=[collaboration.code, number])
     allowed = service.approvers(request.user, collaboration)
     if not allowed:
-        messages.error(
-            request, _("Du kan inte godkänna avsiktsförklaringen för någon av parterna. Se vem som får göra det nedan.")
+        context = _version_context(request, collaboration, agreement, version)
+        context["refused"] = _(
+            "Du kan inte godkänna avsiktsförklaringen för någon av parterna. Se vem som får göra det nedan."
         )
-        return redirect(here)
+        return render(request, "collaboration/agreement/version.html", context, status=403)
     form = ApproveForm(request.POST, organisations=allowed, auto_id="godkann-%s")
     if not form.is_valid():
         return _version_page_with(request, collaboration, agreement, version, approve_form=form)
