@@ -119,7 +119,8 @@ def test_the_whole_review_flow(cast: Cast, officer_client: Client, board_client:
     assert response.status_code == 302
     assert officer_client.get(url("agreement_send", cast)).status_code == 200
     v1 = send(officer_client, cast)
-    assert v1.number == 1 and v1.hash_matches()
+    assert v1.number == 1
+    assert v1.hash_matches()
     page = board_client.get(url("agreement_version", cast, 1))
     assert page.status_code == 200
     assert v1.sha256 in page.text
@@ -144,7 +145,8 @@ def test_the_whole_review_flow(cast: Cast, officer_client: Client, board_client:
     )
     assert "har godkänt version 1" in page.text
     approval = Approval.objects.get()
-    assert approval.version_sha256 == v1.sha256 and approval.decision_reference == "Styrelsemöte 2026-11-20, § 7"
+    assert approval.version_sha256 == v1.sha256
+    assert approval.decision_reference == "Styrelsemöte 2026-11-20, § 7"
 
     # The officer edits: the approval no longer counts, and the pages say so.
     edit(officer_client, cast, {"malbild-och-syfte": "Fler barn klarar skolan, mätt med betygen."})
@@ -166,7 +168,8 @@ def test_the_whole_review_flow(cast: Cast, officer_client: Client, board_client:
     page = coordinator.post(url("agreement_approve", cast, 2), {"organisation": str(cast.kommun.code)}, follow=True)
     assert "Avsiktsförklaringen är fastställd" in page.text
     agreement.refresh_from_db()
-    assert agreement.state == AgreementState.FASTSTALLD and agreement.adopted_version == v2
+    assert agreement.state == AgreementState.FASTSTALLD
+    assert agreement.adopted_version == v2
     locked = officer_client.get(url("agreement_edit", cast))
     assert "Påbörja en ny version" in locked.text
     assert Activity.objects.filter(kind=ActivityKind.AGREEMENT_ADOPTED).count() == 1
