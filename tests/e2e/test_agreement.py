@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from collaboration.models import AgreementComment, AgreementState, Approval, Question
 from collaboration.models import Agreement as AgreementModel
+from collaboration.models import AgreementComment, AgreementState, Approval, Question
 from tests.collaboration.helpers import write_answer
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
