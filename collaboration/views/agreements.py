@@ -135,6 +135,7 @@ def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "party_rows": _party_rows(collaboration, agreement.latest_version),
             "notice": approval_notice(agreement),
             "has_text": any(s.text and s.text.text.strip() for s in sections),
+            "own_parties": {o.pk for o in service.party_organisations(request.user, collaboration)},
         }
     )
     return render(request, "collaboration/agreement/detail.html", context)
