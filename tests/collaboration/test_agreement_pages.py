@@ -221,3 +221,63 @@ def test_two_writers_on_one_section_get_the_conflict_view(
     assert "Någon annan har ändrat texten medan du skrev" in response.text
     assert AgreementText.objects.get(section__slug="malgrupp").text == "Föreningens text."
     assert "Kommunens text." in response.text
+
+
+@pytest.mark.django_db
+def test_a_coordinator_delegates_approval_to_an_officer(cast: Cast, officer_client: Client) -> None:
+    from collaboration.models import Membership
+
+    membership = Membership.objects.get(user=cast.officer, organisation=cast.kommun)
+    coordinator = client_for(cast.coordinator)
+    page = coordinator.get(reverse("membership_edit", args=[cast.kommun.code, membership.code]))
+    assert "Får godkänna avsiktsförklaringar för organisationen" in page.text
+    response = coordinator.post(
+        reverse("membership_edit", args=[cast.kommun.code, membership.code]),
+        {"role": "tjansteperson", "is_active": "1", "approves_agreements": "on"},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.approves_agreements
+
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    send(officer_client, cast)
+    response = officer_client.post(url("agreement_approve", cast, 1), {"decision_reference": "Delegationsbeslut 14"})
+    assert response.status_code == 302
+    approval = Approval.objects.get()
+    assert approval.organisation == cast.kommun
+    assert approval.role == "tjansteperson"
+
+
+@pytest.mark.django_db
+def test_the_board_member_of_a_forening_sees_no_delegation_choice(cast: Cast) -> None:
+    from collaboration.models import Membership
+
+    membership = Membership.objects.get(user=cast.board_member, organisation=cast.forening)
+    page = client_for(cast.civil_coordinator).get(
+        reverse("membership_edit", args=[cast.forening.code, membership.code])
+    )
+    assert page.status_code == 200
+    assert "Får godkänna avsiktsförklaringar" not in page.text
+
+
+@pytest.mark.django_db
+def test_typing_into_an_adopted_agreement_keeps_the_text_for_later(cast: Cast, officer_client: Client) -> None:
+    coordinator = client_for(cast.coordinator)
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    stale_form = browser_post(officer_client.get(url("agreement_edit", cast)))
+    send(officer_client, cast)
+    client_for(cast.board_member).post(url("agreement_approve", cast, 1), {})
+    coordinator.post(url("agreement_approve", cast, 1), {})
+    assert Agreement.objects.get().state == AgreementState.FASTSTALLD
+
+    response = edit(officer_client, cast, {"malgrupp": "Barn och unga."}, form=stale_form)
+    assert response.status_code == 409
+    assert "Avsiktsförklaringen är fastställd" in response.text
+    assert AgreementText.objects.get(section__slug="malgrupp").text == "Barn."
+    # After a new version is started, the typed text comes back in the box.
+    officer_client.post(url("agreement_revise", cast))
+    page = officer_client.get(url("agreement_edit", cast))
+    assert "Barn och unga." in page.text
+    assert Agreement.objects.get().adopted_version.number == 1
