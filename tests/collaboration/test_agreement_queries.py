@@ -37,7 +37,12 @@ def grow(cast: Cast, rounds: int) -> None:
                 version=version, user=cast.board_member, organisation=cast.forening, section_slug=slug, text="Fråga"
             )
             agreements.agreement_comment(
-                version=version, user=cast.officer, organisation=cast.kommun, section_slug=slug, text="Svar", parent=root
+                version=version,
+                user=cast.officer,
+                organisation=cast.kommun,
+                section_slug=slug,
+                text="Svar",
+                parent=root,
             )
         agreements.agreement_request_changes(
             version=version, user=cast.board_member, organisation=cast.forening, message="Ändra"
