@@ -325,3 +325,20 @@ def test_outsiders_and_invited_parties_get_404_on_the_agreement(
         response = outsider_client.get(path)
         assert response.status_code == 404
         assert "Barn." not in response.text
+
+
+@pytest.mark.django_db
+def test_a_change_request_from_an_old_page_is_kept_as_a_comment_draft(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    from collaboration.models import ChangeRequest
+
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    send(officer_client, cast)
+    edit(officer_client, cast, {"malgrupp": "Barn och unga."})  # a new draft: version 1 is no longer under review
+    response = board_client.post(url("agreement_request_changes", cast, 1), {"message": "Lägg till föräldrarna."})
+    assert response.status_code == 409
+    assert "inte längre ute för granskning" in response.text
+    assert "Lägg till föräldrarna." in response.text
+    assert not ChangeRequest.objects.exists()
