@@ -103,7 +103,9 @@ def _choice_saved(request: HttpRequest, user: User, choice: str) -> None:
 def email_choice(request: AuthedRequest) -> HttpResponse:
     """The signed-in person chooses how often they get e-mail about what happens (portal.notifications)."""
     user = request.user
-    form = EmailChoiceForm(request.POST if request.method == "POST" else None, initial={"email_notifications": user.email_notifications})
+    form = EmailChoiceForm(
+        request.POST if request.method == "POST" else None, initial={"email_notifications": user.email_notifications}
+    )
     if request.method == "POST" and form.is_valid():
         _choice_saved(request, user, form.cleaned_data["email_notifications"])
         return redirect("email_choice")
@@ -128,7 +130,9 @@ def email_choice_link(request: AnyRequest, token: str) -> HttpResponse:
         person.email_notifications = EmailChoice.NEVER
         person.save(update_fields=["email_notifications"])
         return HttpResponse(_("Du får inte längre e-post om händelser."), content_type="text/plain; charset=utf-8")
-    form = EmailChoiceForm(request.POST if request.method == "POST" else None, initial={"email_notifications": person.email_notifications})
+    form = EmailChoiceForm(
+        request.POST if request.method == "POST" else None, initial={"email_notifications": person.email_notifications}
+    )
     if request.method == "POST" and form.is_valid():
         _choice_saved(request, person, form.cleaned_data["email_notifications"])
         return redirect(request.path)
