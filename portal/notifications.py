@@ -118,15 +118,16 @@ def choice_token(user: User) -> str:
     """The key in a mail's link to change `user`'s e-mail choice without signing in.
 
     Signed with SECRET_KEY (and its own salt), so it cannot be made up or changed to name someone
-    else. It does not expire: a link in an old mail must still stop the mail.
+    else. It does not expire (a link in an old mail must still stop the mail), and it is the same in
+    every mail to the same person.
     """
-    return signing.dumps(user.pk, salt=TOKEN_SALT)
+    return signing.Signer(salt=TOKEN_SALT).sign_object(user.pk)
 
 
 def user_for_token(token: str) -> User | None:
     """The person a choice link was made for, or None for a changed, made-up or stale token."""
     try:
-        pk = signing.loads(token, salt=TOKEN_SALT)
+        pk = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(pk, int):

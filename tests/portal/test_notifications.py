@@ -339,7 +339,7 @@ def test_a_wrong_choice_on_the_link_page_says_so_in_swedish_and_changes_nothing(
             lambda user, other: choice_token(other).split(":")[0] + ":" + choice_token(user).split(":")[1],
             id="other person",
         ),
-        pytest.param(lambda user, other: signing.dumps(user.pk), id="signed for something else"),
+        pytest.param(lambda user, other: signing.Signer().sign_object(user.pk), id="signed for something else"),
         pytest.param(lambda user, other: "MQ", id="no signature"),
     ],
 )
@@ -351,6 +351,10 @@ def test_a_tampered_link_is_404_and_changes_nothing(cast, make_token):
     assert client.post(url, {"email_notifications": EmailChoice.NEVER}).status_code == 404
     assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 404
     assert set(User.objects.values_list("email_notifications", flat=True)) == {EmailChoice.DIRECT}
+
+
+def test_every_mail_to_a_person_carries_the_same_link():
+    assert choice_token(User(pk=7)) == choice_token(User(pk=7)) != choice_token(User(pk=8))
 
 
 def test_a_mail_programs_one_click_unsubscribe_post_needs_no_csrf_token(cast):
