@@ -149,6 +149,14 @@ def test_a_daily_person_gets_nothing_until_the_summary(cast, run_on_commit):
     assert Notification.objects.filter(delivery=EmailChoice.DAILY, sent_at=None).count() == 2
 
 
+def test_notify_costs_the_same_few_queries_however_many_people_it_tells(cast, django_assert_num_queries):
+    people = [UserFactory() for _ in range(12)]
+    with django_assert_num_queries(2):  # read everyone's choice, store every notification
+        assert send(recipients=people) == 12
+    with django_assert_num_queries(2):
+        assert send(recipients=people[:1]) == 1
+
+
 def test_a_path_must_be_on_this_site(cast):
     with pytest.raises(ValueError, match="path"):
         send(recipients=[cast.officer], path="https://elsewhere.example/")
