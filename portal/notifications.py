@@ -216,12 +216,12 @@ def _attempt(
     one step, so a duplicate task waits and then finds it sent. A failed attempt queues the next
     (after the transaction, so that the next one sees this one's record) until the last.
     """
-    now = timezone.now()
     error: str | None = None
     with transaction.atomic():
         row = model.objects.select_for_update(of=("self",)).select_related("recipient").filter(pk=pk).first()
         if row is None or row.is_settled:
             return
+        now = timezone.now()
         recipient = row.recipient
         if isinstance(row, Notification) and row.delivery != EmailChoice.DIRECT:
             return  # waits for the daily summary
@@ -240,6 +240,8 @@ def _attempt(
             row.last_error = error
             if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 row.failed_at = now
+                if isinstance(row, DigestRun):
+                    row.notifications.update(failed_at=now, last_error=error)
             else:
                 attempts = row.attempts
                 transaction.on_commit(lambda: _enqueue_retry(retry_task, attempts=attempts, kwargs=task_kwargs))

@@ -274,6 +274,20 @@ def test_a_send_that_keeps_failing_stops_after_the_last_attempt_and_is_marked_fa
     assert len(refused) == 3
 
 
+@override_settings(NOTIFICATION_MAX_ATTEMPTS=2)
+def test_a_summary_that_keeps_failing_marks_it_and_its_notifications_failed(cast, run_on_commit, digests, monkeypatch):
+    choose(cast.officer, EmailChoice.DAILY)
+    run_on_commit(recipients=[cast.officer])
+    refused = relay_fails(monkeypatch, times=100)
+    digests()
+    assert len(refused) == 2
+    run = DigestRun.objects.get()
+    assert (run.attempts, run.failed_at is not None, run.sent_at) == (2, True, None)
+    notification = Notification.objects.get()
+    assert notification.failed_at is not None
+    assert "SMTPServerDisconnected" in notification.last_error
+
+
 def test_running_the_task_twice_sends_once(cast, run_on_commit):
     run_on_commit(recipients=[cast.officer])
     row = Notification.objects.get()
