@@ -57,7 +57,7 @@ def test_an_invitation_is_queued_and_the_worker_sends_it(cast, coordinator_clien
 
     assert len(mail.outbox) == 1
     assert Invitation.objects.get(email=NEW_EMAIL).mail_status == MailStatus.SENT
-    link = re.search(r"http://testserver(/inbjudan/[A-Za-z0-9_\-]+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/inbjudan/[A-Za-z0-9_\-]+/)", mail.outbox[0].body).group(1)
     assert client.get(link).status_code == 200
     assert "E-post: skickad." in coordinator_client.get(reverse("organisation_detail", args=[cast.kommun.code])).text
 
