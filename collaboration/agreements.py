@@ -29,6 +29,7 @@ from collaboration.models import (
     AgreementVersion,
     Answer,
     Approval,
+    Base,
     ChangeRequest,
     Collaboration,
     Edit,
@@ -38,6 +39,7 @@ from collaboration.models import (
     SectionKind,
     SectionSource,
     may_approve,
+    text_digest,
 )
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
 from collaboration.principle_check import latest_principle_ratings
@@ -194,7 +196,8 @@ def agreement_start(
                     text = "\n\n".join(t for t in (text, principles) if t)
                 if not text:
                     continue
-                edit = Edit(slot=section, text=text, base=current.base if current else None)
+                # A section without a row yet loads as empty text at version 0; `None` would be a conflict.
+                edit = Edit(slot=section, text=text, base=current.base if current else Base(0, text_digest("")))
                 result = AgreementText.save_edits(
                     scope={"agreement": agreement},
                     create={"agreement": agreement},
