@@ -277,3 +277,25 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
     grona = agreement.collaboration
     region_party = Party.objects.get(collaboration=grona, organisation__name="Region Halland")
     assert region_party.reference == "RS 2026-00871" and region_party.contact.email == "samordnare@region.demo.se"
+
+
+def test_a_demo_database_from_before_the_agreements_gets_them_and_keeps_its_confirmations():
+    from unittest import mock
+
+    from collaboration.management.commands import load_demo_data
+    from collaboration.models import Agreement, PhaseConfirmation
+
+    with (
+        mock.patch.object(load_demo_data, "grona_process_answers"),
+        mock.patch.object(load_demo_data, "load_agreements"),
+    ):
+        load()
+    assert not Agreement.objects.exists()
+    load()
+    assert Agreement.objects.count() == 3
+    grona = Collaboration.objects.get(title="Gröna gårdar för unga vuxna")
+    # The region's new answers took back its confirmation of phase 1 (logged); the loader confirms again.
+    assert list(PhaseConfirmation.objects.filter(collaboration=grona).values_list("organisation__name", flat=True)) == [
+        "Region Halland"
+    ]
+    assert grona.agreement.texts.get(section__slug="malgrupp").filled_from
