@@ -197,7 +197,8 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
     version_1, version_2 = agreement.versions.order_by("number")
     assert (version_1.number, version_2.number) == (1, 2)
     assert agreement.adopted_version == agreement.latest_version == version_2
-    assert version_1.hash_matches() and version_2.hash_matches()
+    assert version_1.hash_matches()
+    assert version_2.hash_matches()
     assert version_1.sha256 != version_2.sha256
     assert not version_1.approvals.exists()
     approvals = {a.organisation.name: a for a in version_2.approvals.all()}
@@ -207,10 +208,12 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
     assert approvals["Föreningen Läxhjälp Halmstad"].decision_reference == "Styrelsemöte 2026-11-24, § 7"
     assert approvals["Halmstads kommun"].approved_by_name == "Tomas Tjänsteperson"
     officer = Membership.objects.get(user__email="handlaggare@halmstad.demo.se", organisation=kommun)
-    assert officer.approves_agreements and may_approve(officer)
+    assert officer.approves_agreements
+    assert may_approve(officer)
     [thread] = version_1.comments.filter(parent__isnull=True)
     assert thread.section_slug == "resurser-och-ekonomi"
-    assert thread.is_resolved and thread.author.full_name == "Britt Styrelseledamot"
+    assert thread.is_resolved
+    assert thread.author.full_name == "Britt Styrelseledamot"
     assert [r.author.full_name for r in thread.replies.all()] == ["Tomas Tjänsteperson"]
     assert [c.organisation for c in version_1.change_requests.all()] == [forening]
     texts_1 = {s["slug"]: s["text"] for s in version_1.sections}
@@ -255,12 +258,16 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
     agreement = Collaboration.objects.get(title="Samråd om ny kulturstrategi").agreement
     assert agreement.state == AgreementState.GRANSKNING
     [version] = agreement.versions.all()
-    assert version.hash_matches() and agreement.latest_version == version and agreement.adopted_version is None
+    assert version.hash_matches()
+    assert agreement.latest_version == version
+    assert agreement.adopted_version is None
     assert [(a.organisation, a.approved_by_name) for a in version.approvals.all()] == [(kommun, "Sara Samordnare")]
     [request] = version.change_requests.all()
-    assert request.organisation == forening and request.requested_by.full_name == "Britt Styrelseledamot"
+    assert request.organisation == forening
+    assert request.requested_by.full_name == "Britt Styrelseledamot"
     [comment] = version.comments.all()
-    assert comment.section_slug == "atgarder-och-tidsplan" and not comment.is_resolved
+    assert comment.section_slug == "atgarder-och-tidsplan"
+    assert not comment.is_resolved
     assert {p["name"]: p["reference"] for p in version.parties}["Halmstads kommun"] == "KFN 2026/0093"
 
     # Gröna gårdar för unga vuxna: a draft from the region's process answers, partly written, never sent.
@@ -276,7 +283,8 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
     assert "kvalitetskrav" not in texts  # partly written: some sections are still empty
     grona = agreement.collaboration
     region_party = Party.objects.get(collaboration=grona, organisation__name="Region Halland")
-    assert region_party.reference == "RS 2026-00871" and region_party.contact.email == "samordnare@region.demo.se"
+    assert region_party.reference == "RS 2026-00871"
+    assert region_party.contact.email == "samordnare@region.demo.se"
 
 
 def test_a_demo_database_from_before_the_agreements_gets_them_and_keeps_its_confirmations():
