@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import uuid
 
 import pytest
 from django.core.management import call_command
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from collaboration.models import (
     Activity,
@@ -29,18 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def load() -> None:
     call_command("load_demo_data", stdout=io.StringIO())
-
-
-@pytest.fixture(autouse=True)
-def _agreement_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The agreement workflows link their e-mail to the version page; until that page exists, to a stand-in path.
-
-    This does nothing once the `agreement_version` URL is there.
-    """
-    try:
-        reverse("agreement_version", args=[uuid.uuid4(), 1])
-    except NoReverseMatch:
-        monkeypatch.setattr("collaboration.agreements.version_url", lambda version: f"/versioner/{version.number}/")
 
 
 def test_the_demo_has_accepted_collaborations_and_one_invitation_and_loads_twice():
