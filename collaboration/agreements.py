@@ -397,7 +397,9 @@ def agreement_send(
     text already under review.
     """
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().select_related("collaboration__form").get(pk=agreement.pk)
+        locked = (
+            Agreement.objects.select_for_update(of=("self",)).select_related("collaboration__form").get(pk=agreement.pk)
+        )
         if locked.state == AgreementState.FASTSTALLD:
             return SendOutcome.LOCKED, None
         if locked.state == AgreementState.GRANSKNING:
