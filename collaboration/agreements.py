@@ -497,7 +497,11 @@ def agreement_approve(
     and the second sees the first: both count, and the version is adopted once.
     """
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update(of=("self",)).select_related("collaboration").get(pk=version.agreement_id)
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("collaboration")
+            .get(pk=version.agreement_id)
+        )
         membership = (
             Membership.objects.active()
             .filter(user=user, organisation=organisation)
@@ -627,7 +631,11 @@ def agreement_request_changes(
     *, version: AgreementVersion, user: User, organisation: Organisation, message: str
 ) -> ChangeRequest:
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update(of=("self",)).select_related("collaboration").get(pk=version.agreement_id)
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("collaboration")
+            .get(pk=version.agreement_id)
+        )
         request = ChangeRequest.objects.create(
             version=version, organisation=organisation, requested_by=user, message=message
         )

@@ -342,3 +342,15 @@ def test_a_change_request_from_an_old_page_is_kept_as_a_comment_draft(
     assert "inte längre ute för granskning" in response.text
     assert "Lägg till föräldrarna." in response.text
     assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_start_page_asks_those_who_may_approve(cast: Cast, officer_client: Client, board_client: Client) -> None:
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    send(officer_client, cast)
+    ask = "Läs och godkänn version 1 av avsiktsförklaringen i ”Läxhjälp i Centrum” för Föreningen Läxhjälp"
+    assert ask in board_client.get(reverse("home")).text
+    assert "Läs och godkänn version 1" not in officer_client.get(reverse("home")).text  # no delegation
+    board_client.post(url("agreement_approve", cast, 1), {})
+    assert ask not in board_client.get(reverse("home")).text

@@ -132,8 +132,8 @@ def test_each_demo_account_is_told_what_is_expected_of_it():
     assert kinds == {
         "handlaggare@halmstad.demo.se": ["assigned", "shared"],
         "samordnare@halmstad.demo.se": ["party-assigned", "shared"],
-        "styrelse@laxhjalp.demo.se": ["assigned", "invitation", "shared"],
-        "samordnare@laxhjalp.demo.se": ["invitation", "party-assigned", "shared"],
+        "styrelse@laxhjalp.demo.se": ["approve-agreement", "assigned", "invitation", "shared"],
+        "samordnare@laxhjalp.demo.se": ["approve-agreement", "invitation", "party-assigned", "shared"],
         "samordnare@region.demo.se": [],  # its phase waits for the stiftelse, not for the region
     }
     officer = client_for(User.objects.get(email="handlaggare@halmstad.demo.se"))
