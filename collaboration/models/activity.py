@@ -37,6 +37,7 @@ class ActivityKind(models.TextChoices):
     COLLABORATION_REOPENED = "ateroppnad", _("Samverkan återöppnad")
     FORM_CHOSEN = "form-vald", _("Samverkansform vald")
     ASSIGNED = "ansvar", _("Ansvarig eller datum ändrat")
+    EXPORTED = "export", _("Export")
 
 
 class Activity(models.Model):
