@@ -86,6 +86,7 @@ def checklist_pdf(
     context = {
         "kind": kind,
         "heading": heading,
+        "running_title": heading,
         "guide": guide,
         "collaboration": collaboration,
         "parties": collaboration.accepted_parties() if collaboration else [],

@@ -164,6 +164,10 @@ def declare_pdf_ua(pdf: bytes) -> bytes:
         with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta.register_xml_namespace(PDFUA_NS, "pdfuaid")
             meta[f"{{{PDFUA_NS}}}part"] = "1"
+        if "/AF" in document.Root:
+            # WeasyPrint 70 lists each attached file twice in the catalogue's /AF: once is enough.
+            unique = {spec.objgen: spec for spec in document.Root.AF}
+            document.Root.AF = pikepdf.Array(list(unique.values()))
         out = io.BytesIO()
         document.save(out)
     return out.getvalue()
