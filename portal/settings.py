@@ -317,5 +317,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # says "logger bridge initialized" at INFO on first use
     },
 }
