@@ -250,3 +250,20 @@ def test_the_content_disposition_has_an_ascii_name_and_the_exact_one():
         'attachment; filename="Checklista-Laxhjalp-i-Centrum.pdf"; '
         "filename*=UTF-8''Checklista%20%E2%80%93%20L%C3%A4xhj%C3%A4lp%20i%20Centrum.pdf"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("Åsa och Örjan", "ltr"),
+        ("עברית: שלום", "rtl"),
+        ("  123 – العربية", "rtl"),  # digits and punctuation are not strong: the first letter decides
+        ("Hej שלום", "ltr"),
+        ("", "ltr"),
+        ("😀 123", "ltr"),
+    ],
+)
+def test_an_answer_takes_its_direction_from_its_first_strong_letter(text, direction):
+    from collaboration.templatetags.pdf_text import text_direction
+
+    assert text_direction(text) == direction
