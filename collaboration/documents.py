@@ -71,6 +71,8 @@ def checklist_pdf(
     another party's (the same filter as the review page). Blank, it holds the questions with
     room to write, and no answers at all; `collaboration` may then be None.
     """
+    if collaboration is None and not blank:
+        raise ValueError("Only a blank checklist is made without a collaboration.")
     kind, file_word = checklist_kind(guide)
     sections = _sections(guide, collaboration, party, blank=blank)
     made_at = pdf.generated_at()

@@ -262,3 +262,18 @@ def test_the_number_of_queries_does_not_grow_with_the_answers(cast, officer_clie
 
     with django_assert_max_num_queries(len(few)):
         officer_client.get(url)
+
+
+def test_a_blank_checklist_without_a_collaboration_has_every_phase(db):
+    from collaboration.documents import checklist_pdf
+    from collaboration.models import Guide
+
+    document = checklist_pdf(
+        guide=Guide.objects.get(slug=MODEL), collaboration=None, party=None, user=None, blank=True
+    )
+
+    assert document.title == "Processens checklista (tom, att fylla i)"
+    assert document.file_stem == "Checklista-tom"
+    text = "".join(text_of(document.content).split())
+    for where in (PREREQ_STATUS, PROBLEM, MALGRUPP):
+        assert "".join(questions(where)[0].text.split()) in text
