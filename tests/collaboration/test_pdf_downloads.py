@@ -268,9 +268,7 @@ def test_a_blank_checklist_without_a_collaboration_has_every_phase(db):
     from collaboration.documents import checklist_pdf
     from collaboration.models import Guide
 
-    document = checklist_pdf(
-        guide=Guide.objects.get(slug=MODEL), collaboration=None, party=None, user=None, blank=True
-    )
+    document = checklist_pdf(guide=Guide.objects.get(slug=MODEL), collaboration=None, party=None, user=None, blank=True)
 
     assert document.title == "Processens checklista (tom, att fylla i)"
     assert document.file_stem == "Checklista-tom"
