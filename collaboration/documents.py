@@ -99,6 +99,7 @@ def checklist_pdf(
         "made_at": made_at,
         "made_by": user.full_name if user is not None and not blank else "",
         "has_per_party": any(s.phase.is_per_party for s in sections),
+        "has_joint": any(not s.phase.is_per_party for s in sections),
     }
     stem_parts = [file_word] + ([collaboration.title] if collaboration else []) + ([_("tom")] if blank else [])
     return Document(

@@ -170,6 +170,8 @@ def test_a_civil_society_party_never_gets_another_partys_own_answers(cast, offic
     assert prerequisite in "".join(kommuns_model.split())
     assert "Föreningens egna tankar" in forenings_checklist
     assert "Föreningen Läxhjälps egna svar. Andra parters egna svar finns inte med." in forenings_checklist
+    assert "Dokumentet visar de svar som Föreningen Läxhjälp har skrivit för egen del." in forenings_checklist
+    assert "Dokumentet visar svaren så som de ser ut i Samverkansportalen" in forenings_model  # all joint for it
     # The kommun's copy has its own answers, and not the förening's.
     assert "Kommunens hemliga" in kommuns_model
     assert "Kommunens egna tankar" in kommuns_checklist
