@@ -663,3 +663,20 @@ def share_answers(
             )
             collaboration.touch()
     return changed
+
+
+def document_exported(
+    *, collaboration: Collaboration, user: User, organisation: Organisation | None, document: str, file_name: str
+) -> Activity:
+    """Log that someone downloaded a document of the collaboration (a PDF), so every party can see who took a copy.
+
+    `document` is what it is in words ("Processens checklista"), `file_name` the name it was sent with.
+    """
+    return Activity.record(
+        collaboration=collaboration,
+        kind=ActivityKind.EXPORTED,
+        actor=user,
+        organisation=organisation,
+        summary=_("laddade ner ”%(document)s” som PDF") % {"document": document},
+        file=file_name,
+    )

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from collaboration.views import agreements, catalogue, collaborations, home, organisations, principle_check, process
+from collaboration.views import (
+    agreements,
+    catalogue,
+    collaborations,
+    exports,
+    home,
+    organisations,
+    principle_check,
+    process,
+)
 
 step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
 
@@ -72,6 +81,14 @@ urlpatterns = [
     path("samverkan/<uuid:code>/principer/bedom/", principle_check.principle_rate, name="principle_rate"),
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
+    # The dot keeps these apart from the phase and step URLs (a slug has none).
+    path("samverkan/<uuid:code>/<slug:guide>/checklista.pdf", exports.checklist_download, name="checklist_pdf"),
+    path(
+        "samverkan/<uuid:code>/<slug:guide>/tom-checklista.pdf",
+        exports.checklist_download,
+        {"blank": True},
+        name="checklist_blank_pdf",
+    ),
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),
     # Before the step URL, which would read "jamfor" and "dela" as a step's slug.
     path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/jamfor/", process.phase_compare, name="phase_compare"),

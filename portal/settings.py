@@ -214,6 +214,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the portal keeps (rendered PDFs of fixed agreement versions): a folder by default; an S3-compatible
+# store is a matter of setting STORAGES["default"] (e.g. django-storages), see README "PDF".
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / ".var" / "media")))
+MEDIA_URL = "/media/"  # never served: every stored file goes out through a permission-checked view
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -320,5 +324,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO; its warnings (a refused URL, an unknown CSS property) still show.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # says "logger bridge initialized" at INFO on first use
+    },
 }

@@ -6,6 +6,8 @@ production runs.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 # The production settings refuse to start without a secret key.
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF")
@@ -26,3 +28,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Tasks run inside the request that queues them, so a test sees their effect at once; the tests of the
 # real worker (tests/portal/test_tasks.py) switch to the database backend and run `db_worker` themselves.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Stored files (cached PDFs) go to a folder of this run's own, never into the checkout's .var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="samverkan-test-media-"))

@@ -265,6 +265,18 @@ def guide_review(w: World) -> str:
     return guide_review_url(w.collaboration)
 
 
+def checklist_pdf(w: World) -> str:
+    return reverse("checklist_pdf", args=[w.collaboration.code, MODEL])
+
+
+def own_checklist_pdf(w: World) -> str:
+    return reverse("checklist_pdf", args=[w.collaboration.code, CHECKLIST])
+
+
+def checklist_blank_pdf(w: World) -> str:
+    return reverse("checklist_blank_pdf", args=[w.collaboration.code, MODEL])
+
+
 def phase_review(w: World) -> str:
     return phase_review_url(w.collaboration)
 
@@ -605,6 +617,12 @@ ROWS: list[Row] = [
     Row("step",                 POST, step,                 PARTY_ACTION, save_answer),
     Row("guide_review",         GET,  guide_review,         PARTY_PAGE),
     Row("guide_review",         POST, guide_review,         NOT_THIS_METHOD),
+    # Issue 9: PDF downloads. Each party's copy holds only what it may read (tests/collaboration/test_pdf_downloads.py).
+    Row("checklist_pdf",        GET,  checklist_pdf,        PARTY_PAGE),
+    Row("checklist_pdf",        GET,  own_checklist_pdf,    PARTY_PAGE),
+    Row("checklist_pdf",        POST, checklist_pdf,        NOT_THIS_METHOD),
+    Row("checklist_blank_pdf",  GET,  checklist_blank_pdf,  PARTY_PAGE),
+    Row("checklist_blank_pdf",  POST, checklist_blank_pdf,  NOT_THIS_METHOD),
     Row("phase_review",         GET,  phase_review,         PARTY_PAGE),
     Row("phase_review",         POST, phase_review,         PARTY_ACTION, complete_phase),
     Row("step_history",         GET,  step_history,         PARTY_PAGE),

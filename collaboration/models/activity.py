@@ -45,6 +45,7 @@ class ActivityKind(models.TextChoices):
     AGREEMENT_APPROVED = "avtal-godkant", _("Version godkänd av en part")
     AGREEMENT_ADOPTED = "avtal-faststallt", _("Avsiktsförklaringen fastställd")
     AGREEMENT_REOPENED = "avtal-ny-version", _("Ny version av avsiktsförklaringen påbörjad")
+    EXPORTED = "export", _("Export")
 
 
 class Activity(models.Model):

@@ -50,7 +50,13 @@ def crawl_in_browser(page, start: list[str], limit: int = 45) -> list[str]:
             failures.append(str(error)[:1500])
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
             href = urldefrag(href)[0]
-            if href.startswith("/") and not href.startswith(SKIP) and shape(href) not in seen:
+            # A PDF is a download, not a page (tests/collaboration/test_pdf_downloads.py reads those).
+            if (
+                href.startswith("/")
+                and not href.startswith(SKIP)
+                and not href.endswith(".pdf")
+                and shape(href) not in seen
+            ):
                 queue.append(href)
     return failures
 
