@@ -511,9 +511,14 @@ def agreement_approve(
         is_party = Party.objects.accepted().filter(collaboration=agreement.collaboration, organisation=organisation)
         if membership is None or not may_approve(membership) or not is_party.exists():
             return ApproveOutcome.NOT_ALLOWED
-        if Approval.objects.filter(version=version, organisation=organisation).exists():
+        in_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
+        adopted = agreement.adopted_version_id == version.pk and agreement.state == AgreementState.FASTSTALLD
+        # An approval of a version that is no longer the one under review does not count: the
+        # party is told so (OUTDATED), never that it has approved (a stale page, a second click
+        # after a colleague edited). Only for the version in review or just adopted is it ALREADY.
+        if (in_review or adopted) and Approval.objects.filter(version=version, organisation=organisation).exists():
             return ApproveOutcome.ALREADY
-        if agreement.latest_version_id != version.pk or agreement.state != AgreementState.GRANSKNING:
+        if not in_review:
             return ApproveOutcome.OUTDATED
         try:
             with transaction.atomic():

@@ -382,6 +382,14 @@ def test_an_edit_after_sending_makes_a_new_draft_and_earlier_approvals_stop_coun
     assert agreement_of(cast).adopted_version == second
 
 
+def test_approving_an_old_version_again_says_it_is_outdated_not_already_approved(cast: Cast):
+    """The party's approval of version 1 no longer counts: it must not be told it has approved."""
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.APPROVED
+    write_sections(agreement_of(cast), {BACKGROUND: "Ändrad."}, cast.officer, cast.kommun)
+    assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.OUTDATED
+
+
 def test_approving_twice_is_already(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.APPROVED
