@@ -34,6 +34,7 @@ from collaboration.models import (
     Edit,
     Membership,
     Organisation,
+    Outcome,
     Party,
     SectionKind,
     SectionSource,
@@ -174,8 +175,12 @@ def agreement_start(
     (or a colleague's click at the same moment) never writes over anybody's text.
     """
     with transaction.atomic():
-        Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
-        agreement, created = Agreement.objects.get_or_create(collaboration=collaboration, defaults={"created_by": user})
+        # Two first clicks at once make one agreement: the unique collaboration makes the second
+        # insert wait for the first and then find its row. The agreement's row is then locked as
+        # in every agreement workflow, always before its texts and the collaboration (`touch`):
+        # one lock order, so this never deadlocks with a colleague's save, send or approval.
+        created = Agreement.objects.get_or_create(collaboration=collaboration, defaults={"created_by": user})[1]
+        agreement = Agreement.objects.select_for_update().get(collaboration=collaboration)
         if agreement.is_locked and from_process:
             raise AgreementLocked
         filled: list[str] = []
@@ -184,7 +189,10 @@ def agreement_start(
             texts = section_texts(agreement)
             now = timezone.now()
             principles = None
-            for section in text_sections():
+            edits: list[Edit] = []
+            found_by_section: dict[int, list[SourceAnswer]] = {}
+            sections = text_sections()
+            for section in sections:
                 current = texts.get(section.pk)
                 if current is not None and current.text.strip():
                     continue
@@ -195,22 +203,34 @@ def agreement_start(
                     text = "\n\n".join(t for t in (text, principles) if t)
                 if not text:
                     continue
-                edit = Edit(slot=section, text=text, base=current.base if current else EMPTY_BASE)
-                result = AgreementText.save_edits(
+                edits.append(Edit(slot=section, text=text, base=current.base if current else EMPTY_BASE))
+                found_by_section[section.pk] = found
+            results = (
+                AgreementText.save_edits(
                     scope={"agreement": agreement},
                     create={"agreement": agreement},
-                    edits=[edit],
+                    edits=edits,
                     writer="utkast-fran-processen",
                     user=user,
                     organisation=organisation,
-                )[section.pk]
-                if result.answer is not None:
+                )
+                if edits
+                else {}
+            )
+            for section in sections:
+                result = results.get(section.pk)
+                if result is not None and result.outcome is Outcome.SAVED and result.answer is not None:
                     AgreementText.objects.filter(pk=result.answer.pk).update(
-                        filled_from={a.question_code: a.version for a in found}, filled_at=now
+                        filled_from={a.question_code: a.version for a in found_by_section[section.pk]}, filled_at=now
                     )
                     filled.append(section.title)
-            Agreement.objects.filter(pk=agreement.pk).update(drafted_from_process_at=now)
             agreement.drafted_from_process_at = now
+            update = ["drafted_from_process_at", "updated_at"]
+            if filled and agreement.state == AgreementState.GRANSKNING:
+                # Text filled in after a version was sent is a change like any other: a new draft.
+                agreement.state = AgreementState.UTKAST
+                update.append("state")
+            agreement.save(update_fields=update)
         if created or filled:
             Activity.record(
                 collaboration=collaboration,

@@ -195,6 +195,18 @@ def test_the_principles_section_takes_the_parties_comments(cast: Cast):
     )
 
 
+def test_a_draft_from_the_process_while_a_version_is_reviewed_makes_a_new_draft(cast: Cast):
+    """Filling a section after sending changes the text: approvals of the version under review no longer count."""
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    write_answer(cast.collaboration, q("malgrupp-vilken"), "Barn i årskurs 4–9.", cast.officer, cast.kommun)
+
+    agreement = start(cast)
+
+    assert section_text(agreement, "malgrupp") == "Barn i årskurs 4–9."
+    assert agreement_of(cast).state == AgreementState.UTKAST
+    assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.OUTDATED
+
+
 def test_an_adopted_agreement_is_not_drafted_again_from_the_process(cast: Cast):
     approve_all(cast, send_version(cast.collaboration, cast.officer, cast.kommun))
     write_answer(cast.collaboration, q("malgrupp-vilken"), "Barn i årskurs 4–9.", cast.officer, cast.kommun)
