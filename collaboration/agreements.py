@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -371,10 +371,19 @@ def build_snapshot(
 ) -> dict[str, Any]:
     """Everything a version freezes: the title, the period, the parties as they are now, every section."""
     collaboration = agreement.collaboration
+    # A contact person is printed only while they are one of the party's own people: someone who
+    # has left the organisation (or whose account is closed) is not its contact in a new version.
     parties = list(
         Party.objects.accepted()
         .filter(collaboration=collaboration)
         .select_related("organisation", "contact")
+        .annotate(
+            contact_is_member=Exists(
+                Membership.objects.active().filter(
+                    user=OuterRef("contact_id"), organisation=OuterRef("organisation_id")
+                )
+            )
+        )
         .order_by("-organisation__sector", "organisation__name")
     )
     texts = section_texts(agreement)
@@ -404,7 +413,7 @@ def build_snapshot(
                 "organisation_number": p.organisation.organisation_number,
                 "sector": p.organisation.get_sector_display(),
                 "kind": p.organisation.get_kind_display(),
-                "contact": _person(p.contact),
+                "contact": _person(p.contact) if p.contact_is_member else None,
                 "reference": p.reference,
             }
             for p in parties

@@ -333,6 +333,17 @@ def test_the_snapshot_holds_the_parties_sections_title_and_dates(cast: Cast):
     assert texts["kvalitetskrav"] == ""
 
 
+def test_the_snapshot_names_no_contact_who_has_left_the_organisation(cast: Cast):
+    """A party's contact person who is no longer one of its people is not printed as its contact."""
+    former = MembershipFactory(organisation=cast.forening, role=Role.BOARD_MEMBER, user__full_name="Fia Före")
+    Party.objects.filter(collaboration=cast.collaboration, organisation=cast.forening).update(contact=former.user)
+    Membership.objects.filter(pk=former.pk).update(is_active=False)
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    forening = next(p for p in version.parties if p["name"] == "Föreningen Läxhjälp")
+    assert forening["contact"] is None
+    assert "Fia Före" not in version.content
+
+
 def test_sending_twice_makes_one_version(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     again = agreements.agreement_send(agreement=agreement_of(cast), user=cast.board_member, organisation=cast.forening)
