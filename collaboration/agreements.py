@@ -704,6 +704,9 @@ def agreement_comment(
     parent: AgreementComment | None = None,
 ) -> AgreementComment:
     """Comment on a section of a version, or reply in a thread (replies join the thread's first comment)."""
+    if parent is not None and parent.version_id != version.pk:
+        # The thread is on another version (or another collaboration's agreement): never join it.
+        raise ValueError("A reply must be on the same version as its thread.")
     with transaction.atomic():
         root = parent.parent if parent is not None and parent.parent_id else parent
         comment = AgreementComment.objects.create(
@@ -714,9 +717,12 @@ def agreement_comment(
             organisation=organisation,
             text=text,
         )
-        if root is not None and root.resolved_at is not None:
-            # A reply opens the thread again: someone still has something to say.
-            AgreementComment.objects.filter(pk=root.pk).update(resolved_at=None, resolved_by=None)
+        if root is not None:
+            # A reply opens the thread again: someone still has something to say. Decided by the
+            # stored row, not the loaded one, which may predate a colleague resolving the thread.
+            AgreementComment.objects.filter(pk=root.pk, resolved_at__isnull=False).update(
+                resolved_at=None, resolved_by=None
+            )
         collaboration = version.agreement.collaboration
         titles = {s["slug"]: s["title"] for s in version.sections}
         where = titles.get(comment.section_slug, _("hela texten"))

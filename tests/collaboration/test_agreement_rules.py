@@ -22,6 +22,7 @@ from collaboration.models import (
     Activity,
     ActivityKind,
     Agreement,
+    AgreementComment,
     AgreementSection,
     AgreementState,
     AgreementText,
@@ -627,6 +628,27 @@ def test_a_thread_is_resolved_from_any_comment_and_a_reply_opens_it_again(cast: 
     first.refresh_from_db()
     assert not first.is_resolved
     assert first.resolved_by is None
+
+
+def test_a_reply_cannot_join_a_thread_of_another_version(cast: Cast):
+    """A posted parent from another agreement's (or version's) thread must not pull the reply across."""
+    elsewhere = send_version(PartyFactory(state=PartyState.ACCEPTED).collaboration, cast.outsider, cast.other_org)
+    foreign = comment(elsewhere, cast, "Hemlig tråd.", user=cast.outsider, organisation=cast.other_org)
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    with pytest.raises(ValueError, match="same version"):
+        comment(version, cast, "Svar.", parent=foreign)
+    assert not AgreementComment.objects.filter(version=version).exists()
+    assert AgreementComment.objects.filter(parent=foreign).count() == 0
+
+
+def test_a_reply_opens_a_thread_resolved_after_the_page_was_loaded(cast: Cast):
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    first = comment(version, cast, "Vem betalar resorna?")
+    loaded = AgreementComment.objects.get(pk=first.pk)
+    agreements.comment_resolve(comment=first, user=cast.officer)
+    comment(version, cast, "En sak till.", parent=loaded)
+    first.refresh_from_db()
+    assert not first.is_resolved
 
 
 def test_a_party_asks_for_changes_with_a_message(cast: Cast):
