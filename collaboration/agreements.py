@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from collaboration.models import (
     Edit,
     Membership,
     Organisation,
+    Outcome,
     Party,
     SectionKind,
     SectionSource,
@@ -174,8 +175,12 @@ def agreement_start(
     (or a colleague's click at the same moment) never writes over anybody's text.
     """
     with transaction.atomic():
-        Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
-        agreement, created = Agreement.objects.get_or_create(collaboration=collaboration, defaults={"created_by": user})
+        # Two first clicks at once make one agreement: the unique collaboration makes the second
+        # insert wait for the first and then find its row. The agreement's row is then locked as
+        # in every agreement workflow, always before its texts and the collaboration (`touch`):
+        # one lock order, so this never deadlocks with a colleague's save, send or approval.
+        created = Agreement.objects.get_or_create(collaboration=collaboration, defaults={"created_by": user})[1]
+        agreement = Agreement.objects.select_for_update().get(collaboration=collaboration)
         if agreement.is_locked and from_process:
             raise AgreementLocked
         filled: list[str] = []
@@ -184,7 +189,10 @@ def agreement_start(
             texts = section_texts(agreement)
             now = timezone.now()
             principles = None
-            for section in text_sections():
+            edits: list[Edit] = []
+            found_by_section: dict[int, list[SourceAnswer]] = {}
+            sections = text_sections()
+            for section in sections:
                 current = texts.get(section.pk)
                 if current is not None and current.text.strip():
                     continue
@@ -195,22 +203,34 @@ def agreement_start(
                     text = "\n\n".join(t for t in (text, principles) if t)
                 if not text:
                     continue
-                edit = Edit(slot=section, text=text, base=current.base if current else EMPTY_BASE)
-                result = AgreementText.save_edits(
+                edits.append(Edit(slot=section, text=text, base=current.base if current else EMPTY_BASE))
+                found_by_section[section.pk] = found
+            results = (
+                AgreementText.save_edits(
                     scope={"agreement": agreement},
                     create={"agreement": agreement},
-                    edits=[edit],
+                    edits=edits,
                     writer="utkast-fran-processen",
                     user=user,
                     organisation=organisation,
-                )[section.pk]
-                if result.answer is not None:
+                )
+                if edits
+                else {}
+            )
+            for section in sections:
+                result = results.get(section.pk)
+                if result is not None and result.outcome is Outcome.SAVED and result.answer is not None:
                     AgreementText.objects.filter(pk=result.answer.pk).update(
-                        filled_from={a.question_code: a.version for a in found}, filled_at=now
+                        filled_from={a.question_code: a.version for a in found_by_section[section.pk]}, filled_at=now
                     )
                     filled.append(section.title)
-            Agreement.objects.filter(pk=agreement.pk).update(drafted_from_process_at=now)
             agreement.drafted_from_process_at = now
+            update = ["drafted_from_process_at", "updated_at"]
+            if filled and agreement.state == AgreementState.GRANSKNING:
+                # Text filled in after a version was sent is a change like any other: a new draft.
+                agreement.state = AgreementState.UTKAST
+                update.append("state")
+            agreement.save(update_fields=update)
         if created or filled:
             Activity.record(
                 collaboration=collaboration,
@@ -351,10 +371,19 @@ def build_snapshot(
 ) -> dict[str, Any]:
     """Everything a version freezes: the title, the period, the parties as they are now, every section."""
     collaboration = agreement.collaboration
+    # A contact person is printed only while they are one of the party's own people: someone who
+    # has left the organisation (or whose account is closed) is not its contact in a new version.
     parties = list(
         Party.objects.accepted()
         .filter(collaboration=collaboration)
         .select_related("organisation", "contact")
+        .annotate(
+            contact_is_member=Exists(
+                Membership.objects.active().filter(
+                    user=OuterRef("contact_id"), organisation=OuterRef("organisation_id")
+                )
+            )
+        )
         .order_by("-organisation__sector", "organisation__name")
     )
     texts = section_texts(agreement)
@@ -384,7 +413,7 @@ def build_snapshot(
                 "organisation_number": p.organisation.organisation_number,
                 "sector": p.organisation.get_sector_display(),
                 "kind": p.organisation.get_kind_display(),
-                "contact": _person(p.contact),
+                "contact": _person(p.contact) if p.contact_is_member else None,
                 "reference": p.reference,
             }
             for p in parties
@@ -511,9 +540,14 @@ def agreement_approve(
         is_party = Party.objects.accepted().filter(collaboration=agreement.collaboration, organisation=organisation)
         if membership is None or not may_approve(membership) or not is_party.exists():
             return ApproveOutcome.NOT_ALLOWED
-        if Approval.objects.filter(version=version, organisation=organisation).exists():
+        in_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
+        adopted = agreement.adopted_version_id == version.pk and agreement.state == AgreementState.FASTSTALLD
+        # An approval of a version that is no longer the one under review does not count: the
+        # party is told so (OUTDATED), never that it has approved (a stale page, a second click
+        # after a colleague edited). Only for the version in review or just adopted is it ALREADY.
+        if (in_review or adopted) and Approval.objects.filter(version=version, organisation=organisation).exists():
             return ApproveOutcome.ALREADY
-        if agreement.latest_version_id != version.pk or agreement.state != AgreementState.GRANSKNING:
+        if not in_review:
             return ApproveOutcome.OUTDATED
         try:
             with transaction.atomic():
@@ -670,6 +704,9 @@ def agreement_comment(
     parent: AgreementComment | None = None,
 ) -> AgreementComment:
     """Comment on a section of a version, or reply in a thread (replies join the thread's first comment)."""
+    if parent is not None and parent.version_id != version.pk:
+        # The thread is on another version (or another collaboration's agreement): never join it.
+        raise ValueError("A reply must be on the same version as its thread.")
     with transaction.atomic():
         root = parent.parent if parent is not None and parent.parent_id else parent
         comment = AgreementComment.objects.create(
@@ -680,9 +717,12 @@ def agreement_comment(
             organisation=organisation,
             text=text,
         )
-        if root is not None and root.resolved_at is not None:
-            # A reply opens the thread again: someone still has something to say.
-            AgreementComment.objects.filter(pk=root.pk).update(resolved_at=None, resolved_by=None)
+        if root is not None:
+            # A reply opens the thread again: someone still has something to say. Decided by the
+            # stored row, not the loaded one, which may predate a colleague resolving the thread.
+            AgreementComment.objects.filter(pk=root.pk, resolved_at__isnull=False).update(
+                resolved_at=None, resolved_by=None
+            )
         collaboration = version.agreement.collaboration
         titles = {s["slug"]: s["title"] for s in version.sections}
         where = titles.get(comment.section_slug, _("hela texten"))

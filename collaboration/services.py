@@ -234,6 +234,10 @@ def party_leave(*, party: Party, user: User, message: str = "") -> Party:
             summary=_("%(org)s lämnade samverkan") % {"org": locked.organisation.name},
             message=message,
         )
+        # If every party still in has approved the version under review, it is adopted now.
+        from collaboration.agreements import after_parties_changed
+
+        after_parties_changed(collaboration=locked.collaboration, user=user)
         Collaboration.objects.filter(pk=locked.collaboration_id).update(updated_at=timezone.now())
     return locked
 

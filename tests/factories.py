@@ -7,6 +7,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from collaboration.models import (
+    Agreement,
     Collaboration,
     Membership,
     Organisation,
@@ -112,3 +113,12 @@ class StepAssignmentFactory(factory.django.DjangoModelFactory):
 
     collaboration = factory.SubFactory(CollaborationFactory)
     due_on = None
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """An agreement with no text yet. Versions come from the workflow (tests/collaboration/helpers.send_version)."""
+
+    class Meta:
+        model = Agreement
+
+    collaboration = factory.SubFactory(CollaborationFactory)

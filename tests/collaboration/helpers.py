@@ -9,7 +9,12 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from collaboration import agreements
 from collaboration.models import (
+    Agreement,
+    AgreementSection,
+    AgreementText,
+    AgreementVersion,
     Answer,
     Base,
     Collaboration,
@@ -21,6 +26,7 @@ from collaboration.models import (
     StepStatus,
     text_digest,
 )
+from collaboration.process import SaveReport
 from portal.models import User
 
 MODEL = "samverkansmodellen"
@@ -179,3 +185,49 @@ def autosave_result(response: Any, question: Question) -> dict[str, Any]:
     assert match, "the autosave response carries no data for the page"
     results = {r["code"]: r for r in json.loads(match.group(1))["results"]}
     return results[question.code]
+
+
+# --- The shared agreement -------------------------------------------------------------------
+
+
+def section(slug: str) -> AgreementSection:
+    return AgreementSection.objects.get(slug=slug)
+
+
+def write_sections(
+    agreement: Agreement, texts: dict[str, str], user: User, organisation: Organisation | None
+) -> SaveReport:
+    """Save section texts (by slug) as the editing page would, each on the base it was loaded with."""
+    stored = {t.section.slug: t for t in AgreementText.objects.filter(agreement=agreement).select_related("section")}
+    edits = [
+        Edit(slot=section(slug), text=text, base=stored[slug].base if slug in stored else Base.parse(NEW_BASE))
+        for slug, text in texts.items()
+    ]
+    return agreements.agreement_save(
+        agreement=agreement, edits=edits, writer=f"test-page-{user.pk}", user=user, organisation=organisation
+    )
+
+
+def section_text(agreement: Agreement, slug: str) -> str | None:
+    text = AgreementText.objects.filter(agreement=agreement, section__slug=slug).first()
+    return text.text if text else None
+
+
+def send_version(
+    collaboration: Collaboration,
+    user: User,
+    organisation: Organisation | None,
+    texts: dict[str, str] | None = None,
+) -> AgreementVersion:
+    """Start the agreement if needed, write `texts` (a default background if none), send it for review."""
+    agreement = agreements.get_agreement(collaboration) or agreements.agreement_start(
+        collaboration=collaboration, user=user, organisation=organisation, from_process=False
+    )
+    report = write_sections(
+        agreement, texts or {"bakgrund-och-problembild": "Barn i Centrum behöver läxhjälp."}, user, organisation
+    )
+    assert report.conflicts == []
+    outcome, version = agreements.agreement_send(agreement=agreement, user=user, organisation=organisation)
+    assert outcome is agreements.SendOutcome.SENT, outcome
+    assert version is not None
+    return version
