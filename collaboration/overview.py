@@ -131,6 +131,11 @@ class OverviewFilter(forms.Form):
     def __init__(self, data: Any, *, organisation: Organisation) -> None:
         super().__init__(data)
         self.organisation = organisation
+        # With htmx, choosing in a list, ticking the box or picking a date updates the results at once;
+        # the search text waits for Enter or the button (see collaboration/_overview_filters.html).
+        for name, bound_field in self.fields.items():
+            if name != "sok":
+                bound_field.widget.attrs["class"] = "autofilter"
         forms_ = list(CollaborationForm.objects.order_by("order", "name").values_list("slug", "name"))
         self.fields["form"].choices = [_blank(_("Alla")), *forms_, (NONE, gettext("Ingen vald än"))]  # type: ignore[attr-defined]
         phases = list(

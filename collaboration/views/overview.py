@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from collaboration import exports
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_member
 from collaboration.overview import (
+    DEFAULT_SORT,
     PAGE_SIZE,
     OverviewFilter,
     filtered,
@@ -58,7 +59,7 @@ def overview(request: AuthedRequest, code: str) -> HttpResponse:
     template = "collaboration/overview.html"
     if request.htmx and request.htmx.target == RESULTS_ID:
         template += "#results"  # only the result region: the form stays as the person left it
-    return render(
+    response = render(
         request,
         template,
         {
@@ -72,6 +73,11 @@ def overview(request: AuthedRequest, code: str) -> HttpResponse:
             "query": _without_page(request),
         },
     )
+    if request.htmx:
+        # The address the browser shows (and shares) holds only the filters that are set.
+        chosen = _chosen(request)
+        response["HX-Push-Url"] = request.path + (f"?{chosen}" if chosen else "")
+    return response
 
 
 @login_required
@@ -140,6 +146,17 @@ def overview_export(request: AuthedRequest, code: str) -> HttpResponse:
         part for part in (slugify(organisation.name), slugify(table), timezone.localdate().isoformat()) if part
     )
     return exports.response(sheet, fmt, filename)  # type: ignore[arg-type]
+
+
+def _chosen(request: AuthedRequest) -> str:
+    query = request.GET.copy()
+    for key in list(query):
+        values = [v for v in query.getlist(key) if v and not (key == "ordning" and v == DEFAULT_SORT)]
+        if values:
+            query.setlist(key, values)
+        else:
+            del query[key]
+    return query.urlencode()
 
 
 def _without_page(request: AuthedRequest) -> str:

@@ -161,12 +161,14 @@ class TestListPage:
         assert positions == sorted(positions)
 
     def test_htmx_gets_only_the_result_region(self, world, coordinator_client):
+        url = reverse("overview", args=[world.cast.kommun.code])
         response = coordinator_client.get(
-            reverse("overview", args=[world.cast.kommun.code]),
-            {"form": "iop"},
+            url,
+            {"sok": "", "form": "iop", "status": "", "ordning": "andrad"},
             headers={"HX-Request": "true", "HX-Target": "resultat"},
         )
         assert response.status_code == 200
+        assert response["HX-Push-Url"] == f"{url}?form=iop"  # the address holds only what is chosen
         assert "<html" not in response.text
         assert 'name="sok"' not in response.text  # the form stays as the person left it
         assert "Stödboende för unga" in response.text
