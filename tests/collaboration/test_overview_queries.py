@@ -26,8 +26,8 @@ PAGES = [
 
 def add_collaborations(organisation, partners, count: int) -> None:
     """`count` collaborations of `organisation` with varied forms, phases, years and partners (bulk: fast)."""
-    forms = list(CollaborationForm.objects.all()) + [None]
-    phases = list(Phase.objects.filter(guide__slug="samverkansmodellen", kind="phase")) + [None]
+    forms = [*list(CollaborationForm.objects.all()), None]
+    phases = [*list(Phase.objects.filter(guide__slug="samverkansmodellen", kind="phase")), None]
     created = Collaboration.objects.bulk_create(
         [
             Collaboration(
