@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from collaboration import services
 from collaboration.models import (
     Activity,
+    Agreement,
+    AgreementComment,
+    AgreementSection,
+    AgreementText,
+    AgreementTextRevision,
+    AgreementVersion,
     Answer,
     AnswerRevision,
+    Approval,
+    ChangeRequest,
     ClaimStatus,
     Collaboration,
     CollaborationForm,
@@ -31,6 +39,7 @@ from collaboration.models import (
     PrincipleRating,
     Question,
     QuestionGroup,
+    SectionSource,
     Step,
     Tip,
 )
@@ -329,3 +338,80 @@ class QuestionGroupAdmin(admin.ModelAdmin):
     list_display = ["heading", "step", "order"]
     list_select_related = ["step"]
     inlines = [QuestionInline]
+
+
+class SectionSourceInline(admin.TabularInline):
+    model = SectionSource
+    extra = 1
+    fields = ["order", "question"]
+
+
+@admin.register(AgreementSection)
+class AgreementSectionAdmin(admin.ModelAdmin):
+    """The agreement's sections and their guidance, and which process answers fill each draft section."""
+
+    list_display = ["title", "order", "kind", "is_active"]
+    list_editable = ["order", "is_active"]
+    fields = ["title", "slug", "order", "kind", "guidance", "prefill_principles", "is_active"]
+    inlines = [SectionSourceInline]
+
+
+class AgreementTextRevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AgreementTextRevision
+    extra = 0
+    fields = ("number", "version", "author", "organisation", "updated_at", "text")
+    readonly_fields = fields
+
+
+@admin.register(AgreementText)
+class AgreementTextAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Section texts change only through the versioned save, like answers."""
+
+    list_display = ["section", "agreement", "updated_by", "updated_at"]
+    list_select_related = ["section", "agreement__collaboration", "updated_by"]
+    search_fields = ["agreement__collaboration__title"]
+    inlines = [AgreementTextRevisionInline]
+
+
+class AgreementVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AgreementVersion
+    extra = 0
+    fields = ("number", "sha256", "sent_by", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Agreements, their versions and approvals are what the parties committed to: viewing only."""
+
+    list_display = ["collaboration", "state", "adopted_at", "updated_at"]
+    list_filter = ["state"]
+    list_select_related = ["collaboration"]
+    search_fields = ["collaboration__title"]
+    inlines = [AgreementVersionInline]
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["agreement", "number", "sha256", "created_at", "sent_by"]
+    list_select_related = ["agreement__collaboration", "sent_by"]
+    search_fields = ["agreement__collaboration__title", "sha256"]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "version", "organisation", "approved_by_name", "role", "decision_reference"]
+    list_select_related = ["version__agreement__collaboration", "organisation"]
+    search_fields = ["organisation__name", "version_sha256"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "version", "organisation", "requested_by"]
+    list_select_related = ["version__agreement__collaboration", "organisation", "requested_by"]
+
+
+@admin.register(AgreementComment)
+class AgreementCommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "version", "section_slug", "author", "organisation", "resolved_at"]
+    list_select_related = ["version__agreement__collaboration", "author", "organisation"]

@@ -319,9 +319,20 @@ class MembershipForm(forms.Form):
         },
     )
 
+    approves_agreements = forms.BooleanField(
+        label=_("Får godkänna avsiktsförklaringar för organisationen"),
+        help_text=_(
+            "Gäller tjänstepersoner: samordnaren delegerar rätten att godkänna. Samordnare får alltid godkänna."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices(roles_for(membership.organisation, also=membership.role))  # type: ignore[attr-defined]
+        if membership.organisation.sector != Sector.PUBLIC:
+            # A civil-society party approves through its board or coordinator: nothing to delegate.
+            del self.fields["approves_agreements"]
 
 
 class AcceptInvitationForm(SetPasswordMixin, forms.Form):

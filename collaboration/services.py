@@ -356,7 +356,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def membership_update(*, membership: Membership, role: str, is_active: bool) -> None:
+def membership_update(
+    *, membership: Membership, role: str, is_active: bool, approves_agreements: bool | None = None
+) -> None:
     """Change a member's role or access; an organisation always keeps one active coordinator.
 
     Every coordinator membership of the organisation is locked first, in one order
@@ -372,7 +374,9 @@ def membership_update(*, membership: Membership, role: str, is_active: bool) -> 
             raise LastCoordinatorError
         membership.role = role
         membership.is_active = is_active
-        membership.save(update_fields=["role", "is_active"])
+        if approves_agreements is not None:
+            membership.approves_agreements = approves_agreements
+        membership.save(update_fields=["role", "is_active", "approves_agreements"])
 
 
 def _lock_coordinators(*, organisation: Organisation, also: Q) -> list[Membership]:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from collaboration.views import catalogue, collaborations, home, organisations, overview, principle_check, process
+from collaboration.views import (
+    agreements,
+    catalogue,
+    collaborations,
+    home,
+    organisations,
+    overview,
+    principle_check,
+    process,
+)
 
 step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
 
@@ -25,6 +34,48 @@ urlpatterns = [
     path("samverkan/<uuid:code>/oppna-igen/", collaborations.collaboration_reopen, name="collaboration_reopen"),
     path("samverkan/<uuid:code>/handelser/", collaborations.activity_log, name="activity_log"),
     path("samverkan/<uuid:code>/ta-bort/", collaborations.collaboration_delete, name="collaboration_delete"),
+    # Before the process URLs: "avsiktsforklaring/..." would otherwise read as guide/phase/step.
+    path("samverkan/<uuid:code>/avsiktsforklaring/", agreements.agreement_detail, name="agreement_detail"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/skapa/", agreements.agreement_start, name="agreement_start"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/redigera/", agreements.agreement_edit, name="agreement_edit"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/skicka/", agreements.agreement_send, name="agreement_send"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/ny-version/", agreements.agreement_revise, name="agreement_revise"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/jamfor/", agreements.agreement_diff, name="agreement_diff"),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/hamta/<slug:section>/",
+        agreements.agreement_pull,
+        name="agreement_pull",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/parter/<uuid:organisation>/",
+        agreements.agreement_party,
+        name="agreement_party",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/",
+        agreements.agreement_version,
+        name="agreement_version",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/godkann/",
+        agreements.agreement_approve,
+        name="agreement_approve",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/begar-andringar/",
+        agreements.agreement_request_changes,
+        name="agreement_request_changes",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/kommentera/",
+        agreements.agreement_comment,
+        name="agreement_comment",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/kommentarer/<uuid:comment>/losa/",
+        agreements.agreement_comment_resolve,
+        name="agreement_comment_resolve",
+    ),
     # Before the process URLs: "principer/" would otherwise read as a guide.
     path("samverkan/<uuid:code>/principer/", principle_check.principle_check, name="principle_check"),
     path("samverkan/<uuid:code>/principer/bedom/", principle_check.principle_rate, name="principle_rate"),

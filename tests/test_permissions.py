@@ -43,9 +43,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from collaboration import agreements as agreement_service
 from collaboration.models import (
+    Agreement,
+    AgreementComment,
+    AgreementSection,
+    AgreementText,
+    AgreementVersion,
     Answer,
+    Approval,
+    Base,
+    ChangeRequest,
     Collaboration,
+    Edit,
     FormChoice,
     Invitation,
     Membership,
@@ -57,11 +67,13 @@ from collaboration.models import (
     PhaseCompletion,
     PhaseConfirmation,
     PrincipleRating,
+    Question,
     Role,
     Sector,
     SharedPhase,
     Step,
     StepAssignment,
+    text_digest,
 )
 from portal.models import User
 from principles.models import Principle
@@ -160,6 +172,13 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(PhaseConfirmation.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
         PrincipleRating.objects.count(),
         sorted(OrganisationClaim.objects.values_list("pk", "reason", "status")),
+        sorted(Agreement.objects.values_list("pk", "state", "adopted_version_id")),
+        sorted(AgreementText.objects.values_list("pk", "text")),
+        AgreementVersion.objects.count(),
+        sorted(Approval.objects.values_list("version_id", "organisation_id")),
+        ChangeRequest.objects.count(),
+        sorted(AgreementComment.objects.values_list("pk", "resolved_at")),
+        sorted(Party.objects.values_list("pk", "reference", "contact_id")),
         FormChoice.objects.count(),
         sorted(Collaboration.objects.values_list("pk", "description", "status", "ended_at", "archived_at")),
         sorted(Party.objects.values_list("pk", "contact_id")),
@@ -469,6 +488,92 @@ def assign_officer(w: World) -> dict[str, Any]:
 GET, POST = "GET", "POST"
 
 
+# --- The agreement (issue 8): the world has version 1 under review, with a comment on a section. ---
+
+
+def agreement_url(name: str, *args: Any) -> Url:
+    return lambda w: reverse(name, args=[w.collaboration.code, *args])
+
+
+def agreement_edited(name: str) -> Url:
+    """After an edit of the text: a new draft, ready to be sent as version 2."""
+
+    def url(w: World) -> str:
+        section = AgreementSection.objects.get(slug="malgrupp")
+        text = AgreementText.objects.get(section=section)
+        agreement_service.agreement_save(
+            agreement=text.agreement,
+            edits=[Edit(slot=section, text="Ändrad målgrupp", base=text.base)],
+            writer="behorighet",
+            user=w.officer,
+            organisation=w.kommun,
+        )
+        return reverse(name, args=[w.collaboration.code])
+
+    return url
+
+
+def agreement_adopted(name: str) -> Url:
+    """After both parties approved version 1: adopted and locked."""
+
+    def url(w: World) -> str:
+        version = AgreementVersion.objects.get(number=1)
+        for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
+            agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+        return reverse(name, args=[w.collaboration.code])
+
+    return url
+
+
+def agreement_with_newer_answer(w: World) -> str:
+    """A process answer written after the draft: the Bakgrund section offers it."""
+    write_answer(w.collaboration, questions()[1], "Ett nyare svar", w.officer, w.kommun)
+    return reverse("agreement_pull", args=[w.collaboration.code, "bakgrund-och-problembild"])
+
+
+def agreement_start_with_new_answer(w: World) -> str:
+    """A joint answer for an empty section (Målbild och syfte): drafting from the process fills it."""
+    write_answer(w.collaboration, Question.objects.get(code="gemensam-bild-resultat"), "Målet", w.officer, w.kommun)
+    return reverse("agreement_start", args=[w.collaboration.code])
+
+
+def agreement_kommun_party(w: World) -> str:
+    return reverse("agreement_party", args=[w.collaboration.code, w.kommun.code])
+
+
+def agreement_comment_resolve(w: World) -> str:
+    comment = AgreementComment.objects.get()
+    return reverse("agreement_comment_resolve", args=[w.collaboration.code, 1, comment.code])
+
+
+def edit_agreement(w: World) -> dict[str, Any]:
+    return {"answer-malbild-och-syfte": POSTED_TEXT, "base-malbild-och-syfte": NEW_BASE, "action": "save"}
+
+
+def draft_from_process(w: World) -> dict[str, Any]:
+    return {"action": "from-process"}
+
+
+def pull_answers(w: World) -> dict[str, Any]:
+    return {"base": str(AgreementText.objects.get(section__slug="bakgrund-och-problembild").base)}
+
+
+def approve_version(w: World) -> dict[str, Any]:
+    return {"decision_reference": "Beslut i behörighetstestet"}
+
+
+def ask_for_changes(w: World) -> dict[str, Any]:
+    return {"message": "Ändra målgruppen"}
+
+
+def comment_section(w: World) -> dict[str, Any]:
+    return {"section": "malgrupp", "text": POSTED_TEXT}
+
+
+def party_reference(w: World) -> dict[str, Any]:
+    return {"reference": "KS 2026/123"}
+
+
 def draft_discard(w: World) -> str:
     return reverse("draft_discard")
 
@@ -594,6 +699,32 @@ ROWS: list[Row] = [
     Row("organisation_edit",    POST, overview_of("organisation_edit", "kommun"),          (403,   404,  302,  404,  404,     404,    404,     404, 302), local_compact),
     Row("organisation_edit",    GET,  overview_of("organisation_edit", "registered"),      NOBODY),
     # Issue 6 items 3 and 7. draft_discard's POST changes only the session (tests/portal/test_drafts.py).
+    Row("agreement_detail",     GET,  agreement_url("agreement_detail"),  PARTY_PAGE),
+    Row("agreement_detail",     POST, agreement_url("agreement_detail"),  NOT_THIS_METHOD),
+    Row("agreement_start",      GET,  agreement_url("agreement_start"),   NOT_THIS_METHOD),
+    Row("agreement_start",      POST, agreement_start_with_new_answer,    PARTY_ACTION, draft_from_process),
+    Row("agreement_edit",       GET,  agreement_url("agreement_edit"),    PARTY_PAGE),
+    Row("agreement_edit",       POST, agreement_url("agreement_edit"),    PARTY_ACTION, edit_agreement),
+    Row("agreement_send",       GET,  agreement_edited("agreement_send"), PARTY_PAGE),
+    Row("agreement_send",       POST, agreement_edited("agreement_send"), PARTY_ACTION),
+    Row("agreement_revise",     GET,  agreement_adopted("agreement_revise"), NOT_THIS_METHOD),
+    Row("agreement_revise",     POST, agreement_adopted("agreement_revise"), PARTY_ACTION),
+    Row("agreement_diff",       GET,  agreement_url("agreement_diff"),    PARTY_PAGE),
+    Row("agreement_pull",       GET,  agreement_with_newer_answer,        NOT_THIS_METHOD),
+    Row("agreement_pull",       POST, agreement_with_newer_answer,        PARTY_ACTION, pull_answers),
+    Row("agreement_party",      GET,  agreement_kommun_party,             KOMMUN_PAGE),
+    Row("agreement_party",      POST, agreement_kommun_party,             KOMMUN_ACTION, party_reference),
+    Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
+    Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
+    Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),
+    Row("agreement_approve",    GET,  agreement_url("agreement_approve", 1), NOT_THIS_METHOD),
+    Row("agreement_approve",    POST, agreement_url("agreement_approve", 1), (403,   302,  302,  302,  404,     404,    404,     404, 302), approve_version),
+    Row("agreement_request_changes", GET,  agreement_url("agreement_request_changes", 1), NOT_THIS_METHOD),
+    Row("agreement_request_changes", POST, agreement_url("agreement_request_changes", 1), PARTY_ACTION, ask_for_changes),
+    Row("agreement_comment",    GET,  agreement_url("agreement_comment", 1), NOT_THIS_METHOD),
+    Row("agreement_comment",    POST, agreement_url("agreement_comment", 1), PARTY_ACTION, comment_section),
+    Row("agreement_comment_resolve", GET,  agreement_comment_resolve,     NOT_THIS_METHOD),
+    Row("agreement_comment_resolve", POST, agreement_comment_resolve,     PARTY_ACTION),
     Row("draft_discard",        GET,  draft_discard,                NOT_THIS_METHOD),
     Row("collaboration_delete", GET,  officers_empty_collaboration, (200,   404,  404,  404,  404,     404,    404,     404, 302)),
     Row("collaboration_delete", POST, officers_empty_collaboration, (302,   404,  404,  404,  404,     404,    404,     404, 302)),
@@ -663,6 +794,24 @@ def world(cast: Cast) -> World:
         people[f"{key}_org"] = organisation
         people[key] = MembershipFactory(organisation=organisation, role=Role.COORDINATOR).user
         PartyFactory(collaboration=cast.collaboration, organisation=organisation, state=state, invited_by=cast.officer)
+
+    # The agreement: drafted from the process, a section written, version 1 sent, a comment on it.
+    agreement = agreement_service.agreement_start(
+        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=True
+    )
+    malgrupp = AgreementSection.objects.get(slug="malgrupp")
+    agreement_service.agreement_save(
+        agreement=agreement,
+        edits=[Edit(slot=malgrupp, text="Barn i årskurs 4–6", base=Base(0, text_digest("")))],
+        writer="behorighet",
+        user=cast.officer,
+        organisation=cast.kommun,
+    )
+    _, version = agreement_service.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert version is not None
+    agreement_service.agreement_comment(
+        version=version, user=cast.board_member, organisation=cast.forening, section_slug="malgrupp", text="Vilka?"
+    )
 
     registered = OrganisationFactory(name="Stiftelsen Ny Partner", registered_by=cast.kommun, verified_at=None)
     Invitation.issue(organisation=registered, email=PARTNER_EMAIL, role=Role.COORDINATOR, invited_by=cast.coordinator)

@@ -205,3 +205,32 @@ def load_answer_modes(apps: Any, filename: str) -> None:
                 SharedPhase.objects.get_or_create(
                     collaboration_id=row.collaboration_id, phase=phase, organisation=owner
                 )
+
+
+def load_agreement_sections(apps: Any, filename: str) -> None:
+    """The agreement's sections with their guidance, and which process answers fill each draft section."""
+    AgreementSection = apps.get_model("collaboration", "AgreementSection")
+    SectionSource = apps.get_model("collaboration", "SectionSource")
+    Question = apps.get_model("collaboration", "Question")
+    for order, item in enumerate(read(CONTENT_DIR / filename)["sections"], start=1):
+        section = sync(
+            AgreementSection,
+            lookup={"slug": item["slug"]},
+            values={
+                "title": item["title"],
+                "order": order,
+                "kind": item.get("kind", "text"),
+                "guidance": item["guidance"],
+                "prefill_principles": item.get("prefill_principles", False),
+            },
+        )
+        if section is None:
+            continue
+        questions = {q.code: q for q in Question.objects.filter(code__in=item["sources"])}
+        for s_order, code in enumerate(item["sources"], start=1):
+            if code in questions:
+                sync(
+                    SectionSource,
+                    lookup={"section_id": section.pk, "question_id": questions[code].pk},
+                    values={"order": s_order},
+                )

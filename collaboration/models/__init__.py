@@ -1,5 +1,19 @@
 from .activity import Activity, ActivityKind
 from .agreeing import PhaseConfirmation, PrincipleRating, Rating
+from .agreements import (
+    Agreement,
+    AgreementComment,
+    AgreementSection,
+    AgreementState,
+    AgreementText,
+    AgreementTextRevision,
+    AgreementVersion,
+    Approval,
+    ChangeRequest,
+    SectionKind,
+    SectionSource,
+    may_approve,
+)
 from .answers import (
     Answer,
     AnswerRevision,
@@ -48,10 +62,19 @@ from .organisations import (
 __all__ = [
     "Activity",
     "ActivityKind",
+    "Agreement",
+    "AgreementComment",
+    "AgreementSection",
+    "AgreementState",
+    "AgreementText",
+    "AgreementTextRevision",
+    "AgreementVersion",
     "Answer",
     "AnswerMode",
     "AnswerRevision",
+    "Approval",
     "Base",
+    "ChangeRequest",
     "ClaimStatus",
     "Collaboration",
     "CollaborationForm",
@@ -83,6 +106,8 @@ __all__ = [
     "QuestionGroup",
     "Rating",
     "Role",
+    "SectionKind",
+    "SectionSource",
     "Sector",
     "SharedPhase",
     "Status",
@@ -92,6 +117,7 @@ __all__ = [
     "StepStatus",
     "Tip",
     "decide",
+    "may_approve",
     "party_filter",
     "text_digest",
 ]

@@ -37,6 +37,14 @@ class ActivityKind(models.TextChoices):
     COLLABORATION_REOPENED = "ateroppnad", _("Samverkan återöppnad")
     FORM_CHOSEN = "form-vald", _("Samverkansform vald")
     ASSIGNED = "ansvar", _("Ansvarig eller datum ändrat")
+    AGREEMENT_DRAFTED = "avtal-utkast", _("Avsiktsförklaring påbörjad")
+    AGREEMENT_EDITED = "avtal-andrat", _("Avsiktsförklaringen ändrad")
+    AGREEMENT_SENT = "avtal-granskning", _("Version skickad för granskning")
+    AGREEMENT_COMMENTED = "avtal-kommentar", _("Kommentar på avsiktsförklaringen")
+    AGREEMENT_CHANGES_REQUESTED = "avtal-andringar", _("Ändringar begärda")
+    AGREEMENT_APPROVED = "avtal-godkant", _("Version godkänd av en part")
+    AGREEMENT_ADOPTED = "avtal-faststallt", _("Avsiktsförklaringen fastställd")
+    AGREEMENT_REOPENED = "avtal-ny-version", _("Ny version av avsiktsförklaringen påbörjad")
 
 
 class Activity(models.Model):

@@ -51,7 +51,7 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
 
     def for_listing(self) -> CollaborationQuerySet:
         """Ready to list: only the accepted parties, public parties first."""
-        return self.select_related("form", "current_phase").prefetch_related(
+        return self.select_related("form", "current_phase", "agreement__latest_version").prefetch_related(
             models.Prefetch(
                 "parties",
                 # Public parties first ("offentlig" sorts after "ideburen"), then by name.
@@ -191,6 +191,8 @@ class Party(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The party's own case number for the collaboration, printed in the agreement.
+    reference = models.CharField(_("diarienummer"), max_length=100, blank=True)
     joined_at = models.DateTimeField(_("tillagd"), auto_now_add=True)
     state = models.CharField(_("läge"), max_length=20, choices=PartyState.choices, default=PartyState.INVITED)
     invited_by = models.ForeignKey(

@@ -144,6 +144,12 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # A coordinator of a public organisation may delegate approving agreements to an officer.
+    approves_agreements = models.BooleanField(
+        _("får godkänna avsiktsförklaringar"),
+        default=False,
+        help_text=_("Samordnaren har gett tjänstepersonen rätt att godkänna avsiktsförklaringar för organisationen."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

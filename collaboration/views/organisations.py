@@ -287,7 +287,11 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
         raise Http404("Inget sådant medlemskap.")
     form = MembershipForm(
         request.POST or None,
-        initial={"role": membership.role, "is_active": "1" if membership.is_active else "0"},
+        initial={
+            "role": membership.role,
+            "is_active": "1" if membership.is_active else "0",
+            "approves_agreements": membership.approves_agreements,
+        },
         membership=membership,
     )
     if request.method == "POST" and form.is_valid():
@@ -319,6 +323,7 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
                 membership=membership,
                 role=form.cleaned_data["role"],
                 is_active=form.cleaned_data["is_active"],
+                approves_agreements=form.cleaned_data.get("approves_agreements"),
             )
         except services.LastCoordinatorError:
             form.add_error(

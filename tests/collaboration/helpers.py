@@ -151,7 +151,7 @@ def write_answer(
     base = current.base if current else Base.parse(NEW_BASE)
     results = Answer.save_texts(
         collaboration=collaboration,
-        edits=[Edit(question=question, text=text, base=base)],
+        edits=[Edit(slot=question, text=text, base=base)],
         writer=f"test-writer-{user.pk}-{question.pk}",
         user=user,
         organisation=organisation,

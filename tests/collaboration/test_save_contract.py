@@ -56,7 +56,7 @@ def save(cast, question, text, base, writer, user=None, seen=None):
     user = user or cast.officer
     return Answer.save_texts(
         collaboration=cast.collaboration,
-        edits=[Edit(question=question, text=text, base=base, seen=seen)],
+        edits=[Edit(slot=question, text=text, base=base, seen=seen)],
         writer=writer,
         user=user,
         organisation=cast.kommun if user == cast.officer else cast.forening,
@@ -105,7 +105,7 @@ def test_an_untouched_box_is_never_written_and_its_base_does_not_move(cast):
     save(cast, first, "Kollegans svar", EMPTY, "page-officer")
     results = Answer.save_texts(
         collaboration=cast.collaboration,
-        edits=[Edit(question=first, text="", base=EMPTY), Edit(question=second, text="Mitt svar", base=EMPTY)],
+        edits=[Edit(slot=first, text="", base=EMPTY), Edit(slot=second, text="Mitt svar", base=EMPTY)],
         writer="page-board",
         user=cast.board_member,
         organisation=cast.forening,
@@ -166,7 +166,7 @@ def test_an_empty_box_for_a_question_never_answered_stores_nothing(cast):
 def save_for(cast, party, question, text, base, writer, user):
     return Answer.save_texts(
         collaboration=cast.collaboration,
-        edits=[Edit(question=question, text=text, base=base)],
+        edits=[Edit(slot=question, text=text, base=base)],
         writer=writer,
         user=user,
         organisation=party,

@@ -122,7 +122,7 @@ def test_history_and_an_earlier_version_are_accessible(page, cast):
     step_save(
         collaboration=cast.collaboration,
         step=step,
-        edits=[Edit(question=question, text="Första versionen.", base=Base(0, text_digest("")))],
+        edits=[Edit(slot=question, text="Första versionen.", base=Base(0, text_digest("")))],
         writer="e2e-board-page",
         user=cast.board_member,
         organisation=cast.forening,

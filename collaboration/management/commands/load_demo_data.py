@@ -275,7 +275,7 @@ class Command(BaseCommand):
                 step_save(
                     collaboration=collaboration,
                     step=step,
-                    edits=[Edit(question=question, text=text, base=Base(0, text_digest("")))],
+                    edits=[Edit(slot=question, text=text, base=Base(0, text_digest("")))],
                     writer=f"demo-{person.pk}",
                     user=person,
                     organisation=org,
@@ -291,7 +291,7 @@ class Command(BaseCommand):
             step_save(
                 collaboration=collaboration,
                 step=status,
-                edits=[Edit(question=question, text=PREREQUISITES_ANSWER, base=Base(0, text_digest("")))],
+                edits=[Edit(slot=question, text=PREREQUISITES_ANSWER, base=Base(0, text_digest("")))],
                 writer=f"demo-{officer.pk}",
                 user=officer,
                 organisation=kommun,
@@ -318,7 +318,7 @@ class Command(BaseCommand):
                 step=step,
                 edits=[
                     Edit(
-                        question=question,
+                        slot=question,
                         text=f"Vi har pratat om detta på vårt möte och är överens om en första riktning ({step.title.lower()}).",
                         base=Base(0, text_digest("")),
                     )

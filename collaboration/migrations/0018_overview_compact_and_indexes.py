@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("collaboration", "0016_answer_modes"),
+        ("collaboration", "0017_agreement"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,789 @@
+"""The shared agreement (avsiktsförklaring): overview, writing together, versions, review and approval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from collaboration import agreements as service
+from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.models import (
+    Agreement,
+    AgreementComment,
+    AgreementSection,
+    AgreementState,
+    AgreementText,
+    AgreementVersion,
+    Approval,
+    Base,
+    ChangeRequest,
+    Collaboration,
+    Edit,
+    Membership,
+    Organisation,
+    Party,
+    Role,
+)
+from portal import drafts
+from portal.http import AnyRequest, AuthedRequest
+
+from .cowriting import SharedTextForm, autosave_response, conflict_page, resolution, resolve
+
+EDIT_TEMPLATE = "collaboration/agreement/edit.html"
+COMMENT_MAX_LENGTH = 4000
+
+
+def _agreement_for(collaboration: Collaboration) -> Agreement:
+    agreement = service.get_agreement(collaboration)
+    if agreement is None:
+        raise Http404("Ingen avsiktsförklaring.")
+    agreement.collaboration = collaboration
+    return agreement
+
+
+def _version_for(agreement: Agreement, number: int) -> AgreementVersion:
+    version = AgreementVersion.objects.filter(agreement=agreement, number=number).select_related("sent_by").first()
+    if version is None:
+        raise Http404("Ingen sådan version.")
+    version.agreement = agreement
+    return version
+
+
+def approval_notice(agreement: Agreement) -> str:
+    """What every agreement page says plainly when approvals no longer count for the text."""
+    latest = agreement.latest_version
+    if agreement.state == AgreementState.UTKAST and latest is not None and latest.approvals.exists():
+        return _(
+            "Godkännandena gällde version %(n)d, inte den nuvarande texten. Texten har ändrats efter att "
+            "version %(n)d skickades, så den måste skickas för granskning och godkännas igen."
+        ) % {"n": latest.number}
+    return ""
+
+
+# --- Overview -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionView:
+    section: AgreementSection
+    text: AgreementText | None
+    newer: list[service.SourceAnswer] = field(default_factory=list)
+    sources: list[service.SourceAnswer] = field(default_factory=list)
+
+
+def _party_rows(collaboration: Collaboration, version: AgreementVersion | None) -> list[dict[str, Any]]:
+    approvals = {}
+    if version is not None:
+        approvals = {
+            a.organisation_id: a for a in Approval.objects.filter(version=version).select_related("approved_by")
+        }
+    return [
+        {"party": p, "approval": approvals.get(p.organisation_id)}
+        for p in Party.objects.accepted()
+        .filter(collaboration=collaboration)
+        .select_related("organisation", "contact")
+        .order_by("-organisation__sector", "organisation__name")
+    ]
+
+
+@login_required
+@require_safe
+def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = service.get_agreement(collaboration)
+    context: dict[str, Any] = {"collaboration": collaboration, "agreement": agreement}
+    if agreement is None:
+        sources = service.section_sources(collaboration)
+        context["answered_sections"] = [s for s in sources.values() if s.answers]
+        return render(request, "collaboration/agreement/start.html", context)
+    agreement.collaboration = collaboration
+    texts = service.section_texts(agreement)
+    sources = service.section_sources(collaboration)
+    sections = []
+    for section in service.active_sections():
+        text = texts.get(section.pk)
+        found = sources.get(section.pk)
+        sections.append(
+            SectionView(
+                section=section,
+                text=text,
+                sources=found.answers if found else [],
+                newer=found.newer_than(text.filled_from if text else {}) if found and text and text.filled_at else [],
+            )
+        )
+    versions = list(
+        AgreementVersion.objects.filter(agreement=agreement)
+        .select_related("sent_by", "sent_by_organisation")
+        .prefetch_related("approvals")
+        .order_by("-number")
+    )
+    context.update(
+        {
+            "sections": sections,
+            "versions": versions,
+            "party_rows": _party_rows(collaboration, agreement.latest_version),
+            "notice": approval_notice(agreement),
+            "has_text": any(s.text and s.text.text.strip() for s in sections),
+            "own_parties": {o.pk for o in service.party_organisations(request.user, collaboration)},
+        }
+    )
+    return render(request, "collaboration/agreement/detail.html", context)
+
+
+@login_required
+@require_POST
+def agreement_start(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    from_process = request.POST.get("action") == "from-process"
+    try:
+        service.agreement_start(
+            collaboration=collaboration,
+            user=request.user,
+            organisation=acting_organisation(request.user, collaboration),
+            from_process=from_process,
+        )
+    except service.AgreementLocked:
+        messages.error(request, _("Avsiktsförklaringen är fastställd. Påbörja en ny version innan ni ändrar den."))
+        return redirect("agreement_detail", code=collaboration.code)
+    if from_process:
+        messages.success(
+            request,
+            _(
+                "Utkastet är skapat. Avsnitt som redan hade text är orörda; tomma avsnitt har fått svaren från processen."
+            ),
+        )
+    return redirect("agreement_edit", code=collaboration.code)
+
+
+@login_required
+@require_POST
+def agreement_pull(request: AuthedRequest, code: str, section: str) -> HttpResponse:
+    """Add process answers written after the draft was made to the end of one section's text."""
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    section_obj = next((s for s in service.text_sections() if s.slug == section), None)
+    if section_obj is None:
+        raise Http404("Inget sådant avsnitt.")
+    here = reverse("agreement_detail", args=[collaboration.code]) + f"#avsnitt-{section}"
+    text = service.section_texts(agreement).get(section_obj.pk)
+    newer = service.section_sources(collaboration)[section_obj.pk].newer_than(text.filled_from if text else {})
+    base = Base.parse(request.POST.get("base", ""))
+    if not newer:
+        messages.info(request, _("Det finns inga nyare svar att hämta till ”%(s)s”.") % {"s": section_obj.title})
+        return redirect(here)
+    current = text.text if text else ""
+    combined = "\n\n".join(t for t in (current.rstrip(), *(a.text for a in newer)) if t)
+    try:
+        report = service.agreement_save(
+            agreement=agreement,
+            edits=[Edit(slot=section_obj, text=combined, base=base)],
+            writer="hamta-svar",
+            user=request.user,
+            organisation=acting_organisation(request.user, collaboration),
+            filled_from={section_obj.pk: {a.question_code: a.version for a in newer}},
+        )
+    except service.AgreementLocked:
+        messages.error(request, _("Avsiktsförklaringen är fastställd. Påbörja en ny version innan ni ändrar den."))
+        return redirect(here)
+    if report.conflicts or not report.saved:
+        messages.error(
+            request,
+            _("Texten i ”%(s)s” har ändrats sedan du öppnade sidan. Läs den nya texten och försök igen.")
+            % {"s": section_obj.title},
+        )
+    else:
+        messages.success(request, _("De nyare svaren är tillagda sist i ”%(s)s”.") % {"s": section_obj.title})
+    return redirect(here)
+
+
+# --- Writing together ---------------------------------------------------------------------------
+
+
+@dataclass
+class AgreementPage:
+    """The editing page's boxes, in the shape views/cowriting.py expects."""
+
+    questions: list[AgreementSection]
+    answers: dict[int, AgreementText]
+    groups: list[Any]
+
+
+def _page(agreement: Agreement) -> AgreementPage:
+    sections = service.text_sections()
+    return AgreementPage(
+        questions=sections,
+        answers=service.section_texts(agreement),
+        groups=[SimpleNamespace(heading="", questions=sections)],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: AnyRequest, code: str) -> HttpResponse:
+    """Write the draft together: the same autosave, versions and conflict view as the step pages."""
+    if not request.user.is_authenticated:
+        if request.method == "POST" and request.htmx:
+            drafts.stash(request)
+            return render(request, f"{EDIT_TEMPLATE}#autosave", {"signed_out": True, "login_next": request.path})
+        return drafts.signed_out_response(request)
+    authed: AuthedRequest = request  # type: ignore[assignment]
+    collaboration = get_collaboration_for(authed.user, code)
+    agreement = _agreement_for(collaboration)
+    page = _page(agreement)
+    action = request.POST.get("action", "save")
+    autosave = request.method == "POST" and bool(request.htmx) and action == "autosave"
+    acting = acting_organisation(authed.user, collaboration)
+    context: dict[str, Any] = {
+        "collaboration": collaboration,
+        "agreement": agreement,
+        "page": page,
+        "notice": approval_notice(agreement),
+    }
+    if agreement.is_locked:
+        if request.method == "POST":
+            drafts.stash(request)  # what was typed in a page opened before adoption is kept
+        return render(
+            request, "collaboration/agreement/locked.html", context, status=409 if request.method == "POST" else 200
+        )
+
+    if request.method == "GET":
+        draft = drafts.restore(request)
+        if draft is not None:
+            form = SharedTextForm(page=page, initial={k: v for k, v in draft.dict().items() if k != "writer"})
+            context["restored_draft"] = True
+        else:
+            form = SharedTextForm(page=page)
+        context.update({"form": form, "rows": form.rows()})
+        return render(request, EDIT_TEMPLATE, context)
+
+    drafts.discard(request)
+    data = request.POST.copy()
+    resolved = None if autosave else resolution(request, page)
+    if resolved is not None:
+        return resolve(request, context, page, data, *resolved, EDIT_TEMPLATE)
+    form = SharedTextForm(data, page=page)
+    valid = form.is_valid()
+    if not valid and not autosave:
+        context.update({"form": form, "rows": form.rows()})
+        return render(request, EDIT_TEMPLATE, context)
+    try:
+        report = service.agreement_save(
+            agreement=agreement,
+            edits=form.edits(explicit=not autosave),
+            writer=form.writer_token(),
+            user=authed.user,
+            organisation=acting,
+        )
+    except service.AgreementLocked:
+        drafts.stash(request)
+        return render(request, "collaboration/agreement/locked.html", context, status=409)
+    page.answers.update({pk: r.answer for pk, r in report.results.items() if r.answer is not None})
+    if autosave:
+        return autosave_response(request, context, page, form, report, EDIT_TEMPLATE)
+    if report.conflicts:
+        return conflict_page(request, context, page, data, report, EDIT_TEMPLATE)
+    if report.stale:
+        messages.info(
+            request, _("En kollega hade ändrat några avsnitt som du inte rörde. Deras nya text står kvar och visas nu.")
+        )
+    messages.success(request, _("Avsiktsförklaringen är sparad."))
+    if action == "save-send":
+        return redirect("agreement_send", code=collaboration.code)
+    if action == "save":
+        return redirect(request.path)
+    return redirect("agreement_detail", code=collaboration.code)
+
+
+class PartyDetailsForm(forms.Form):
+    contact = forms.TypedChoiceField(
+        label=gettext_lazy("Kontaktperson"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": gettext_lazy("Välj en person i listan.")},
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Diarienummer (om ni har ett)"),
+        required=False,
+        max_length=100,
+        error_messages={"max_length": gettext_lazy("Diarienumret får vara högst %(limit_value)d tecken.")},
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Ingen vald"))] + [(u.pk, u.full_name) for u in people]
+
+
+@drafts.keep_post_when_signed_out
+@require_http_methods(["GET", "POST"])
+def agreement_party(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
+    """A party's own details in the agreement: contact person and diarienummer. Only its own people change them."""
+    collaboration = get_collaboration_for(request.user, code)
+    party = (
+        Party.objects.accepted()
+        .filter(
+            collaboration=collaboration,
+            organisation__code=organisation,
+            organisation__memberships__user=request.user,
+            organisation__memberships__is_active=True,
+        )
+        .select_related("organisation", "contact")
+        .first()
+    )
+    if party is None:
+        raise Http404("Ingen sådan part.")
+    people = [
+        m.user
+        for m in Membership.objects.active()
+        .filter(organisation=party.organisation)
+        .select_related("user")
+        .order_by("user__full_name")
+    ]
+    initial = {"contact": party.contact_id, "reference": party.reference}
+    form = PartyDetailsForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        service.party_details(
+            party=party,
+            contact=next((u for u in people if u.pk == form.cleaned_data["contact"]), None),
+            reference=form.cleaned_data["reference"].strip(),
+            user=request.user,
+        )
+        messages.success(request, _("Uppgifterna för %(org)s är sparade.") % {"org": party.organisation.name})
+        return redirect("agreement_detail", code=collaboration.code)
+    return render(
+        request,
+        "collaboration/agreement/party.html",
+        {"collaboration": collaboration, "party": party, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Sending, new versions ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    if request.method == "POST":
+        outcome, version = service.agreement_send(
+            agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
+        )
+        if outcome is service.SendOutcome.SENT and version is not None:
+            messages.success(
+                request,
+                _("Version %(n)d är skickad för granskning. Parterna får ett meddelande.") % {"n": version.number},
+            )
+            return redirect("agreement_version", code=collaboration.code, number=version.number)
+        if outcome is service.SendOutcome.IN_REVIEW and version is not None:
+            messages.info(
+                request, _("Den här texten är redan skickad för granskning som version %(n)d.") % {"n": version.number}
+            )
+            return redirect("agreement_version", code=collaboration.code, number=version.number)
+        if outcome is service.SendOutcome.EMPTY:
+            messages.error(request, _("Skriv något i avsiktsförklaringen innan ni skickar den för granskning."))
+        else:
+            messages.error(request, _("Avsiktsförklaringen är fastställd. Påbörja en ny version innan ni ändrar den."))
+        return redirect("agreement_detail", code=collaboration.code)
+    texts = service.section_texts(agreement)
+    empty = [s for s in service.text_sections() if not (s.pk in texts and texts[s.pk].text.strip())]
+    next_number = (agreement.latest_version.number if agreement.latest_version else 0) + 1
+    return render(
+        request,
+        "collaboration/agreement/send.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "empty_sections": empty,
+            "next_number": next_number,
+            "party_rows": _party_rows(collaboration, None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_revise(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    if service.agreement_revise(
+        agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
+    ):
+        messages.success(
+            request,
+            _(
+                "Ni kan nu ändra texten. Den fastställda versionen gäller tills en ny version har godkänts av alla parter."
+            ),
+        )
+    return redirect("agreement_edit", code=collaboration.code)
+
+
+# --- A version: reading, comments, change requests, approval ---------------------------------------
+
+
+class ApproveForm(forms.Form):
+    organisation = forms.ChoiceField(
+        label=gettext_lazy("Du godkänner för"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Välj vilken part du godkänner för."),
+            "invalid_choice": gettext_lazy("Välj en av parterna i listan."),
+        },
+    )
+    decision_reference = forms.CharField(
+        label=gettext_lazy("Beslut (frivilligt)"),
+        help_text=gettext_lazy("Till exempel ”Styrelsemöte 2026-11-20, § 7” eller ett delegationsbeslut."),
+        required=False,
+        max_length=300,
+        error_messages={"max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d).")},
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.code): o for o in organisations}
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c, o.name) for c, o in self.organisations.items()]
+        if len(organisations) == 1:
+            # One party to approve for: it is shown, chosen, and also taken when the choice is not sent.
+            field.initial = next(iter(self.organisations))
+            field.required = False
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return value
+
+    def chosen(self) -> Organisation:
+        return self.organisations[self.cleaned_data["organisation"]]
+
+
+class ChangeRequestForm(forms.Form):
+    organisation = forms.ChoiceField(
+        label=gettext_lazy("Ni begär ändringar för"),
+        error_messages={
+            "required": gettext_lazy("Välj vilken part ni begär ändringar för."),
+            "invalid_choice": gettext_lazy("Välj en av parterna i listan."),
+        },
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Vad behöver ändras, och varför?"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": gettext_lazy("Skriv vad som behöver ändras."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.code): o for o in organisations}
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c, o.name) for c, o in self.organisations.items()]
+        if len(organisations) == 1:
+            field.initial = next(iter(self.organisations))
+            field.widget = forms.HiddenInput()
+            field.required = False
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return value
+
+    def chosen(self) -> Organisation:
+        return self.organisations[self.cleaned_data["organisation"]]
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Kommentar"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Skriv en kommentar."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    section = forms.SlugField(required=False, widget=forms.HiddenInput)
+    reply_to = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+def _version_context(
+    request: AuthedRequest, collaboration: Collaboration, agreement: Agreement, version: AgreementVersion
+) -> dict[str, Any]:
+    organisations = service.party_organisations(request.user, collaboration)
+    allowed = service.approvers(request.user, collaboration)
+    approvals = {a.organisation_id: a for a in version.approvals.select_related("approved_by")}
+    is_current = agreement.latest_version_id == version.pk
+    under_review = is_current and agreement.state == AgreementState.GRANSKNING
+    unapproved = [o for o in allowed if o.pk not in approvals]
+    threads = service.comment_threads(version)
+    sections = [{**s, "threads": threads.get(s["slug"], [])} for s in version.sections]
+    return {
+        "collaboration": collaboration,
+        "agreement": agreement,
+        "version": version,
+        "snapshot": version.snapshot,
+        "sections": sections,
+        "general_threads": threads.get("", []),
+        "party_rows": _party_rows(collaboration, version),
+        "approvals": approvals,
+        "change_requests": list(
+            ChangeRequest.objects.filter(version=version).select_related("organisation", "requested_by")
+        ),
+        "is_current": is_current,
+        "under_review": under_review,
+        "is_adopted": agreement.adopted_version_id == version.pk,
+        "notice": approval_notice(agreement) if is_current else "",
+        "newer": None if is_current else agreement.latest_version,
+        "approve_form": ApproveForm(organisations=unapproved, auto_id="godkann-%s")
+        if under_review and unapproved
+        else None,
+        "may_approve_for": allowed,
+        "is_member": bool(organisations),
+        "change_form": ChangeRequestForm(organisations=organisations, auto_id="andring-%s")
+        if under_review and organisations
+        else None,
+        "comment_form": CommentForm(auto_id=False) if organisations else None,
+        "roles": Role,
+    }
+
+
+@login_required
+@require_safe
+def agreement_version(request: AuthedRequest, code: str, number: int) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    version = _version_for(agreement, number)
+    context = _version_context(request, collaboration, agreement, version)
+    draft = drafts.restore(request)
+    if draft is not None and context["comment_form"] is not None and draft.get("text"):
+        context["restored_comment"] = draft.get("text")
+        context["restored_section"] = draft.get("section", "")
+    return render(request, "collaboration/agreement/version.html", context)
+
+
+def _version_page_with(
+    request: AuthedRequest,
+    collaboration: Collaboration,
+    agreement: Agreement,
+    version: AgreementVersion,
+    **forms_: Any,
+) -> HttpResponse:
+    context = _version_context(request, collaboration, agreement, version)
+    context.update(forms_)
+    return render(request, "collaboration/agreement/version.html", context, status=400)
+
+
+@drafts.keep_post_when_signed_out
+@require_POST
+def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    version = _version_for(agreement, number)
+    here = reverse("agreement_version", args=[collaboration.code, number])
+    allowed = service.approvers(request.user, collaboration)
+    if not allowed:
+        context = _version_context(request, collaboration, agreement, version)
+        context["refused"] = _(
+            "Du kan inte godkänna avsiktsförklaringen för någon av parterna. Se vem som får göra det nedan."
+        )
+        return render(request, "collaboration/agreement/version.html", context, status=403)
+    form = ApproveForm(request.POST, organisations=allowed, auto_id="godkann-%s")
+    if not form.is_valid():
+        return _version_page_with(request, collaboration, agreement, version, approve_form=form)
+    outcome = service.agreement_approve(
+        version=version,
+        user=request.user,
+        organisation=form.chosen(),
+        decision_reference=form.cleaned_data["decision_reference"],
+    )
+    org = form.chosen().name
+    if outcome is service.ApproveOutcome.ADOPTED:
+        messages.success(
+            request, _("Alla parter har godkänt version %(n)d. Avsiktsförklaringen är fastställd.") % {"n": number}
+        )
+    elif outcome is service.ApproveOutcome.APPROVED:
+        messages.success(
+            request,
+            _("%(org)s har godkänt version %(n)d. Nu väntar vi på de andra parterna.") % {"org": org, "n": number},
+        )
+    elif outcome is service.ApproveOutcome.ALREADY:
+        messages.info(request, _("%(org)s har redan godkänt version %(n)d.") % {"org": org, "n": number})
+    elif outcome is service.ApproveOutcome.OUTDATED:
+        messages.error(
+            request,
+            _(
+                "Version %(n)d kan inte godkännas längre: texten har ändrats efter att den skickades. Godkänn den senaste versionen när den har skickats."
+            )
+            % {"n": number},
+        )
+    else:
+        messages.error(request, _("Du kan inte godkänna för %(org)s. Se vem som får göra det nedan.") % {"org": org})
+    return redirect(here)
+
+
+@drafts.keep_post_when_signed_out
+@require_POST
+def agreement_request_changes(request: AuthedRequest, code: str, number: int) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    version = _version_for(agreement, number)
+    organisations = service.party_organisations(request.user, collaboration)
+    form = ChangeRequestForm(request.POST, organisations=organisations, auto_id="andring-%s")
+    if not form.is_valid():
+        return _version_page_with(request, collaboration, agreement, version, change_form=form)
+    service.agreement_request_changes(
+        version=version, user=request.user, organisation=form.chosen(), message=form.cleaned_data["message"]
+    )
+    messages.success(request, _("Er begäran om ändringar är skickad till de andra parterna."))
+    return redirect(reverse("agreement_version", args=[collaboration.code, number]) + "#andringar")
+
+
+@drafts.keep_post_when_signed_out
+@require_POST
+def agreement_comment(request: AuthedRequest, code: str, number: int) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    version = _version_for(agreement, number)
+    organisations = service.party_organisations(request.user, collaboration)
+    if not organisations:
+        raise Http404("Ingen part att kommentera för.")
+    form = CommentForm(request.POST, auto_id=False)
+    slugs = {s["slug"] for s in version.sections}
+    if form.is_valid() and form.cleaned_data["section"] and form.cleaned_data["section"] not in slugs:
+        form.add_error("section", _("Avsnittet finns inte i den här versionen."))
+    parent = None
+    if form.is_valid() and form.cleaned_data["reply_to"]:
+        parent = AgreementComment.objects.filter(version=version, code=form.cleaned_data["reply_to"]).first()
+        if parent is None:
+            form.add_error("reply_to", _("Kommentaren du svarar på finns inte längre."))
+    if not form.is_valid():
+        context = _version_context(request, collaboration, agreement, version)
+        context.update(
+            {
+                "comment_errors": form.errors,
+                "restored_comment": request.POST.get("text", ""),
+                "restored_section": request.POST.get("section", ""),
+                "restored_reply_to": request.POST.get("reply_to", ""),
+            }
+        )
+        return render(request, "collaboration/agreement/version.html", context, status=400)
+    organisation = acting_organisation(request.user, collaboration) or organisations[0]
+    comment = service.agreement_comment(
+        version=version,
+        user=request.user,
+        organisation=organisation,
+        section_slug=form.cleaned_data["section"] or "",
+        text=form.cleaned_data["text"],
+        parent=parent,
+    )
+    messages.success(request, _("Din kommentar är publicerad."))
+    return redirect(reverse("agreement_version", args=[collaboration.code, number]) + f"#kommentar-{comment.code}")
+
+
+@login_required
+@require_POST
+def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, comment: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    version = _version_for(agreement, number)
+    obj = AgreementComment.objects.filter(version=version, code=comment, parent__isnull=True).first()
+    if obj is None or not service.party_organisations(request.user, collaboration):
+        raise Http404("Ingen sådan kommentar.")
+    resolved = request.POST.get("action") != "reopen"
+    service.comment_resolve(comment=obj, user=request.user, resolved=resolved)
+    messages.success(request, _("Tråden är markerad som löst.") if resolved else _("Tråden är öppnad igen."))
+    return redirect(reverse("agreement_version", args=[collaboration.code, number]) + f"#kommentar-{obj.code}")
+
+
+# --- Comparing versions ------------------------------------------------------------------------
+
+
+DRAFT = "utkast"
+
+
+def _texts_of(agreement: Agreement, choice: str) -> tuple[str, dict[str, dict[str, str]]] | None:
+    """The sections (slug → title and text) of a version number, or of the current draft."""
+    if choice == DRAFT:
+        texts = service.section_texts(agreement)
+        return _("Nuvarande text"), {
+            s.slug: {"title": s.title, "text": texts[s.pk].text if s.pk in texts else ""}
+            for s in service.text_sections()
+        }
+    if not choice.isdigit():
+        return None
+    version = AgreementVersion.objects.filter(agreement=agreement, number=int(choice)).first()
+    if version is None:
+        return None
+    return _("Version %(n)d") % {"n": version.number}, {
+        s["slug"]: {"title": s["title"], "text": s["text"]} for s in version.sections
+    }
+
+
+@login_required
+@require_safe
+def agreement_diff(request: AuthedRequest, code: str) -> HttpResponse:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = _agreement_for(collaboration)
+    numbers = list(
+        AgreementVersion.objects.filter(agreement=agreement).order_by("number").values_list("number", flat=True)
+    )
+    choices = [(str(n), _("Version %(n)d") % {"n": n}) for n in numbers] + [(DRAFT, _("Nuvarande text"))]
+    default_new = str(numbers[-1]) if numbers else DRAFT
+    default_old = str(numbers[-2]) if len(numbers) > 1 else (str(numbers[0]) if numbers else DRAFT)
+    if numbers and agreement.state == AgreementState.UTKAST:
+        default_old, default_new = str(numbers[-1]), DRAFT
+    old_choice = request.GET.get("fran", default_old)
+    new_choice = request.GET.get("till", default_new)
+    old = _texts_of(agreement, old_choice)
+    new = _texts_of(agreement, new_choice)
+    if old is None or new is None:
+        raise Http404("Ingen sådan version.")
+    rows = []
+    for slug, item in new[1].items():
+        before = old[1].get(slug, {"title": item["title"], "text": ""})
+        rows.append(
+            {
+                "slug": slug,
+                "title": item["title"],
+                "old": before["text"],
+                "new": item["text"],
+                "changed": before["text"] != item["text"],
+            }
+        )
+    for slug, item in old[1].items():
+        if slug not in new[1]:
+            rows.append({"slug": slug, "title": item["title"], "old": item["text"], "new": "", "changed": True})
+    return render(
+        request,
+        "collaboration/agreement/diff.html",
+        {
+            "collaboration": collaboration,
+            "agreement": agreement,
+            "choices": choices,
+            "old_choice": old_choice,
+            "new_choice": new_choice,
+            "old_label": old[0],
+            "new_label": new[0],
+            "rows": rows,
+            "changed_count": sum(1 for r in rows if r["changed"]),
+        },
+    )

@@ -1,0 +1,125 @@
+"""The shared agreement in a real browser, with axe on every page: write, review, comment, approve, compare."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from collaboration.models import Agreement as AgreementModel
+from collaboration.models import AgreementComment, AgreementState, Approval, Question
+from tests.collaboration.helpers import write_answer
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def switch_to(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    sign_in(page, email, PASSWORD)
+
+
+def test_draft_review_comment_approve_edit_and_compare(page, cast):
+    write_answer(
+        cast.collaboration,
+        Question.objects.get(code="problem-och-behov-problem"),
+        "Många barn i Centrum saknar någon som kan hjälpa dem med läxorna.",
+        cast.officer,
+        cast.kommun,
+    )
+    detail = reverse("agreement_detail", args=[cast.collaboration.code])
+
+    # The officer drafts from the process, writes a section and sends version 1.
+    sign_in(page, cast.officer.email, PASSWORD)
+    page.goto(reverse("collaboration_detail", args=[cast.collaboration.code]))
+    expect(page.get_by_text("Ingen avsiktsförklaring än")).to_be_visible()
+    page.get_by_role("link", name="Avsiktsförklaring", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skapa utkast från processen").click()
+    expect(page.get_by_label("Bakgrund och problembild")).to_have_value(re.compile("saknar någon som kan hjälpa"))
+    assert_accessible(page)
+    page.get_by_label("Målbild och syfte").fill("Fler barn når målen i svenska och matematik.")
+    expect(page.locator("#autosave-status")).to_contain_text("Sparat", timeout=10_000)
+    page.get_by_role("button", name="Spara och skicka för granskning").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka version 1 för granskning").click()
+    expect(page.locator(".messages")).to_contain_text("Version 1 är skickad för granskning")
+    assert_accessible(page)
+
+    # The board member reads it, comments on a section and approves for the association.
+    switch_to(page, cast.board_member.email)
+    page.goto(reverse("home"))
+    expect(page.get_by_text("Avsiktsförklaring för granskning (version 1)")).to_be_visible()
+    page.goto(reverse("agreement_version", args=[cast.collaboration.code, 1]))
+    expect(page.get_by_text("Fler barn når målen i svenska och matematik.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_text("Kommentera ”Målbild och syfte”").click()
+    page.locator("#kommentar-malbild-och-syfte").get_by_label("Din kommentar").fill("Hur följer vi upp det?")
+    page.locator("#kommentar-malbild-och-syfte").get_by_role("button", name="Publicera kommentaren").click()
+    expect(page.locator(".messages")).to_contain_text("Din kommentar är publicerad")
+    expect(page.get_by_role("article", name=re.compile("Kommentar av Bo Styrelse"))).to_contain_text(
+        "Hur följer vi upp det?"
+    )
+    assert_accessible(page)
+    assert AgreementComment.objects.get().section_slug == "malbild-och-syfte"
+    page.get_by_label("Beslut (frivilligt)").fill("Styrelsemöte 2026-11-20, § 7")
+    page.get_by_role("button", name="Godkänn version 1").click()
+    expect(page.locator(".messages")).to_contain_text("Föreningen Läxhjälp har godkänt version 1")
+    expect(page.get_by_role("table").first).to_contain_text("Styrelsemöte 2026-11-20, § 7")
+    assert_accessible(page)
+
+    # The officer edits: the association's approval no longer counts, and the page says so.
+    switch_to(page, cast.officer.email)
+    page.goto(reverse("agreement_edit", args=[cast.collaboration.code]))
+    expect(page.get_by_text("Ändrar du texten nu blir den ett nytt utkast")).to_be_visible()
+    page.get_by_label("Målbild och syfte").fill("Fler barn når målen i svenska och matematik i årskurs 6.")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_text("Godkännandena gällde version 1, inte den nuvarande texten").first).to_be_visible()
+    assert_accessible(page)
+    page.goto(detail)
+    expect(page.get_by_text("Godkännandena gällde version 1, inte den nuvarande texten")).to_be_visible()
+    assert AgreementModel.objects.get().state == AgreementState.UTKAST
+
+    # The comparison shows the added words, with text for screen readers.
+    page.goto(reverse("agreement_diff", args=[cast.collaboration.code]))
+    assert_accessible(page)
+    expect(page.locator("ins").first).to_contain_text("Tillagt: i årskurs 6")
+    page.get_by_text("Visa texten").first.click()
+    assert_accessible(page)
+
+
+def test_approving_by_keyboard_only(page, cast):
+    from collaboration import agreements
+    from collaboration.models import AgreementSection, Edit
+    from collaboration.models.texts import EMPTY_BASE
+
+    agreement = agreements.agreement_start(
+        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
+    )
+    agreements.agreement_save(
+        agreement=agreement,
+        edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn i årskurs 4–6.", base=EMPTY_BASE)],
+        writer="e2e-tangentbord",
+        user=cast.officer,
+        organisation=cast.kommun,
+    )
+    agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+
+    sign_in(page, cast.coordinator.email, PASSWORD)
+    page.goto(reverse("agreement_version", args=[cast.collaboration.code, 1]))
+    assert_accessible(page)
+    # Tab to the decision box, type, and press Enter on the approve button: no mouse.
+    page.get_by_label("Beslut (frivilligt)").focus()
+    page.keyboard.type("Delegationsbeslut 2026:14")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Godkänn version 1" in focused
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Halmstads kommun har godkänt version 1")
+    assert_accessible(page)
+    approval = Approval.objects.get()
+    assert approval.decision_reference == "Delegationsbeslut 2026:14"
+    assert approval.approved_by == cast.coordinator
