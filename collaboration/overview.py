@@ -15,6 +15,7 @@ counting is done by the database (GROUP BY), never by loading rows.
 
 from __future__ import annotations
 
+import statistics as stats
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from collaboration.charts import BarChart, bar_chart
 from collaboration.exports import Sheet
 from collaboration.models import (
+    Agreement,
+    AgreementState,
     Collaboration,
     CollaborationForm,
     CollaborationQuerySet,
@@ -88,6 +91,12 @@ class OverviewFilter(forms.Form):
         required=False,
         choices=[_blank(_("Alla")), *Status.choices],
         error_messages={"invalid_choice": _("Välj en status i listan.")},
+    )
+    avsiktsforklaring = forms.ChoiceField(
+        label=_("Avsiktsförklaring"),
+        required=False,
+        choices=[_blank(_("Alla")), (NONE, _("Ingen avsiktsförklaring")), *AgreementState.choices],
+        error_messages={"invalid_choice": _("Välj ett läge för avsiktsförklaringen i listan.")},
     )
     partner = forms.ChoiceField(
         label=_("Partnerorganisation"),
@@ -227,6 +236,12 @@ def filtered(organisation: Organisation, values: dict[str, Any]) -> Collaboratio
         )
     if status := values.get("status"):
         queryset = queryset.filter(status=status)
+    if agreement := values.get("avsiktsforklaring"):
+        queryset = (
+            queryset.filter(agreement__isnull=True)
+            if agreement == NONE
+            else queryset.filter(agreement__state=agreement)
+        )
     if partner := values.get("partner"):
         queryset = queryset.filter(Exists(partners.filter(organisation__code=partner)))
     if sector := values.get("sektor"):
@@ -373,6 +388,45 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
         )
     )
 
+    by_agreement = dict(plain.values("agreement__state").annotate(n=Count("pk")).values_list("agreement__state", "n"))
+    agreement_rows = [(gettext("Ingen avsiktsförklaring"), by_agreement.get(None, 0))]
+    agreement_rows += [(str(label), by_agreement.get(value, 0)) for value, label in AgreementState.choices]
+    result.append(
+        Statistic(
+            "avsiktsforklaring",
+            gettext("Samverkan per läge för avsiktsförklaringen"),
+            gettext("Avsiktsförklaring"),
+            agreement_rows,
+            _summary(agreement_rows, total),
+        )
+    )
+    adopted = Agreement.objects.filter(collaboration__in=plain.values("pk"), adopted_at__isnull=False).order_by()
+    by_adopted_year = dict(
+        adopted.annotate(year=ExtractYear("adopted_at")).values("year").annotate(n=Count("pk")).values_list("year", "n")
+    )
+    adopted_rows = [(str(year), by_adopted_year.get(year, 0)) for year in _year_span(by_adopted_year)]
+    adopted_total = sum(n for _label, n in adopted_rows)
+    result.append(
+        Statistic(
+            "faststallda",
+            gettext("Fastställda avsiktsförklaringar per år"),
+            gettext("År"),
+            adopted_rows,
+            ngettext(
+                "%(n)d avsiktsförklaring i urvalet är fastställd.",
+                "%(n)d avsiktsförklaringar i urvalet är fastställda.",
+                adopted_total,
+            )
+            % {"n": adopted_total},
+            note=gettext(
+                "Året då den senast fastställda versionen fastställdes. En samverkan som arbetar med en ny "
+                "version räknas med sin tidigare fastställda."
+            ),
+            value_header=gettext("Antal fastställda"),
+        )
+    )
+    result.append(_days_to_adoption(adopted))
+
     by_year = dict(
         plain.annotate(year=ExtractYear("started_on")).values("year").annotate(n=Count("pk")).values_list("year", "n")
     )
@@ -388,6 +442,40 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
         )
     )
     return result
+
+
+def _days_to_adoption(adopted: Any) -> Statistic:
+    """How long it took from creating the collaboration to its fastställd agreement: median, shortest, longest."""
+    days = [
+        (timezone.localdate(adopted_at) - timezone.localdate(created_at)).days
+        for created_at, adopted_at in adopted.values_list("collaboration__created_at", "adopted_at")
+    ]
+    if days:
+        median = stats.median(days)
+        rows = [
+            (gettext("Median"), round(median)),
+            (gettext("Kortast"), min(days)),
+            (gettext("Längst"), max(days)),
+        ]
+        summary = ngettext(
+            "Median %(median)d dagar från start till fastställd avsiktsförklaring, för %(n)d samverkan.",
+            "Median %(median)d dagar från start till fastställd avsiktsförklaring, för %(n)d samverkan.",
+            len(days),
+        ) % {"median": round(median), "n": len(days)}
+    else:
+        rows = []
+        summary = gettext("Ingen avsiktsförklaring i urvalet är fastställd än.")
+    return Statistic(
+        "dagar-till-faststalld",
+        gettext("Dagar från start till fastställd avsiktsförklaring"),
+        gettext("Mått"),
+        rows,
+        summary,
+        note=gettext(
+            "Räknat från dagen då samverkan skapades i portalen till dagen då avsiktsförklaringen fastställdes."
+        ),
+        value_header=gettext("Dagar"),
+    )
 
 
 def _year_span(years: Any) -> list[int]:
@@ -455,6 +543,15 @@ def mapping(queryset: CollaborationQuerySet) -> Mapping:
 # The list as a table ----------------------------------------------------------------------------
 
 
+def agreement_label(collaboration: Collaboration) -> str:
+    """The agreement's state in words ("Ingen avsiktsförklaring" without one); needs `agreement` selected."""
+    try:
+        agreement = collaboration.agreement
+    except Agreement.DoesNotExist:
+        return gettext("Ingen avsiktsförklaring")
+    return str(AgreementState(agreement.state).label)
+
+
 def list_sheet(queryset: CollaborationQuerySet, organisation: Organisation, *, base_url: str) -> Sheet:
     """The filtered list, one row per collaboration, for export (reads in chunks: a fixed number of queries each)."""
     header = [
@@ -464,6 +561,7 @@ def list_sheet(queryset: CollaborationQuerySet, organisation: Organisation, *, b
         gettext("Form i kartläggningen"),
         gettext("Fas"),
         gettext("Status"),
+        gettext("Avsiktsförklaring"),
         gettext("Start"),
         gettext("Planerat slut"),
         gettext("Senast ändrad"),
@@ -480,6 +578,7 @@ def list_sheet(queryset: CollaborationQuerySet, organisation: Organisation, *, b
                 str(category_of(c.form.slug if c.form else None).label),
                 c.current_phase.title if c.current_phase else gettext("Alla faser klara"),
                 c.get_status_display(),
+                agreement_label(c),
                 c.started_on,  # type: ignore[attr-defined]
                 c.ends_on,
                 c.updated_at,

@@ -7,13 +7,15 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from collaboration.models import (
+    Agreement,
+    AgreementState,
     Collaboration,
     CollaborationForm,
     Organisation,
@@ -40,6 +42,10 @@ class Overview:
     dialogue: Collaboration  # kommun + förening + stiftelse, dialog, 2024, ongoing
     iop: Collaboration  # kommun + stiftelse, IOP, 2025, ongoing, quiet for 90 days
     summer: Collaboration  # kommun + region, projektmedel, 2024, finished, every phase done
+
+
+def noon(year: int, month: int, day: int) -> datetime:
+    return timezone.make_aware(datetime(year, month, day, 12))
 
 
 def form(slug: str) -> CollaborationForm:
@@ -72,6 +78,13 @@ def world(cast: Cast) -> Overview:
     Collaboration.objects.filter(pk=summer.pk).update(
         form=form("projektmedel"), starts_on=date(2024, 6, 1), status=Status.FINISHED, current_phase=None
     )
+    # Agreements: the dialogue's adopted after 40 days; the summer project's first version adopted after
+    # 228 days and a new version in draft; the IOP's sent for review; the homework has none.
+    Collaboration.objects.filter(pk=dialogue.pk).update(created_at=noon(2024, 3, 1))
+    Collaboration.objects.filter(pk=summer.pk).update(created_at=noon(2024, 6, 1))
+    Agreement.objects.create(collaboration=dialogue, state=AgreementState.FASTSTALLD, adopted_at=noon(2024, 4, 10))
+    Agreement.objects.create(collaboration=summer, state=AgreementState.UTKAST, adopted_at=noon(2025, 1, 15))
+    Agreement.objects.create(collaboration=iop, state=AgreementState.GRANSKNING)
     # Not the kommun's: only invited, left, or not a party at all.
     invited = CollaborationFactory(title="Bara inbjudna", parties=[cast.forening])
     Party.objects.create(collaboration=invited, organisation=cast.kommun, state=PartyState.INVITED)
@@ -111,6 +124,10 @@ class TestFilters:
             ({"sok": "SOMMAR"}, {"Sommarprojekt"}),
             ({"sektor": "ideburen", "status": "pagar", "form": "iop"}, {"Stödboende för unga"}),
             ({"sektor": "offentlig", "status": "pagar"}, set()),
+            ({"avsiktsforklaring": "ingen"}, {"Läxhjälp i Centrum"}),
+            ({"avsiktsforklaring": "faststalld"}, {"Dialog om fritidsgårdar"}),
+            ({"avsiktsforklaring": "utkast"}, {"Sommarprojekt"}),
+            ({"avsiktsforklaring": "granskning", "inaktiv": "on"}, {"Stödboende för unga"}),
         ],
     )
     def test_filters_combine(self, world, filters, expected):
@@ -154,6 +171,8 @@ class TestListPage:
         assert "Sommarprojekt" not in text
         assert "Partnerns sektor: Idéburen sektor" in text
         assert "Ingen aktivitet på 60 dagar" in text  # the quiet IOP is marked
+        assert "Avsiktsförklaring för granskning" in text
+        assert "Avsiktsförklaring fastställd" in text
 
     def test_sorting_by_title(self, world, coordinator_client):
         response = coordinator_client.get(reverse("overview", args=[world.cast.kommun.code]), {"ordning": "titel"})
@@ -236,6 +255,24 @@ class TestStatistics:
         Collaboration.objects.filter(pk=world.iop.pk).update(starts_on=date(2027, 1, 1))
         assert stat(world, "ar") == [("2023", 1), ("2024", 2), ("2025", 0), ("2026", 0), ("2027", 1)]
 
+    def test_counts_by_agreement_state(self, world):
+        assert stat(world, "avsiktsforklaring") == [
+            ("Ingen avsiktsförklaring", 1),
+            ("Utkast", 1),
+            ("För granskning", 1),
+            ("Fastställd", 1),
+        ]
+
+    def test_agreements_adopted_per_year(self, world):
+        assert stat(world, "faststallda") == [("2024", 1), ("2025", 1)]
+        assert stat(world, "faststallda", form="dialog") == [("2024", 1)]
+
+    def test_days_from_start_to_adopted_agreement(self, world):
+        # 40 days for the dialogue, 228 for the summer project: the median is 134.
+        assert stat(world, "dagar-till-faststalld") == [("Median", 134), ("Kortast", 40), ("Längst", 228)]
+        assert stat(world, "dagar-till-faststalld", form="dialog") == [("Median", 40), ("Kortast", 40), ("Längst", 40)]
+        assert stat(world, "dagar-till-faststalld", form="iop") == []
+
     def test_counts_follow_the_filters(self, world):
         assert stat(world, "sektor", form="dialog") == [("Offentlig sektor", 0), ("Idéburen sektor", 1)]
         assert dict(stat(world, "status", sektor="ideburen")) == {"Planeras": 1, "Pågår": 2, "Avslutad": 0}
@@ -246,7 +283,7 @@ class TestStatistics:
         html = response.text
         svgs = re.findall(r"<svg class=\"bar-chart\".*?</svg>", html, flags=re.S)
         tables = re.findall(r"<table class=\"statistic__table\".*?</table>", html, flags=re.S)
-        assert len(svgs) == len(tables) == 6
+        assert len(svgs) == len(tables) == 9
         ns = {"svg": "http://www.w3.org/2000/svg"}
         for svg_text, table_text in zip(svgs, tables, strict=True):
             svg = ET.fromstring(svg_text)
@@ -389,11 +426,21 @@ class TestExports:
         assert "attachment" in response["Content-Disposition"]
         assert ".csv" in response["Content-Disposition"]
         rows = read_csv(response)
-        assert rows[0][:6] == ["Titel", "Partner", "Samverkansform", "Form i kartläggningen", "Fas", "Status"]
+        assert rows[0][:7] == [
+            "Titel",
+            "Partner",
+            "Samverkansform",
+            "Form i kartläggningen",
+            "Fas",
+            "Status",
+            "Avsiktsförklaring",
+        ]
         assert [r[0] for r in rows[1:]] == ["Dialog om fritidsgårdar", "Stödboende för unga"]
         assert rows[1][1] == "Föreningen Läxhjälp; Stiftelsen Hemmet"
         assert rows[1][3] == "Dialog och samråd"
-        assert rows[1][6] == "2024-03-01"
+        assert rows[1][6] == "Fastställd"
+        assert rows[2][6] == "För granskning"
+        assert rows[1][7] == "2024-03-01"
         assert rows[1][-1].endswith(reverse("collaboration_detail", args=[world.dialogue.code]))
 
     def test_the_list_with_commas(self, world, export):
@@ -407,7 +454,8 @@ class TestExports:
         assert rows[0][0] == "Titel"
         assert rows[1][0] == "Sommarprojekt"
         assert rows[1][1] == "Region Halland"
-        assert rows[1][6].date() == date(2024, 6, 1)  # a date, not text
+        assert rows[1][6] == "Utkast"
+        assert rows[1][7].date() == date(2024, 6, 1)  # a date, not text
 
     @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
     def test_a_statistic(self, world, export, fmt):

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from collaboration.models import Collaboration, CollaborationForm, Party, PartyState, Phase
+from collaboration.models import Agreement, AgreementState, Collaboration, CollaborationForm, Party, PartyState, Phase
 from tests.factories import OrganisationFactory, PublicOrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ PAGES = [
     ("overview", {"sektor": "ideburen", "sok": "samverkan", "ordning": "titel", "sida": "2"}),
     ("overview_statistics", {}),
     ("overview_statistics", {"status": "pagar", "inaktiv": "on"}),
+    ("overview_statistics", {"avsiktsforklaring": "faststalld"}),
     ("overview_mapping", {}),
 ]
 
@@ -47,6 +49,18 @@ def add_collaborations(organisation, partners, count: int) -> None:
             Party(collaboration=collaboration, organisation=partners[i % len(partners)], state=PartyState.ACCEPTED)
         )
     Party.objects.bulk_create(parties)
+    states = [AgreementState.UTKAST, AgreementState.GRANSKNING, AgreementState.FASTSTALLD, None]
+    Agreement.objects.bulk_create(
+        [
+            Agreement(
+                collaboration=collaboration,
+                state=states[i % 4],
+                adopted_at=timezone.now() if states[i % 4] == AgreementState.FASTSTALLD else None,
+            )
+            for i, collaboration in enumerate(created)
+            if states[i % 4] is not None
+        ]
+    )
 
 
 def count_queries(client: Client, url: str, params: dict[str, str]) -> int:

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from collaboration.models import Collaboration, CollaborationForm, OrganisationKind, Status
+from collaboration.models import Agreement, AgreementState, Collaboration, CollaborationForm, OrganisationKind, Status
 from tests.e2e.conftest import assert_accessible, sign_in, visit
 from tests.factories import PASSWORD, CollaborationFactory, OrganisationFactory, PublicOrganisationFactory
 
@@ -26,6 +27,7 @@ def overview(cast):
     Collaboration.objects.filter(pk=summer.pk).update(
         form=CollaborationForm.objects.get(slug="projektmedel"), starts_on=date(2025, 6, 1)
     )
+    Agreement.objects.create(collaboration=dialogue, state=AgreementState.FASTSTALLD, adopted_at=timezone.now())
     return cast
 
 
@@ -35,7 +37,7 @@ def test_the_overview_statistics_and_mapping_pages_are_accessible(page, overview
     visit(page, reverse("overview", args=[code]))
     assert "3 samverkan" in page.content()
     visit(page, reverse("overview_statistics", args=[code]))
-    assert page.locator("svg.bar-chart").count() == 6
+    assert page.locator("svg.bar-chart").count() == 9
     page.get_by_text("Ändra urvalet").click()  # the filters open
     assert_accessible(page)
     visit(page, reverse("overview_mapping", args=[code]))
