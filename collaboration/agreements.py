@@ -409,7 +409,9 @@ def agreement_send(
     text already under review.
     """
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().select_related("collaboration__form").get(pk=agreement.pk)
+        locked = (
+            Agreement.objects.select_for_update(of=("self",)).select_related("collaboration__form").get(pk=agreement.pk)
+        )
         if locked.state == AgreementState.FASTSTALLD:
             return SendOutcome.LOCKED, None
         if locked.state == AgreementState.GRANSKNING:
@@ -495,7 +497,11 @@ def agreement_approve(
     and the second sees the first: both count, and the version is adopted once.
     """
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().select_related("collaboration").get(pk=version.agreement_id)
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("collaboration")
+            .get(pk=version.agreement_id)
+        )
         membership = (
             Membership.objects.active()
             .filter(user=user, organisation=organisation)
@@ -592,7 +598,7 @@ def after_parties_changed(*, collaboration: Collaboration, user: User | None) ->
     """A party left: if everyone still in has approved the version under review, it is adopted now."""
     with transaction.atomic():
         agreement = (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("collaboration", "latest_version")
             .filter(collaboration=collaboration)
             .first()
@@ -625,7 +631,11 @@ def agreement_request_changes(
     *, version: AgreementVersion, user: User, organisation: Organisation, message: str
 ) -> ChangeRequest:
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().select_related("collaboration").get(pk=version.agreement_id)
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("collaboration")
+            .get(pk=version.agreement_id)
+        )
         request = ChangeRequest.objects.create(
             version=version, organisation=organisation, requested_by=user, message=message
         )

@@ -18,7 +18,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from collaboration.models import Collaboration, Membership, Party, PartyState, SharedPhase, StepAssignment
+from collaboration.models import (
+    AgreementState,
+    Approval,
+    Collaboration,
+    Membership,
+    Party,
+    PartyState,
+    SharedPhase,
+    StepAssignment,
+    may_approve,
+)
 from collaboration.models.assignments import today
 from collaboration.process import MODEL_GUIDE, phases_awaiting_confirmation
 from portal.models import User
@@ -152,7 +162,47 @@ def shared_with_you(user: User, collaboration: Collaboration | None) -> Iterable
     ]
 
 
-KINDS: list[Kind] = [invitations, assigned_steps, phases_to_confirm, shared_with_you]
+def agreements_to_approve(user: User, collaboration: Collaboration | None) -> Iterable[Expectation]:
+    """Agreement versions under review that the user may approve for a party that has not approved them yet."""
+    approvers = [
+        m.organisation_id
+        for m in Membership.objects.active().filter(user=user).select_related("organisation")
+        if may_approve(m)
+    ]
+    if not approvers:
+        return []
+    parties = (
+        Party.objects.accepted()
+        .filter(organisation_id__in=approvers, collaboration__agreement__state=AgreementState.GRANSKNING)
+        .select_related("organisation", "collaboration__agreement__latest_version")
+        .order_by("collaboration__title", "organisation__name")
+    )
+    if collaboration is not None:
+        parties = parties.filter(collaboration=collaboration)
+    parties_list = list(parties)
+    approved = set(
+        Approval.objects.filter(
+            version_id__in=[p.collaboration.agreement.latest_version_id for p in parties_list]
+        ).values_list("version_id", "organisation_id")
+    )
+    result = []
+    for p in parties_list:
+        version = p.collaboration.agreement.latest_version
+        if version is None or (version.pk, p.organisation_id) in approved:
+            continue
+        result.append(
+            Expectation(
+                kind="approve-agreement",
+                text=_("Läs och godkänn version %(n)d av avsiktsförklaringen i ”%(title)s” för %(org)s")
+                % {"n": version.number, "title": p.collaboration.title, "org": p.organisation.name},
+                url=reverse("agreement_version", args=[p.collaboration.code, version.number]),
+                collaboration=p.collaboration,
+            )
+        )
+    return result
+
+
+KINDS: list[Kind] = [invitations, assigned_steps, phases_to_confirm, agreements_to_approve, shared_with_you]
 
 
 def expected_of(user: User, collaboration: Collaboration | None = None) -> list[Expectation]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -315,7 +316,8 @@ def invitation_send(
     """
     with transaction.atomic():
         invitation, _token = Invitation.issue(organisation=organisation, email=email, role=role, invited_by=invited_by)
-        site = request.build_absolute_uri("/")
+        # Links in mail come from SITE_URL, never from the request's Host header, which a client chooses.
+        site = settings.SITE_URL
         transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id=invitation.pk, site=site))
     status = Invitation.objects.filter(pk=invitation.pk).values_list("mail_status", flat=True).first()
     return SentInvitation(invitation=invitation, mail_status=status or MailStatus.QUEUED)

@@ -16,6 +16,11 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
+def absolute_url(path: str) -> str:
+    """A link for a mail sent by the task worker, which has no request to take the host from (SITE_URL)."""
+    return settings.SITE_URL + path
+
+
 def render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
     # The subject template turns autoescaping off: a subject is plain text, not HTML.
     # A header is one line, so any line or paragraph break in a name becomes a space.
@@ -25,10 +30,10 @@ def render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def deliver(name: str, *, to: str, context: dict[str, Any]) -> None:
+def deliver(name: str, *, to: str, context: dict[str, Any], headers: dict[str, str] | None = None) -> None:
     """Render and send one message now (inside a task); raises when it cannot be sent."""
     subject, text, html = render(name, context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
 

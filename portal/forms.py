@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import EmailChoice
 from portal.text import clean_name
 
 
@@ -48,3 +49,17 @@ class NameField(forms.CharField):
     def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return clean_name(text) if text else text
+
+
+class EmailChoiceForm(forms.Form):
+    """How often a person wants e-mail about what happens in their collaborations."""
+
+    email_notifications = forms.ChoiceField(
+        label=_("Hur ofta vill du få e-post om det som händer i din samverkan?"),
+        choices=EmailChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Välj hur ofta du vill få e-post."),
+            "invalid_choice": _("Välj ett av alternativen."),
+        },
+    )

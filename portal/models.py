@@ -42,12 +42,23 @@ class EmailUserManager(UserManager["User"]):
         return self.get(email=normalise_email(username or ""))
 
 
+class EmailChoice(models.TextChoices):
+    """How often a person wants e-mail about what happens in their collaborations (one choice per portal)."""
+
+    DIRECT = "direkt", _("Direkt: ett e-postmeddelande för varje händelse")
+    DAILY = "dagligen", _("En gång om dagen: en sammanfattning av dagens händelser")
+    NEVER = "aldrig", _("Aldrig: inga e-postmeddelanden om händelser")
+
+
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-postadress"), unique=True)
     full_name = models.CharField(_("namn"), max_length=150)
+    email_notifications = models.CharField(
+        _("e-post om händelser"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.DIRECT
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -134,3 +145,87 @@ class DraftStash(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """The sending state of one e-mail that the portal owes someone, kept so that it goes out at most once.
+
+    A sending task claims the row under a lock (portal.notifications), so a second worker
+    or a duplicate task finds it sent. A failed attempt is counted and retried later,
+    up to NOTIFICATION_MAX_ATTEMPTS; after the last one the row is marked failed.
+    """
+
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("misslyckades"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        _("skickas inte"),
+        null=True,
+        blank=True,
+        help_text=_("Mottagaren valde bort e-post eller är avstängd sedan meddelandet skapades."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_settled(self) -> bool:
+        """Sent, failed for good or cancelled: no task may try it again."""
+        return self.sent_at is not None or self.failed_at is not None or self.cancelled_at is not None
+
+
+class DigestRun(Delivery):
+    """One person's daily summary for one day, claimed before it is sent.
+
+    The unique (recipient, day) row makes the summary go out once a day, however many
+    times or on however many servers `send_digests` runs: only the run that creates the
+    row sends it, with exactly the notifications it took at that moment.
+    """
+
+    recipient = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="digest_runs")
+    day = models.DateField(_("dag"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daglig sammanfattning")
+        verbose_name_plural = _("dagliga sammanfattningar")
+        ordering = ["-day", "recipient_id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_person_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day:%Y-%m-%d}"
+
+
+class Notification(Delivery):
+    """Something that happened that one person should hear about, by e-mail at once or in the daily summary.
+
+    Created by `portal.notifications.notify` in the transaction of the change it is about.
+    """
+
+    recipient = models.ForeignKey("portal.User", on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("slag"), max_length=50)
+    subject = models.CharField(_("ämne"), max_length=200)
+    summary = models.TextField(_("sammanfattning"))
+    path = models.CharField(_("sökväg"), max_length=500)
+    group = models.CharField(_("grupp"), max_length=200, help_text=_("Rubriken som händelsen samlas under."))
+    delivery = models.CharField(_("skickas"), max_length=10, choices=EmailChoice.choices)
+    digest = models.ForeignKey(
+        DigestRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("avisering")
+        verbose_name_plural = _("aviseringar")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["delivery", "recipient"],
+                name="notification_digest_pending",
+                condition=models.Q(digest__isnull=True, sent_at__isnull=True, cancelled_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -7,6 +7,7 @@ database URL must be given. The README lists every variable.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -254,6 +255,17 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samverkansportalen <noreply@samverkansportalen.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The portal's address as people reach it, for links in mail sent by the task worker (which has no request).
+SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc or urlsplit(SITE_URL).path:
+    raise ImproperlyConfigured(f"PORTAL_SITE_URL must be like https://samverkan.example.se, not {SITE_URL!r}.")
+# Notification mail (portal.notifications): a failed send is tried again after NOTIFICATION_RETRY_SECONDS,
+# then twice as long each time, NOTIFICATION_MAX_ATTEMPTS tries in all; then it is marked failed.
+NOTIFICATION_MAX_ATTEMPTS = env_int("PORTAL_MAIL_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_SECONDS = env_int("PORTAL_MAIL_RETRY_SECONDS", 60)
+if NOTIFICATION_MAX_ATTEMPTS < 1 or NOTIFICATION_RETRY_SECONDS < 0:
+    raise ImproperlyConfigured("PORTAL_MAIL_MAX_ATTEMPTS must be 1 or more and PORTAL_MAIL_RETRY_SECONDS 0 or more.")
 
 # Security headers. HTTPS settings follow DEBUG so that `check --deploy` is clean
 # in production while the development server still works over plain HTTP.

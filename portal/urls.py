@@ -25,6 +25,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("losenord/nytt/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("installningar/e-post/", views.email_choice, name="email_choice"),
+    path("e-post/<str:token>/", views.email_choice_link, name="email_choice_link"),
     path("principer/", include("principles.urls")),
     path("", include("collaboration.urls")),
     path("admin/", admin.site.urls),

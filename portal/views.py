@@ -3,16 +3,21 @@ from urllib.parse import urlsplit
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import drafts, emails
-from portal.forms import EmailAuthenticationForm, SwedishPasswordResetForm
-from portal.http import AnyRequest
+from portal.forms import EmailAuthenticationForm, EmailChoiceForm, SwedishPasswordResetForm
+from portal.http import AnyRequest, AuthedRequest
 from portal.middleware import health_response
+from portal.models import EmailChoice, User
+from portal.notifications import user_for_token
 from portal.throttling import password_reset_allowed
 
 
@@ -80,3 +85,57 @@ class PasswordResetView(auth_views.PasswordResetView):
                 email=email, domain=self.request.get_host(), use_https=self.request.is_secure()
             )
         return HttpResponseRedirect(self.get_success_url())
+
+
+def _choice_saved(request: HttpRequest, user: User, choice: str) -> None:
+    user.email_notifications = choice
+    user.save(update_fields=["email_notifications"])
+    saved = {
+        EmailChoice.DIRECT: _("Sparat. Du får ett e-postmeddelande för varje händelse."),
+        EmailChoice.DAILY: _("Sparat. Du får en sammanfattning per e-post en gång om dagen, när något har hänt."),
+        EmailChoice.NEVER: _("Sparat. Du får inga e-postmeddelanden om händelser."),
+    }
+    messages.success(request, saved[EmailChoice(choice)])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_choice(request: AuthedRequest) -> HttpResponse:
+    """The signed-in person chooses how often they get e-mail about what happens (portal.notifications)."""
+    user = request.user
+    form = EmailChoiceForm(
+        request.POST if request.method == "POST" else None, initial={"email_notifications": user.email_notifications}
+    )
+    if request.method == "POST" and form.is_valid():
+        _choice_saved(request, user, form.cleaned_data["email_notifications"])
+        return redirect("email_choice")
+    return render(request, "portal/email_choice.html", {"form": form, "person": user})
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_choice_link(request: AnyRequest, token: str) -> HttpResponse:
+    """The link in every notification mail: change the e-mail choice with one button, without signing in.
+
+    The signed token names the person and is the protection a CSRF token would give: nobody can make
+    a valid link for someone else, so a POST to it is the holder's own. That is also why this view
+    (only this one) is exempt from the CSRF check: mail programs POST `List-Unsubscribe=One-Click`
+    to it (RFC 8058) without any cookie. GET only shows the page, so link scanners change nothing.
+    """
+    person = user_for_token(token)
+    if person is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        person.email_notifications = EmailChoice.NEVER
+        person.save(update_fields=["email_notifications"])
+        return HttpResponse(_("Du får inte längre e-post om händelser."), content_type="text/plain; charset=utf-8")
+    form = EmailChoiceForm(
+        request.POST if request.method == "POST" else None, initial={"email_notifications": person.email_notifications}
+    )
+    if request.method == "POST" and form.is_valid():
+        _choice_saved(request, person, form.cleaned_data["email_notifications"])
+        return redirect(request.path)
+    return render(
+        request, "portal/email_choice_link.html", {"form": form, "person": person, "never": EmailChoice.NEVER}
+    )

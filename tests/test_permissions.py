@@ -76,6 +76,7 @@ from collaboration.models import (
     text_digest,
 )
 from portal.models import User
+from portal.notifications import choice_token
 from principles.models import Principle
 from tests.collaboration.helpers import (
     CHECKLIST,
@@ -184,6 +185,7 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(Party.objects.values_list("pk", "contact_id")),
         sorted(StepAssignment.objects.values_list("collaboration_id", "step_id", "responsible_id", "due_on")),
         sorted(SharedPhase.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
+        sorted(User.objects.values_list("pk", "email_notifications")),
         sorted(Organisation.objects.values_list("pk", "has_local_compact", "local_compact_since", "local_compact_url")),
     )
 
@@ -481,6 +483,14 @@ def end_collaboration(w: World) -> dict[str, Any]:
     return {"closing_note": "Avslutad i behörighetstestet"}
 
 
+def daily_summary(w: World) -> dict[str, Any]:
+    return {"email_notifications": "dagligen"}
+
+
+def email_choice(w: World) -> str:
+    return reverse("email_choice")
+
+
 def assign_officer(w: World) -> dict[str, Any]:
     return {"responsible": w.officer.pk, "due_on": "2027-03-31"}
 
@@ -664,6 +674,8 @@ ROWS: list[Row] = [
     Row("organisation_list",    POST, organisation_list,         NOT_THIS_METHOD),
     Row("organisation_claim",   GET,  claim_registered,          SIGNED_IN_PAGE),
     Row("organisation_claim",   POST, claim_registered,          SIGNED_IN_ACTION, claim),
+    Row("email_choice",         GET,  email_choice,              SIGNED_IN_PAGE),
+    Row("email_choice",         POST, email_choice,              SIGNED_IN_ACTION, daily_summary),
     # Organisations: their coordinators; the registering side only until the partner has its own coordinator.
     #                                                                       officer board coord civil outsider invited declined left anonymous
     Row("organisation_create",  GET,  organisation_create,                  (403,   403,  200,  200,  200,     200,    200,     200, 302)),
@@ -746,6 +758,8 @@ PUBLIC_PAGES: dict[str, Url] = {
     "form_list": lambda w: reverse("form_list"),
     "form_detail": lambda w: reverse("form_detail", args=["dialog"]),
     "principle_list": lambda w: reverse("principle_list"),
+    # The signed token in every notification mail is the key (tests/portal/test_notifications.py).
+    "email_choice_link": lambda w: reverse("email_choice_link", args=[choice_token(w.officer)]),
     # The token is the key: anyone holding the link may open it.
     "invitation_accept": lambda w: reverse(
         "invitation_accept",

@@ -647,6 +647,21 @@ def agreement_request_changes(request: AuthedRequest, code: str, number: int) ->
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
     organisations = service.party_organisations(request.user, collaboration)
+    if agreement.latest_version_id != version.pk or agreement.state != AgreementState.GRANSKNING:
+        # The page was old: the message is not sent, but it stays, in the comment box of the whole text.
+        context = _version_context(request, collaboration, agreement, version)
+        context.update(
+            {
+                "refused": _(
+                    "Version %(n)d är inte längre ute för granskning, så begäran skickades inte. Din text står kvar "
+                    "i kommentarsrutan för hela texten."
+                )
+                % {"n": number},
+                "restored_comment": request.POST.get("message", ""),
+                "restored_section": "",
+            }
+        )
+        return render(request, "collaboration/agreement/version.html", context, status=409)
     form = ChangeRequestForm(request.POST, organisations=organisations, auto_id="andring-%s")
     if not form.is_valid():
         return _version_page_with(request, collaboration, agreement, version, change_form=form)

@@ -281,3 +281,76 @@ def test_typing_into_an_adopted_agreement_keeps_the_text_for_later(cast: Cast, o
     page = officer_client.get(url("agreement_edit", cast))
     assert "Barn och unga." in page.text
     assert Agreement.objects.get().adopted_version.number == 1
+
+
+@pytest.mark.django_db
+def test_text_typed_while_the_session_ran_out_comes_back_after_signing_in(cast: Cast, officer_client: Client) -> None:
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import PASSWORD
+
+    start(officer_client, cast, action="empty")
+    form = browser_post(officer_client.get(url("agreement_edit", cast)))
+    Session.objects.all().delete()  # the session runs out while the officer writes
+    response = edit(officer_client, cast, {"malgrupp": "Skrivet under ett långt möte"}, form=form)
+    assert response.status_code == 302
+    assert not AgreementText.objects.filter(text__contains="långt möte").exists()
+    officer_client.post(reverse("login"), {"username": cast.officer.email, "password": PASSWORD})
+    page = officer_client.get(url("agreement_edit", cast))
+    assert "Skrivet under ett långt möte" in page.text
+    response = edit(officer_client, cast, {}, form=browser_post(page))
+    assert response.status_code == 302
+    assert AgreementText.objects.get(section__slug="malgrupp").text == "Skrivet under ett långt möte"
+
+
+@pytest.mark.django_db
+def test_a_60000_character_paste_is_refused_whole_and_kept_in_the_box(cast: Cast, officer_client: Client) -> None:
+    start(officer_client, cast, action="empty")
+    pasted = "Lång inklistrad text. " * 2728  # just over 60 000 characters
+    response = edit(officer_client, cast, {"malgrupp": pasted, "organisation": "Kort och giltigt"})
+    assert response.status_code == 200
+    assert "högst 20000 tecken" in response.text
+    assert pasted in response.text
+    assert not AgreementText.objects.exclude(text="").exists()
+
+
+@pytest.mark.django_db
+def test_outsiders_and_invited_parties_get_404_on_the_agreement(
+    cast: Cast, officer_client: Client, outsider_client: Client
+) -> None:
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    send(officer_client, cast)
+    for path in (url("agreement_detail", cast), url("agreement_version", cast, 1), url("agreement_diff", cast)):
+        response = outsider_client.get(path)
+        assert response.status_code == 404
+        assert "Barn." not in response.text
+
+
+@pytest.mark.django_db
+def test_a_change_request_from_an_old_page_is_kept_as_a_comment_draft(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    from collaboration.models import ChangeRequest
+
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    send(officer_client, cast)
+    edit(officer_client, cast, {"malgrupp": "Barn och unga."})  # a new draft: version 1 is no longer under review
+    response = board_client.post(url("agreement_request_changes", cast, 1), {"message": "Lägg till föräldrarna."})
+    assert response.status_code == 409
+    assert "inte längre ute för granskning" in response.text
+    assert "Lägg till föräldrarna." in response.text
+    assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_start_page_asks_those_who_may_approve(cast: Cast, officer_client: Client, board_client: Client) -> None:
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn."})
+    send(officer_client, cast)
+    ask = "Läs och godkänn version 1 av avsiktsförklaringen i ”Läxhjälp i Centrum” för Föreningen Läxhjälp"
+    assert ask in board_client.get(reverse("home")).text
+    assert "Läs och godkänn version 1" not in officer_client.get(reverse("home")).text  # no delegation
+    board_client.post(url("agreement_approve", cast, 1), {})
+    assert ask not in board_client.get(reverse("home")).text

@@ -78,7 +78,7 @@ def test_the_admin_cleans_an_organisations_name_too(cast):
 
 def test_a_new_members_name_is_stored_on_one_line(cast, coordinator_client, invite):
     invite(coordinator_client, cast.kommun, role=Role.OFFICER)
-    link = mail.outbox[0].body.split("http://testserver", 1)[1].split()[0]
+    link = mail.outbox[0].body.split("http://127.0.0.1:8000", 1)[1].split()[0]
     password = "mitt-eget-langa-losenord-789"
 
     response = Client().post(link, {"full_name": "Nina\u2028Ny\n", "password1": password, "password2": password})

@@ -35,7 +35,7 @@ def invite(django_capture_on_commit_callbacks):
 
 
 def link_in(message: mail.EmailMessage) -> str:
-    match = re.search(r"http://testserver(/inbjudan/[A-Za-z0-9_\-]+/)", message.body)
+    match = re.search(r"http://127.0.0.1:8000(/inbjudan/[A-Za-z0-9_\-]+/)", message.body)
     assert match, message.body
     return match.group(1)
 

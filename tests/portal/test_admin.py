@@ -18,8 +18,22 @@ def test_every_registered_model_has_a_working_list_and_add_page(admin_client, ca
     ours = [m for m in admin.site._registry if m._meta.app_label in {"portal", "collaboration", "principles"}]
     assert len(ours) >= 13
     # Answers change only through the versioned save; the activity log, phase confirmations and principle
-    # ratings only through the services.
-    read_only = {"answer", "activity", "phaseconfirmation", "principlerating"}
+    # ratings only through the services; notifications and summaries only through portal.notifications.
+    read_only = {
+        "answer",
+        "activity",
+        "phaseconfirmation",
+        "principlerating",
+        # What the parties wrote and committed to in the agreement: only the agreement's services write it.
+        "agreement",
+        "agreementtext",
+        "agreementversion",
+        "approval",
+        "changerequest",
+        "agreementcomment",
+        "notification",
+        "digestrun",
+    }
     for model in ours:
         info = (model._meta.app_label, model._meta.model_name)
         assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200, info
@@ -60,3 +74,13 @@ def test_an_admin_edits_a_discussion_question_and_the_principle_check_shows_it(a
     question.save()
     response = officer_client.get(reverse("principle_check", args=[cast.collaboration.code]))
     assert "Vem sätter dagordningen när vi ses?" in response.text
+
+
+def test_an_admin_edits_an_agreement_section_and_its_sources(admin_client):
+    from collaboration.models import AgreementSection
+
+    section = AgreementSection.objects.get(slug="malgrupp")
+    page = admin_client.get(reverse("admin:collaboration_agreementsection_change", args=[section.pk]))
+    assert page.status_code == 200
+    assert section.guidance in page.text
+    assert "malgrupp-vilken" in page.text  # the process questions the draft takes answers from

@@ -72,7 +72,11 @@ def test_error_pages_carry_the_headers_too(cast, outsider_client):
 
 @pytest.mark.django_db(False)
 def test_the_deployment_checklist_passes_with_production_settings():
-    env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="portal.example.se")
+    env = production_env(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="portal.example.se",
+        PORTAL_SITE_URL="https://portal.example.se",
+    )
     assert len(env["DJANGO_SECRET_KEY"]) >= 50
 
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -89,6 +93,18 @@ def test_the_deployment_checklist_would_catch_a_weak_secret_key():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db(False)
+@pytest.mark.parametrize("site_url", [None, "http://portal.example.se", "https://annan.example.se"])
+def test_the_deployment_checklist_catches_a_site_url_that_mail_links_cannot_use(site_url):
+    """Unset, the links in notification mail would lead to the development server's address."""
+    env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="portal.example.se")
+    if site_url:
+        env["PORTAL_SITE_URL"] = site_url
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db(False)

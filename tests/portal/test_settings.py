@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings import env_bool, env_int
-from tests.portal.production import production_env
+from tests.portal.production import production_env, production_settings
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,38 @@ def test_the_test_run_switches_its_settings_on_explicitly():
 
     assert not hasattr(production, "TESTING")
     assert not hasattr(production, "PASSWORD_HASHERS")  # Django's strong default
+
+
+@pytest.mark.parametrize(
+    "value", ["samverkan.example.se", "ftp://samverkan.example.se", "https://samverkan.example.se/portal"]
+)
+def test_a_site_url_that_is_not_a_plain_web_address_stops_the_start(value):
+    env = production_env(
+        DJANGO_SECRET_KEY="production-like-key-for-this-test-only-0123456789abcdefghijklmnop",
+        DJANGO_ALLOWED_HOSTS="portal.example.se",
+        PORTAL_SITE_URL=value,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL must be like https://samverkan.example.se" in result.stderr
+
+
+def test_the_site_url_is_read_from_the_environment_without_a_trailing_slash():
+    assert production_settings("SITE_URL", PORTAL_SITE_URL="https://samverkan.example.se/") == {
+        "SITE_URL": "https://samverkan.example.se"
+    }
+    assert production_settings("SITE_URL") == {"SITE_URL": "http://127.0.0.1:8000"}
+
+
+def test_retries_of_notification_mail_are_bounded_by_settings():
+    assert production_settings(
+        "NOTIFICATION_MAX_ATTEMPTS", "NOTIFICATION_RETRY_SECONDS", PORTAL_MAIL_MAX_ATTEMPTS="3"
+    ) == {"NOTIFICATION_MAX_ATTEMPTS": 3, "NOTIFICATION_RETRY_SECONDS": 60}

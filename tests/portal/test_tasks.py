@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 import smtplib
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from collaboration.models import Invitation, MailStatus, Role
+from portal.models import EmailChoice, Notification, User
+from portal.notifications import notify, send_notification
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -52,7 +57,7 @@ def test_an_invitation_is_queued_and_the_worker_sends_it(cast, coordinator_clien
 
     assert len(mail.outbox) == 1
     assert Invitation.objects.get(email=NEW_EMAIL).mail_status == MailStatus.SENT
-    link = re.search(r"http://testserver(/inbjudan/[A-Za-z0-9_\-]+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/inbjudan/[A-Za-z0-9_\-]+/)", mail.outbox[0].body).group(1)
     assert client.get(link).status_code == 200
     assert "E-post: skickad." in coordinator_client.get(reverse("organisation_detail", args=[cast.kommun.code])).text
 
@@ -89,3 +94,61 @@ def test_a_password_reset_is_sent_by_the_worker(cast, client):
     run_worker()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [cast.board_member.email]
+
+
+def test_a_notification_that_fails_is_retried_later_by_the_worker_and_sent_once(cast, monkeypatch):
+    with transaction.atomic():
+        notify(
+            recipients=[cast.officer],
+            kind="kommentar",
+            subject="En ny kommentar",
+            summary="Bo kommenterade.",
+            path="/",
+            group="Läxhjälp i Centrum",
+        )
+
+    def relay_down(self, messages):  # type: ignore[no-untyped-def]
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailBackend, "send_messages", relay_down)
+        run_worker()
+    row = Notification.objects.get()
+    assert (row.attempts, row.sent_at, row.failed_at) == (1, None, None)
+    assert "SMTPServerDisconnected" in row.last_error
+    retry = DBTaskResult.objects.get(status="READY")
+    # The next attempt waits (a minute after the first failure, doubling after each).
+    assert retry.run_after > timezone.now() + timedelta(seconds=50)
+
+    run_worker()  # not due yet
+    assert mail.outbox == []
+
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert (row.attempts, row.sent_at is not None) == (2, True)
+
+    # A duplicate task, or the same task again after a restart, finds it sent.
+    send_notification.enqueue(notification_id=row.pk)
+    run_worker()
+    assert len(mail.outbox) == 1
+
+
+def test_the_daily_summary_goes_out_through_the_worker_once(cast):
+    User.objects.filter(pk=cast.officer.pk).update(email_notifications=EmailChoice.DAILY)
+    notify(
+        recipients=[cast.officer],
+        kind="godkand",
+        subject="Godkänd",
+        summary="Kommunen godkände.",
+        path="/",
+        group="Läxhjälp i Centrum",
+    )
+    run_worker()
+    assert mail.outbox == []
+    call_command("send_digests", verbosity=0)
+    call_command("send_digests", verbosity=0)
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[cast.officer.email]]
+    assert "Kommunen godkände." in mail.outbox[0].body

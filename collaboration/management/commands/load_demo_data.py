@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collaboration import services
+from collaboration.management.commands._demo_agreements import grona_process_answers, load_agreements
 from collaboration.models import (
     Base,
     Collaboration,
@@ -227,8 +228,10 @@ class Command(BaseCommand):
             self._end(
                 collaboration, spec, users[spec.get("ended_by", officer.email)], organisations[spec["parties"][0]]
             )
+        grona_process_answers(users, organisations)
         self._agreeing(users, organisations)
         self._assign(users, officer, organisations)
+        load_agreements(users, organisations)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
 
     def _end(self, collaboration: Collaboration, spec: dict[str, Any], user: User, organisation: Organisation) -> None:
