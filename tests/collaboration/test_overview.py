@@ -509,8 +509,8 @@ def test_a_board_member_sees_their_own_organisations_list(world):
     assert "Sommarprojekt" not in response.text
 
 
-def test_a_new_phase_order_is_followed(world):
-    """Phases come from the guidance content, so an admin's renaming shows at once."""
+def test_phase_titles_come_from_the_guidance_content(world):
+    """Phases are data, so an admin's renaming shows in the statistics at once."""
     Phase.objects.filter(slug="planera-och-justera").update(title="Fas 2: Planera")
     assert "Fas 2: Planera" in dict(stat(world, "fas"))
 
