@@ -91,3 +91,25 @@ def test_filtering_with_the_keyboard_only_updates_the_results_and_the_address(pa
     page.wait_for_url("**?sok=stiftelsen")
     assert "Dialog om fritidsgårdar" in page.locator("#resultat").inner_text()
     assert "Sommarprojekt" not in page.locator("#resultat").inner_text()
+
+
+def test_filtering_works_without_javascript(browser, live_server, overview):
+    """The filters are a plain GET form: without JavaScript the whole page comes back with the selection."""
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/logga-in/")
+        page.get_by_label("E-postadress").fill(overview.coordinator.email)
+        page.get_by_label("Lösenord").fill(PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url("**/")
+        page.goto(reverse("overview", args=[overview.kommun.code]))
+        page.get_by_label("Partnerns sektor").select_option("offentlig")
+        page.get_by_role("button", name="Visa").click()
+        page.wait_for_url("**sektor=offentlig**")
+        results = page.locator("#resultat").inner_text()
+        assert "1 samverkan" in results
+        assert "Sommarprojekt" in results
+        assert page.get_by_label("Partnerns sektor").input_value() == "offentlig"
+    finally:
+        context.close()
