@@ -111,3 +111,17 @@ def get_organisation_for_management(user: User, code: UUID | str) -> tuple[Organ
     if organisation is None or organisation.has_active_coordinator():
         raise Http404("Ingen sådan organisation.")
     return organisation, False
+
+
+def get_organisation_for_member(user: User, code: UUID | str) -> tuple[Organisation, bool]:
+    """The organisation if the user is an active member of it, and whether they coordinate it; 404 otherwise.
+
+    Anyone in an organisation already reaches every collaboration it is a party of, so listing
+    them reveals nothing new; what only coordinators get (statistics, exports) is checked by the view.
+    """
+    membership = (
+        Membership.objects.active().filter(user=user, organisation__code=code).select_related("organisation").first()
+    )
+    if membership is None:
+        raise Http404("Ingen sådan organisation.")
+    return membership.organisation, membership.role == Role.COORDINATOR

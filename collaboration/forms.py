@@ -613,3 +613,61 @@ class ActivityFilterForm(forms.Form):
         from collaboration.models import ActivityKind
 
         self.fields["handelse"].choices = [("", _("Alla händelser")), *ActivityKind.choices]  # type: ignore[attr-defined]
+
+
+FIRST_COMPACT_YEAR = 1990  # the first local överenskommelser came after the national one of 2008; leave room
+
+
+class LocalCompactForm(forms.Form):
+    """The organisation's local (or regional) överenskommelse with civil society."""
+
+    has_local_compact = forms.TypedChoiceField(
+        label=_("Har organisationen en lokal eller regional överenskommelse med idéburen sektor?"),
+        choices=[("ja", _("Ja")), ("nej", _("Nej"))],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj ja eller nej."), "invalid_choice": _("Välj ja eller nej.")},
+    )
+    local_compact_since = forms.IntegerField(
+        label=_("Sedan vilket år (frivilligt)"),
+        required=False,
+        help_text=_("Året då överenskommelsen antogs, till exempel 2015."),
+        error_messages={"invalid": _("Ange året med fyra siffror, till exempel 2015.")},
+    )
+    local_compact_url = forms.URLField(
+        label=_("Länk till överenskommelsen (frivillig)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Adressen till en sida där man kan läsa överenskommelsen."),
+        error_messages={
+            "invalid": _("Ange en webbadress, till exempel https://www.kommun.se/overenskommelse."),
+            "max_length": _("Adressen får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_local_compact_since(self) -> int | None:
+        from django.utils import timezone
+
+        year = self.cleaned_data["local_compact_since"]
+        this_year = timezone.localdate().year
+        if year is not None and not FIRST_COMPACT_YEAR <= year <= this_year:
+            raise forms.ValidationError(
+                gettext("Ange ett år mellan %(first)d och %(last)d.")
+                % {"first": FIRST_COMPACT_YEAR, "last": this_year},
+                code="year_out_of_range",
+            )
+        return year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("has_local_compact") is False:
+            # "Nej": a year or a link no longer describes anything.
+            data["local_compact_since"] = None
+            data["local_compact_url"] = ""
+        return data
+
+    def loaded_digests(self) -> dict[str, str]:
+        pairs = (item.partition("=") for item in (self.cleaned_data.get("loaded") or "").split(",") if item)
+        return {key: value for key, _sep, value in pairs}

@@ -684,3 +684,56 @@ def document_exported(
         summary=_("laddade ner ”%(document)s” som PDF") % {"document": document},
         file=file_name,
     )
+
+
+COMPACT_FIELDS = ("has_local_compact", "local_compact_since", "local_compact_url")
+
+
+def compact_state(organisation: Organisation) -> str:
+    """The `loaded` field of the organisation's edit page: each field's digest as the page shows it now."""
+    return ",".join(f"{name}={value_digest(getattr(organisation, name))}" for name in COMPACT_FIELDS)
+
+
+def organisation_compact_update(
+    *,
+    organisation: Organisation,
+    has_local_compact: bool,
+    local_compact_since: int | None,
+    local_compact_url: str,
+    loaded: dict[str, str] | None = None,
+) -> EditResult:
+    """Record whether the organisation has a local överenskommelse, since when and where to read it.
+
+    The same rule as `collaboration_edit`: a field left as loaded is never written back, and a
+    field a colleague changed since the page was loaded is kept and reported in `moved_on`.
+    """
+    loaded = loaded or {}
+    result = EditResult()
+    wanted = {
+        "has_local_compact": has_local_compact,
+        "local_compact_since": local_compact_since,
+        "local_compact_url": local_compact_url,
+    }
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        fields = []
+        for name, value in wanted.items():
+            stored = _as_text(getattr(locked, name))
+            outcome = decide(
+                stored_text=stored,
+                stored_version=0,
+                text=_as_text(value),
+                base=Base(0, loaded.get(name) or text_digest(stored)),
+                seen=None,
+                own_since_base=False,
+            )
+            if outcome is Outcome.CONFLICT:
+                result.moved_on.append(name)
+            elif outcome is Outcome.SAVED:
+                setattr(locked, name, value)
+                fields.append(name)
+                result.changed.append(str(Organisation._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
+        if fields:
+            locked.save(update_fields=fields)
+    organisation.refresh_from_db(fields=list(COMPACT_FIELDS))
+    return result

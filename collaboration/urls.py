@@ -7,6 +7,7 @@ from collaboration.views import (
     exports,
     home,
     organisations,
+    overview,
     principle_check,
     process,
 )
@@ -100,6 +101,11 @@ urlpatterns = [
     path("organisationer/", organisations.organisation_list, name="organisation_list"),
     path("organisationer/ny/", organisations.organisation_create, name="organisation_create"),
     path("organisationer/<uuid:code>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisationer/<uuid:code>/andra/", organisations.organisation_edit, name="organisation_edit"),
+    path("organisationer/<uuid:code>/oversikt/", overview.overview, name="overview"),
+    path("organisationer/<uuid:code>/oversikt/statistik/", overview.overview_statistics, name="overview_statistics"),
+    path("organisationer/<uuid:code>/oversikt/kartlaggning/", overview.overview_mapping, name="overview_mapping"),
+    path("organisationer/<uuid:code>/oversikt/export/", overview.overview_export, name="overview_export"),
     path("organisationer/<uuid:code>/begar/", organisations.organisation_claim, name="organisation_claim"),
     path("organisationer/<uuid:code>/bjud-in/", organisations.invitation_create, name="invitation_create"),
     path(

@@ -186,6 +186,7 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(StepAssignment.objects.values_list("collaboration_id", "step_id", "responsible_id", "due_on")),
         sorted(SharedPhase.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
         sorted(User.objects.values_list("pk", "email_notifications")),
+        sorted(Organisation.objects.values_list("pk", "has_local_compact", "local_compact_since", "local_compact_url")),
     )
 
 
@@ -349,6 +350,14 @@ def organisation_list(w: World) -> str:
 
 def organisation_create(w: World) -> str:
     return reverse("organisation_create")
+
+
+def overview_of(name: str, attr: str) -> Url:
+    return lambda w: reverse(name, args=[getattr(w, attr).code])
+
+
+def local_compact(w: World) -> dict[str, Any]:
+    return {"has_local_compact": "ja", "local_compact_since": "2016", "local_compact_url": "https://exempel.se/ok"}
 
 
 def detail_of(attr: str) -> Url:
@@ -702,6 +711,23 @@ ROWS: list[Row] = [
     Row("invitation_revoke",    GET,  kommun_invitation_revoke,             NOT_THIS_METHOD),
     Row("invitation_revoke",    POST, kommun_invitation_revoke,             (403,   404,  302,  404,  404,     404,    404,     404, 302)),
     Row("invitation_revoke",    POST, registered_invitation_revoke,         (404,   404,  302,  404,  404,     404,    404,     404, 302)),
+    # Issue 10: the overview is for the organisation's members; statistics, mapping and exports for its
+    # coordinators (other members 403); everyone else 404, coordinators of partner organisations too.
+    #                                                                                      officer board coord civil outsider invited declined left anonymous
+    Row("overview",             GET,  overview_of("overview", "kommun"),                   (200,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("overview",             GET,  overview_of("overview", "forening"),                 (404,   200,  404,  200,  404,     404,    404,     404, 302)),
+    Row("overview",             GET,  overview_of("overview", "registered"),               NOBODY),
+    Row("overview",             POST, overview_of("overview", "kommun"),                   NOT_THIS_METHOD),
+    Row("overview_statistics",  GET,  overview_of("overview_statistics", "kommun"),        (403,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("overview_statistics",  GET,  overview_of("overview_statistics", "forening"),      (404,   403,  404,  200,  404,     404,    404,     404, 302)),
+    Row("overview_statistics",  POST, overview_of("overview_statistics", "kommun"),        NOT_THIS_METHOD),
+    Row("overview_mapping",     GET,  overview_of("overview_mapping", "kommun"),           (403,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("overview_mapping",     POST, overview_of("overview_mapping", "kommun"),           NOT_THIS_METHOD),
+    Row("overview_export",      GET,  overview_of("overview_export", "kommun"),            (403,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("overview_export",      POST, overview_of("overview_export", "kommun"),            NOT_THIS_METHOD),
+    Row("organisation_edit",    GET,  overview_of("organisation_edit", "kommun"),          (403,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("organisation_edit",    POST, overview_of("organisation_edit", "kommun"),          (403,   404,  302,  404,  404,     404,    404,     404, 302), local_compact),
+    Row("organisation_edit",    GET,  overview_of("organisation_edit", "registered"),      NOBODY),
     # Issue 6 items 3 and 7. draft_discard's POST changes only the session (tests/portal/test_drafts.py).
     Row("agreement_detail",     GET,  agreement_url("agreement_detail"),  PARTY_PAGE),
     Row("agreement_detail",     POST, agreement_url("agreement_detail"),  NOT_THIS_METHOD),

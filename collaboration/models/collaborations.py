@@ -94,6 +94,12 @@ class Collaboration(models.Model):
         verbose_name = _("samverkan")
         verbose_name_plural = _("samverkan")
         ordering = ["-updated_at"]
+        # The coordinator overview sorts and filters an organisation's collaborations by these.
+        indexes = [
+            models.Index(fields=["starts_on"], name="collaboration_starts_on"),
+            models.Index(fields=["status"], name="collaboration_status"),
+            models.Index(fields=["title"], name="collaboration_title"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -234,7 +240,11 @@ class Party(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["collaboration", "organisation"], name="one_party_per_organisation")
         ]
-        indexes = [models.Index(fields=["organisation", "collaboration"])]
+        indexes = [
+            models.Index(fields=["organisation", "collaboration"]),
+            # An organisation's accepted parties: the overview's starting set, and its partners.
+            models.Index(fields=["organisation", "state", "collaboration"], name="party_org_state_collab"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} i {self.collaboration}"

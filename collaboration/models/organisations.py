@@ -89,6 +89,11 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The organisation's local (or regional) överenskommelse with civil society, as the national
+    # mapping asked about it: whether there is one, since which year, and where to read it.
+    has_local_compact = models.BooleanField(_("har en lokal överenskommelse"), default=False)
+    local_compact_since = models.PositiveSmallIntegerField(_("överenskommelse sedan år"), null=True, blank=True)
+    local_compact_url = models.URLField(_("länk till överenskommelsen"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from collaboration.forms import (
     AcceptInvitationForm,
     FirstCoordinatorInvitationForm,
     InvitationForm,
+    LocalCompactForm,
     MembershipForm,
     OrganisationClaimForm,
     OrganisationForm,
@@ -126,6 +127,55 @@ def organisation_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "collaborations": collaborations,
             "can_invite": True,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: AuthedRequest, code: str) -> HttpResponse:
+    """Coordinators record their organisation's local överenskommelse (exists, since which year, link)."""
+    organisation = get_organisation_for_coordinator(request.user, code)
+    initial = {
+        "has_local_compact": "ja" if organisation.has_local_compact else "nej",
+        "local_compact_since": organisation.local_compact_since,
+        "local_compact_url": organisation.local_compact_url,
+        "loaded": services.compact_state(organisation),
+    }
+    form = LocalCompactForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    moved_on: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = services.organisation_compact_update(
+            organisation=organisation,
+            has_local_compact=data["has_local_compact"],
+            local_compact_since=data["local_compact_since"],
+            local_compact_url=data["local_compact_url"],
+            loaded=form.loaded_digests(),
+        )
+        if not result.moved_on:
+            if result.changed:
+                messages.success(request, _("Uppgifterna om överenskommelsen är sparade."))
+            else:
+                messages.info(request, _("Du ändrade ingenting."))
+            return redirect("organisation_detail", code=organisation.code)
+        # A colleague changed some of the same fields meanwhile: theirs stand and are shown, the
+        # person's own stay in the form, and the page now stands on what is stored.
+        moved_on = result.moved_on
+        posted = request.POST.copy()
+        posted["loaded"] = services.compact_state(organisation)
+        form = LocalCompactForm(posted, initial=initial)
+        form.is_valid()
+        status = 409
+    return render(
+        request,
+        "collaboration/organisation_edit.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "moved_on": [str(form[name].label) for name in moved_on],
+        },
+        status=status,
     )
 
 

@@ -40,7 +40,7 @@ BENCH_CIVIL = ("Benchmarkföreningen", "802500-0012")
 
 
 class Command(BaseCommand):
-    help = "Time the start page, task list and step page with many collaborations."
+    help = "Time the start page, task list, step page and coordinator overview with many collaborations."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--collaborations", type=int, default=10_000)
@@ -49,6 +49,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user, collaboration = self._data(options["collaborations"])
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the rows just added, as autovacuum would gather them soon after an
+            # import: without them PostgreSQL plans the overview's filters for one row, not 10,000.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         client = Client()
         client.force_login(user)
         step = Step.objects.select_related("phase").get(phase__guide__slug="samverkansmodellen", slug="malgrupp")
@@ -59,6 +64,17 @@ class Command(BaseCommand):
             "task list": reverse("task_list", args=[collaboration.code, "samverkansmodellen"]),
             "step": reverse("step", args=[collaboration.code, "samverkansmodellen", step.phase.slug, step.slug]),
             "phase review": reverse("phase_review", args=[collaboration.code, "samverkansmodellen", step.phase.slug]),
+        }
+        # The coordinator overview of the benchmark kommun (issue 10): the list, filtered and searched, its
+        # last page, the statistics and the mapping, all over every one of its collaborations.
+        kommun = Organisation.objects.get(organisation_number=BENCH_PUBLIC[1]).code
+        overview = reverse("overview", args=[kommun])
+        pages |= {
+            "overview": overview,
+            "overview, filtered": overview + "?sektor=ideburen&status=planerad&sok=benchmark&ordning=titel",
+            "overview, last page": overview + f"?sida={options['collaborations'] // 25}",
+            "overview statistics": reverse("overview_statistics", args=[kommun]),
+            "overview mapping": reverse("overview_mapping", args=[kommun]),
         }
         slow = []
         with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
