@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -718,6 +719,7 @@ def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, co
 
 
 DRAFT = "utkast"
+VERSION_NUMBER = re.compile(r"[1-9][0-9]{0,8}", re.ASCII)
 
 
 def _texts_of(agreement: Agreement, choice: str) -> tuple[str, dict[str, dict[str, str]]] | None:
@@ -728,8 +730,8 @@ def _texts_of(agreement: Agreement, choice: str) -> tuple[str, dict[str, dict[st
             s.slug: {"title": s.title, "text": texts[s.pk].text if s.pk in texts else ""}
             for s in service.text_sections()
         }
-    if not choice.isdigit():
-        return None
+    if not VERSION_NUMBER.fullmatch(choice):
+        return None  # "²", "٣" and 5,000 digits pass str.isdigit() but are no version number
     version = AgreementVersion.objects.filter(agreement=agreement, number=int(choice)).first()
     if version is None:
         return None
