@@ -17,7 +17,6 @@ from collaboration.models import (
     Approval,
     ChangeRequest,
 )
-from tests.collaboration.helpers import browser_post
 from tests.collaboration.test_agreement_pages import edit, send, start, url
 from tests.conftest import Cast, client_for
 from tests.factories import PASSWORD
@@ -60,11 +59,19 @@ class _Forms(HTMLParser):
             self.forms[-1][1][self._textarea] += data
 
 
-def form_of(page: Any, action: str, **fields: str) -> dict[str, str]:
-    """The first form of `page` that posts to `action`, filled in with `fields`, as a browser sends it."""
+def form_of(page: Any, action: str, where: dict[str, str] | None = None, **fields: str) -> dict[str, str]:
+    """The first form of `page` that posts to `action` (and has the values `where`), filled in with `fields`."""
     parser = _Forms()
     parser.feed(page.content.decode())
-    found = next((dict(f) for a, f in parser.forms if a == action), None)
+    wanted = (where or {}).items()
+    found = next(
+        (
+            dict(f)
+            for a, f in parser.forms
+            if a == action and wanted <= f.items() and ("reply_to" in f) == ("reply_to" in dict(wanted))
+        ),
+        None,
+    )
     assert found is not None, f"no form posts to {action}"
     found.update(fields)
     return found
@@ -77,3 +84,160 @@ def test_the_diff_page_answers_bogus_version_choices_with_404(cast: Cast, office
     for params in ({"fran": bogus}, {"till": bogus}, {"fran": bogus, "till": bogus}):
         assert officer_client.get(url("agreement_diff", cast), params).status_code == 404
     assert officer_client.get(url("agreement_diff", cast), {"fran": "1", "till": "utkast"}).status_code == 200
+
+
+def sign_in_again(client: Client, cast: Cast, user: Any) -> Any:
+    """The session ran out; the person signs in and is sent where the sign-in page says."""
+    response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+def test_a_comment_posted_after_the_session_ran_out_comes_back_on_the_version_page(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """The comment forms had no owner token and posted to a POST-only URL: the text was lost, sign-in led to a 405."""
+    under_review(officer_client, cast)
+    version_url = url("agreement_version", cast, 1)
+    page = board_client.get(version_url)
+    data = form_of(page, url("agreement_comment", cast, 1), {"section": "malgrupp"}, text="Vem betalar bussresorna?")
+    Session.objects.all().delete()
+    response = board_client.post(url("agreement_comment", cast, 1), data)
+    assert response.status_code == 302
+    assert version_url in response["Location"], "signing in must lead back to the version page"
+    assert not AgreementComment.objects.exists()
+    sign_in_again(board_client, cast, cast.board_member)
+    page = board_client.get(version_url)
+    assert page.status_code == 200
+    assert "Det du skrev innan du loggades ut är tillbaka" in page.text
+    assert "Vem betalar bussresorna?" in page.text
+    # Publishing it from the page that showed it: one comment, and the draft is gone.
+    restored = form_of(page, url("agreement_comment", cast, 1), {"section": "malgrupp"})
+    assert restored["text"] == "Vem betalar bussresorna?", "the text is back in the box it was typed in"
+    response = board_client.post(url("agreement_comment", cast, 1), restored)
+    assert response.status_code == 302
+    assert AgreementComment.objects.get().text == "Vem betalar bussresorna?"
+    assert "loggades ut är tillbaka" not in board_client.get(version_url).text
+
+
+def test_a_change_request_and_a_decision_reference_survive_a_session_that_ran_out(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    under_review(officer_client, cast)
+    version_url = url("agreement_version", cast, 1)
+    page = board_client.get(version_url)
+    change = form_of(page, url("agreement_request_changes", cast, 1), message="Målgruppen ska vara årskurs 3–6.")
+    Session.objects.all().delete()
+    response = board_client.post(url("agreement_request_changes", cast, 1), change)
+    assert version_url in response["Location"]
+    assert not ChangeRequest.objects.exists()
+    sign_in_again(board_client, cast, cast.board_member)
+    page = board_client.get(version_url)
+    assert "Målgruppen ska vara årskurs 3–6." in page.text
+    assert "<details open><summary>Begär ändringar" in page.text
+
+    # The board member sends the change request after all, then approves; the session runs out again.
+    board_client.post(
+        url("agreement_request_changes", cast, 1), form_of(page, url("agreement_request_changes", cast, 1))
+    )
+    assert ChangeRequest.objects.get().message == "Målgruppen ska vara årskurs 3–6."
+    page = board_client.get(version_url)
+    approve = form_of(page, url("agreement_approve", cast, 1), decision_reference="Styrelsemöte 2026-11-20, § 7")
+    Session.objects.all().delete()
+    response = board_client.post(url("agreement_approve", cast, 1), approve)
+    assert version_url in response["Location"]
+    assert not Approval.objects.exists()
+    sign_in_again(board_client, cast, cast.board_member)
+    page = board_client.get(version_url)
+    assert "Styrelsemöte 2026-11-20, § 7" in page.text
+    board_client.post(url("agreement_approve", cast, 1), form_of(page, url("agreement_approve", cast, 1)))
+    assert Approval.objects.get().decision_reference == "Styrelsemöte 2026-11-20, § 7"
+
+
+def test_a_double_click_on_publicera_kommentaren_publishes_one_comment(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    under_review(officer_client, cast)
+    page = board_client.get(url("agreement_version", cast, 1))
+    data = form_of(page, url("agreement_comment", cast, 1), {"section": "malgrupp"}, text="Hur mäter vi det?")
+    first = board_client.post(url("agreement_comment", cast, 1), data)
+    second = board_client.post(url("agreement_comment", cast, 1), data)
+    assert AgreementComment.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    followed = board_client.get(second["Location"])
+    assert "Din kommentar är redan publicerad" in followed.text
+    # The same words again from a freshly loaded page, a moment later, are a repeat too (Back and send again) ...
+    again = form_of(
+        board_client.get(url("agreement_version", cast, 1)), url("agreement_comment", cast, 1), {"section": "malgrupp"}
+    )
+    board_client.post(url("agreement_comment", cast, 1), again | {"text": "Hur mäter vi det?"})
+    assert AgreementComment.objects.count() == 1
+    # ... while another comment is another comment.
+    board_client.post(url("agreement_comment", cast, 1), again | {"text": "Och vem mäter?"})
+    assert AgreementComment.objects.count() == 2
+
+
+def test_a_double_click_on_begar_andringar_sends_one_change_request(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    from django.core import mail
+
+    under_review(officer_client, cast)
+    page = board_client.get(url("agreement_version", cast, 1))
+    data = form_of(page, url("agreement_request_changes", cast, 1), message="Lägg till lovveckorna.")
+    board_client.post(url("agreement_request_changes", cast, 1), data)
+    sent = len(mail.outbox)
+    board_client.post(url("agreement_request_changes", cast, 1), data)
+    assert ChangeRequest.objects.count() == 1
+    assert len(mail.outbox) == sent
+
+
+def test_changes_cannot_be_requested_of_a_version_that_is_no_longer_under_review(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """The back button to version 1 after version 2 was sent, or to an adopted version: the request was stored and mailed."""
+    under_review(officer_client, cast)
+    old_page = board_client.get(url("agreement_version", cast, 1))
+    data = form_of(old_page, url("agreement_request_changes", cast, 1), message="Stryk lovveckorna.")
+    edit(officer_client, cast, {"malgrupp": "Barn i årskurs 3–6."})
+    send(officer_client, cast)
+    response = board_client.post(url("agreement_request_changes", cast, 1), data)
+    assert response.status_code == 409
+    assert "Version 1 är inte längre för granskning" in response.text
+    assert "Stryk lovveckorna." in response.text  # what was typed is shown, to copy
+    assert not ChangeRequest.objects.exists()
+
+    # Version 2 adopted: asking for changes in it is refused too, and the text stays as adopted.
+    board_client.post(url("agreement_approve", cast, 2), {})
+    client_for(cast.coordinator).post(url("agreement_approve", cast, 2), {})
+    response = board_client.post(url("agreement_request_changes", cast, 2), {"message": "Nu vill vi ändra."})
+    assert response.status_code == 409
+    assert not ChangeRequest.objects.exists()
+    assert AgreementText.objects.get(section__slug="malgrupp").text == "Barn i årskurs 3–6."
+
+
+def test_the_error_summary_links_to_the_box_with_the_error(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """The summary linked to "#svar-" (nothing) for a reply, and to the closed <details>, not the box, for a section."""
+    under_review(officer_client, cast)
+    page = board_client.get(url("agreement_version", cast, 1))
+    board_client.post(
+        url("agreement_comment", cast, 1),
+        form_of(page, url("agreement_comment", cast, 1), {"section": "malgrupp"}, text="Fråga."),
+    )
+    thread = AgreementComment.objects.get()
+    page = board_client.get(url("agreement_version", cast, 1))
+    too_long = "å" * 4001
+    for where, box in (
+        ({"section": "malgrupp", "reply_to": str(thread.code)}, f"svar-{thread.code}-text"),
+        ({"section": "malgrupp"}, "kommentar-malgrupp-text"),
+        ({"section": ""}, "kommentar-hela-text-text"),
+    ):
+        data = form_of(page, url("agreement_comment", cast, 1), where, text=too_long)
+        response = board_client.post(url("agreement_comment", cast, 1), data)
+        assert response.status_code == 400
+        assert f'<a href="#{box}">' in response.text
+        assert f'id="{box}" rows="3" data-maxlength="4000" aria-invalid="true"' in response.text
+        assert too_long in response.text
