@@ -241,3 +241,28 @@ def test_the_error_summary_links_to_the_box_with_the_error(
         assert f'<a href="#{box}">' in response.text
         assert f'id="{box}" rows="3" data-maxlength="4000" aria-invalid="true"' in response.text
         assert too_long in response.text
+
+
+def test_comparing_two_rewritten_20000_character_sections_takes_no_time() -> None:
+    """Word by word, difflib needed 45 seconds for one such section: the diff page of a whole agreement hung."""
+    import random
+    import time
+
+    from collaboration.textdiff import diff_html, word_diff
+
+    rng = random.Random(8)
+    words = ["barn", "skola", "läxa", "förening", "kommun", "mål", "och", "i", "att", "det"]
+    old = " ".join(rng.choice(words) for _ in range(5000))[:20000]
+    new = " ".join(rng.choice(words) for _ in range(5000))[:20000]
+    lines = [" ".join(rng.choice(words) for _ in range(12)) for _ in range(300)]
+    edited = [line + " också" if rng.random() < 0.3 else line for line in lines]
+    started = time.monotonic()
+    for before, after in ((old, new), ("\n".join(lines), "\n".join(edited)), ("<b>{{ x }}</b>", "{% y %}")):
+        parts = word_diff(before, after)
+        assert "".join(t for k, t in parts if k != "insert") == before
+        assert "".join(t for k, t in parts if k != "delete") == after
+        html = diff_html(before, after)
+        assert ("<b>" not in html and "&lt;b&gt;" in html) or before != "<b>{{ x }}</b>"
+    assert time.monotonic() - started < 5
+    # Long texts still show a changed line word by word, not as one block.
+    assert ("insert", " också") in word_diff("\n".join(lines), "\n".join(edited))
