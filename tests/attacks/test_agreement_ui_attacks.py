@@ -266,3 +266,19 @@ def test_comparing_two_rewritten_20000_character_sections_takes_no_time() -> Non
     assert time.monotonic() - started < 5
     # Long texts still show a changed line word by word, not as one block.
     assert ("insert", " också") in word_diff("\n".join(lines), "\n".join(edited))
+
+
+def test_the_collaboration_page_and_the_start_page_say_the_approval_no_longer_counts(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """Only the agreement's own pages said so; the collaboration page and the start page just said 'utkast'."""
+    under_review(officer_client, cast)
+    board_client.post(url("agreement_approve", cast, 1), {})
+    assert Approval.objects.count() == 1
+    edit(officer_client, cast, {"malgrupp": "Barn i årskurs 3–6."})
+    for page in (
+        board_client.get(reverse("collaboration_detail", args=[cast.collaboration.code])),
+        board_client.get(reverse("home")),
+    ):
+        assert page.status_code == 200
+        assert "Godkännanden gällde version 1, inte den nuvarande texten" in page.text
