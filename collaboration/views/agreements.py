@@ -355,6 +355,9 @@ def agreement_party(request: AuthedRequest, code: str, organisation: str) -> Htt
         .order_by("user__full_name")
     ]
     initial = {"contact": party.contact_id, "reference": party.reference}
+    draft = drafts.restore(request) if request.method == "GET" else None
+    if draft is not None:
+        initial.update({k: draft.get(k, "") for k in ("contact", "reference") if k in draft})
     form = PartyDetailsForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         service.party_details(
@@ -368,7 +371,7 @@ def agreement_party(request: AuthedRequest, code: str, organisation: str) -> Htt
     return render(
         request,
         "collaboration/agreement/party.html",
-        {"collaboration": collaboration, "party": party, "form": form},
+        {"collaboration": collaboration, "party": party, "form": form, "restored_draft": draft is not None},
         status=400 if request.method == "POST" else 200,
     )
 

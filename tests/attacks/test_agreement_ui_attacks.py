@@ -282,3 +282,17 @@ def test_the_collaboration_page_and_the_start_page_say_the_approval_no_longer_co
     ):
         assert page.status_code == 200
         assert "Godkännanden gällde version 1, inte den nuvarande texten" in page.text
+
+
+def test_a_diarienummer_typed_while_the_session_ran_out_comes_back(cast: Cast, officer_client: Client) -> None:
+    """The party form had no owner token: the signed-out POST was dropped with 'kunde inte sparas'."""
+    start(officer_client, cast, action="empty")
+    party_url = reverse("agreement_party", args=[cast.collaboration.code, cast.kommun.code])
+    data = form_of(officer_client.get(party_url), "", reference="KS 2026/1234")
+    Session.objects.all().delete()
+    response = officer_client.post(party_url, data)
+    assert response.status_code == 302
+    sign_in_again(officer_client, cast, cast.officer)
+    page = officer_client.get(party_url)
+    assert "Det du skrev innan du loggades ut är tillbaka" in page.text
+    assert 'value="KS 2026/1234"' in page.text
