@@ -17,6 +17,7 @@ from collaboration.models import (
     Approval,
     ChangeRequest,
 )
+from tests.collaboration.helpers import browser_post
 from tests.collaboration.test_agreement_pages import edit, send, start, url
 from tests.conftest import Cast, client_for
 from tests.factories import PASSWORD
@@ -296,3 +297,110 @@ def test_a_diarienummer_typed_while_the_session_ran_out_comes_back(cast: Cast, o
     page = officer_client.get(party_url)
     assert "Det du skrev innan du loggades ut är tillbaka" in page.text
     assert 'value="KS 2026/1234"' in page.text
+
+
+def test_an_autosave_from_an_old_tab_never_erases_a_section_saved_from_another(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    start(officer_client, cast, action="empty")
+    edit(officer_client, cast, {"malgrupp": "Barn.", "malbild-och-syfte": "Fler klarar skolan."})
+    old_tab = browser_post(officer_client.get(url("agreement_edit", cast)))
+    colleague = browser_post(board_client.get(url("agreement_edit", cast)))
+    edit(board_client, cast, {"malgrupp": "Barn och unga i Centrum."}, form=colleague)
+    edit(
+        officer_client,
+        cast,
+        {"malbild-och-syfte": "Fler klarar skolan."},
+        form=browser_post(officer_client.get(url("agreement_edit", cast))),
+    )
+    # The old tab autosaves a change in another section; its untouched "malgrupp" box still holds "Barn.".
+    data = old_tab | {"answer-malbild-och-syfte": "Fler barn klarar skolan.", "action": "autosave"}
+    response = officer_client.post(url("agreement_edit", cast), data, HTTP_HX_REQUEST="true")
+    assert response.status_code in (200, 409)
+    assert AgreementText.objects.get(section__slug="malgrupp").text == "Barn och unga i Centrum."
+    # The old tab's "Spara" with the untouched box: still never over the colleague's text.
+    response = officer_client.post(url("agreement_edit", cast), old_tab | {"action": "save"})
+    assert AgreementText.objects.get(section__slug="malgrupp").text == "Barn och unga i Centrum."
+    # An autosave of a *changed* box on an old base is a conflict, not an overwrite.
+    data = old_tab | {"answer-malgrupp": "Barn i årskurs 4.", "action": "autosave"}
+    officer_client.post(url("agreement_edit", cast), data, HTTP_HX_REQUEST="true")
+    assert AgreementText.objects.get(section__slug="malgrupp").text == "Barn och unga i Centrum."
+
+
+def test_guessing_urls_of_another_collaboration_or_party_gets_404(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """A comment UUID of collaboration A through the URLs of collaboration B, a party code, a version number."""
+    from dataclasses import replace
+
+    from tests.factories import CollaborationFactory
+
+    under_review(officer_client, cast)
+    page = board_client.get(url("agreement_version", cast, 1))
+    board_client.post(
+        url("agreement_comment", cast, 1),
+        form_of(page, url("agreement_comment", cast, 1), {"section": "malgrupp"}, text="Hemlig fråga."),
+    )
+    secret = AgreementComment.objects.get()
+    # The kommun's second collaboration, with another förening; the officer is a party to both.
+    other = replace(cast, collaboration=CollaborationFactory(title="Simskola", parties=[cast.kommun, cast.other_org]))
+    under_review(officer_client, other, "Barn som inte kan simma.")
+    resolve = reverse("agreement_comment_resolve", args=[other.collaboration.code, 1, secret.code])
+    assert officer_client.post(resolve).status_code == 404
+    assert AgreementComment.objects.get(pk=secret.pk).resolved_at is None
+    reply = officer_client.post(url("agreement_comment", other, 1), {"reply_to": str(secret.code), "text": "Svar."})
+    assert reply.status_code == 400
+    assert "Hemlig fråga." not in reply.text
+    assert secret.replies.count() == 0
+    # The förening's own details are for its own people only; a kommun officer guessing its code gets 404.
+    forening_party = reverse("agreement_party", args=[cast.collaboration.code, cast.forening.code])
+    assert officer_client.get(forening_party).status_code == 404
+    assert officer_client.post(forening_party, {"reference": "Fel"}).status_code == 404
+    # The outsider (a party to "Simskola" only) reads nothing of "Läxhjälp i Centrum".
+    outsider = client_for(cast.outsider)
+    for path in (
+        url("agreement_version", cast, 1),
+        url("agreement_version", cast, 2),
+        url("agreement_version", cast, 99999999999999999999),
+        url("agreement_diff", cast) + "?fran=1&till=utkast",
+        reverse("agreement_party", args=[cast.collaboration.code, cast.other_org.code]),
+    ):
+        response = outsider.get(path)
+        assert response.status_code == 404, path
+        assert "Barn i årskurs" not in response.text
+    for path, data in (
+        (url("agreement_comment", cast, 1), {"text": "Hej"}),
+        (url("agreement_request_changes", cast, 1), {"message": "Hej"}),
+        (url("agreement_approve", cast, 1), {}),
+        (reverse("agreement_comment_resolve", args=[cast.collaboration.code, 1, secret.code]), {}),
+    ):
+        assert outsider.post(path, data).status_code == 404, path
+    assert AgreementComment.objects.count() == 1
+    assert not ChangeRequest.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["comment", "message", "decision_reference"])
+def test_a_60000_character_paste_or_markup_in_a_version_page_field_is_refused_whole_and_shown_escaped(
+    cast: Cast, officer_client: Client, board_client: Client, field: str
+) -> None:
+    under_review(officer_client, cast)
+    page = board_client.get(url("agreement_version", cast, 1))
+    action, name, where = {
+        "comment": ("agreement_comment", "text", {"section": "malgrupp"}),
+        "message": ("agreement_request_changes", "message", None),
+        "decision_reference": ("agreement_approve", "decision_reference", None),
+    }[field]
+    pasted = "<script>alert(1)</script>{{ x }}{% now 'Y' %}\u202egnp.exe " * 1000
+    data = form_of(page, url(action, cast, 1), where, **{name: pasted[:60000]})
+    response = board_client.post(url(action, cast, 1), data)
+    assert response.status_code == 400
+    assert "högst" in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ x }}{% now &#x27;Y&#x27; %}" in response.text
+    assert "<script>alert(1)" not in response.text
+    assert not (AgreementComment.objects.exists())
+    assert not (ChangeRequest.objects.exists())
+    assert not (Approval.objects.exists())
+    short = "<b>Fet?</b> {{ request.user }} {% now 'Y' %}"
+    board_client.post(url(action, cast, 1), form_of(page, url(action, cast, 1), where, **{name: short}))
+    shown = board_client.get(url("agreement_version", cast, 1)).text
+    assert "&lt;b&gt;Fet?&lt;/b&gt; {{ request.user }} {% now &#x27;Y&#x27; %}" in shown
