@@ -404,3 +404,20 @@ def test_a_60000_character_paste_or_markup_in_a_version_page_field_is_refused_wh
     board_client.post(url(action, cast, 1), form_of(page, url(action, cast, 1), where, **{name: short}))
     shown = board_client.get(url("agreement_version", cast, 1)).text
     assert "&lt;b&gt;Fet?&lt;/b&gt; {{ request.user }} {% now &#x27;Y&#x27; %}" in shown
+
+
+def test_the_approval_and_change_request_forms_are_on_the_page_not_in_its_title(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """They had slipped into {% block title %}: a browser shows <title> as plain text, so nobody could approve."""
+    import re
+
+    under_review(officer_client, cast)
+    page = board_client.get(url("agreement_version", cast, 1)).text
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert title is not None
+    assert "<" not in title.group(1)
+    body = page[title.end() :]
+    assert 'action="{}"'.format(url("agreement_approve", cast, 1)) in body
+    assert 'action="{}"'.format(url("agreement_request_changes", cast, 1)) in body
+    assert body.index('id="godkann-rubrik"') < body.index("</main>")
