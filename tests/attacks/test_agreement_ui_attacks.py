@@ -421,3 +421,55 @@ def test_the_approval_and_change_request_forms_are_on_the_page_not_in_its_title(
     assert 'action="{}"'.format(url("agreement_approve", cast, 1)) in body
     assert 'action="{}"'.format(url("agreement_request_changes", cast, 1)) in body
     assert body.index('id="godkann-rubrik"') < body.index("</main>")
+
+
+def test_opening_the_editing_page_and_saving_nothing_keeps_the_version_under_review(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    """Spara, an autosave or 'Spara och skicka' without a changed word must not void the parties' approvals."""
+    from collaboration.models import Agreement, AgreementState
+
+    under_review(officer_client, cast)
+    board_client.post(url("agreement_approve", cast, 1), {})
+    form = browser_post(officer_client.get(url("agreement_edit", cast)))
+    officer_client.post(url("agreement_edit", cast), form | {"action": "autosave"}, HTTP_HX_REQUEST="true")
+    officer_client.post(url("agreement_edit", cast), form | {"action": "save"})
+    response = officer_client.post(url("agreement_edit", cast), form | {"action": "save-send"}, follow=True)
+    assert "redan skickad för granskning som version 1" in response.text
+    assert Agreement.objects.get().state == AgreementState.GRANSKNING
+    assert AgreementVersion.objects.count() == 1
+    page = board_client.get(url("agreement_version", cast, 1))
+    assert "gäller inte den nuvarande texten" not in page.text
+
+
+def test_the_version_page_query_count_does_not_grow_with_comments_and_change_requests(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from collaboration import agreements
+
+    version = under_review(officer_client, cast)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert board_client.get(url("agreement_version", cast, 1)).status_code == 200
+        return len(captured)
+
+    def thread(n: int) -> None:
+        root = agreements.agreement_comment(
+            version=version, user=cast.board_member, organisation=cast.forening, section_slug="malgrupp", text=f"F{n}"
+        )
+        agreements.agreement_comment(
+            version=version, user=cast.officer, organisation=cast.kommun, section_slug="", text=f"S{n}", parent=root
+        )
+        agreements.agreement_request_changes(
+            version=version, user=cast.board_member, organisation=cast.forening, message=f"Ä{n}"
+        )
+
+    thread(0)
+    one = queries()
+    for n in range(1, 6):
+        thread(n)
+    assert queries() == one
