@@ -605,6 +605,7 @@ def _restore_draft(context: dict[str, Any], draft: Any) -> None:
         context["restored_orphan"] = next(
             (draft.get(k) for k in ("text", "message", "decision_reference") if draft.get(k)), ""
         )
+        context["restored_draft"] = bool(context["restored_orphan"])  # an approval click typed nothing
 
 
 def keep_for_version_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -473,3 +473,19 @@ def test_the_version_page_query_count_does_not_grow_with_comments_and_change_req
     for n in range(1, 6):
         thread(n)
     assert queries() == one
+
+
+def test_a_change_request_typed_while_signed_out_is_shown_to_copy_when_the_version_moved_on(
+    cast: Cast, officer_client: Client, board_client: Client
+) -> None:
+    under_review(officer_client, cast)
+    version_url = url("agreement_version", cast, 1)
+    page = board_client.get(version_url)
+    change = form_of(page, url("agreement_request_changes", cast, 1), message="Ta med lovveckorna.")
+    Session.objects.all().delete()
+    board_client.post(url("agreement_request_changes", cast, 1), change)
+    edit(client_for(cast.officer), cast, {"malgrupp": "Barn i årskurs 3–6."})  # meanwhile the text changes
+    sign_in_again(board_client, cast, cast.board_member)
+    page = board_client.get(version_url)
+    assert "Formuläret du skrev i finns inte längre" in page.text
+    assert "Ta med lovveckorna." in page.text
