@@ -100,8 +100,8 @@ def _entries(drafts: dict[str, Any], path: str) -> list[dict[str, Any]]:
     return [kept] if isinstance(kept, dict) else list(kept)
 
 
-def stash(request: HttpRequest) -> bool:
-    """Keep a signed-out POST for its owner. True if it was kept.
+def stash(request: HttpRequest, path: str | None = None) -> bool:
+    """Keep a signed-out POST for its owner, for the page at `path` (default: where it was posted). True if kept.
 
     Nothing is written to the session (so no session is created) unless the POST
     proves its owner. Each loaded page keeps its own draft: a later post from the same
@@ -119,15 +119,16 @@ def stash(request: HttpRequest) -> bool:
         return False
     page = next((request.POST.get(name, "") for name in PAGE_FIELDS if request.POST.get(name)), "")
     draft = {"owner": owner, "page": page, "fields": fields}
-    if _size({request.path: [draft]}) > MAX_STASH_BYTES:
+    path = request.path if path is None else path
+    if _size({path: [draft]}) > MAX_STASH_BYTES:
         return False
     drafts = dict(request.session.get(SESSION_KEY, {}))
-    entries = [e for e in _entries(drafts, request.path) if not (page and e.get("page") == page)]
+    entries = [e for e in _entries(drafts, path) if not (page and e.get("page") == page)]
     if not page:
         entries = [e for e in entries if e.get("owner") != owner or e.get("page")]
     entries = [*entries, draft][-MAX_PER_PAGE:]
-    drafts.pop(request.path, None)
-    drafts[request.path] = entries
+    drafts.pop(path, None)
+    drafts[path] = entries
     # The newest last; drop the oldest until the stash is within both limits.
     while len(drafts) > MAX_DRAFTS or _size(drafts) > MAX_STASH_BYTES:
         del drafts[next(iter(drafts))]
@@ -182,10 +183,14 @@ def forget_others(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -
             request.session[SESSION_KEY] = mine
 
 
-def signed_out_response(request: HttpRequest) -> HttpResponse:
-    """Send a signed-out person to the sign-in page, keeping what they posted when it is theirs."""
+def signed_out_response(request: HttpRequest, page: str | None = None) -> HttpResponse:
+    """Send a signed-out person to the sign-in page, keeping what they posted when it is theirs.
+
+    `page`: the page the form was on, when it posts elsewhere (a POST-only URL). The draft is
+    kept for that page, and signing in leads back to it, not to a URL that answers GET with 405.
+    """
     if request.method == "POST":
-        if stash(request):
+        if stash(request, page):
             messages.warning(
                 request,
                 _("Du hade loggats ut. Det du skrev är sparat tillfälligt och kommer tillbaka när du har loggat in."),
@@ -208,7 +213,7 @@ def signed_out_response(request: HttpRequest) -> HttpResponse:
                     "Gå tillbaka i webbläsaren och kopiera texten innan du loggar in."
                 ),
             )
-    return redirect_to_login(request.get_full_path())
+    return redirect_to_login(page or request.get_full_path())
 
 
 def keep_post_when_signed_out(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -200,9 +200,18 @@ class Row(NamedTuple):
     url: Url
     statuses: tuple[int, ...]  # one per role, in the order of ROLES
     data: Data | None = None  # what a POST sends; nothing by default
+    signs_in_to: Url | None = None  # where signing in leads, when not back to `url` (a form posting elsewhere)
 
 
-def assert_access(world: Cast, role: str, method: str, url: str, expected: int, data: dict[str, Any] | None = None):
+def assert_access(
+    world: Cast,
+    role: str,
+    method: str,
+    url: str,
+    expected: int,
+    data: dict[str, Any] | None = None,
+    signs_in_to: str | None = None,
+):
     """Request `url` as `role` and check the status, where a redirect goes and whether anything changed."""
     before = snapshot(world)
     client = client_as(world, role)
@@ -213,7 +222,7 @@ def assert_access(world: Cast, role: str, method: str, url: str, expected: int, 
         signing_in = response.url.startswith(reverse("login"))
         assert signing_in == (role == ANONYMOUS), response.url
         if signing_in:
-            assert response.url == f"{reverse('login')}?next={url}"
+            assert response.url == f"{reverse('login')}?next={signs_in_to or url}"
     if method == "POST" and expected == 302 and role != ANONYMOUS:
         assert snapshot(world) != before, "an allowed POST should have changed something"
     else:
@@ -747,12 +756,12 @@ ROWS: list[Row] = [
     Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
     Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),
-    Row("agreement_approve",    GET,  agreement_url("agreement_approve", 1), NOT_THIS_METHOD),
-    Row("agreement_approve",    POST, agreement_url("agreement_approve", 1), (403,   302,  302,  302,  404,     404,    404,     404, 302), approve_version),
-    Row("agreement_request_changes", GET,  agreement_url("agreement_request_changes", 1), NOT_THIS_METHOD),
-    Row("agreement_request_changes", POST, agreement_url("agreement_request_changes", 1), PARTY_ACTION, ask_for_changes),
-    Row("agreement_comment",    GET,  agreement_url("agreement_comment", 1), NOT_THIS_METHOD),
-    Row("agreement_comment",    POST, agreement_url("agreement_comment", 1), PARTY_ACTION, comment_section),
+    Row("agreement_approve",    GET,  agreement_url("agreement_approve", 1), NOT_THIS_METHOD, signs_in_to=agreement_url("agreement_version", 1)),
+    Row("agreement_approve",    POST, agreement_url("agreement_approve", 1), (403,   302,  302,  302,  404,     404,    404,     404, 302), approve_version, agreement_url("agreement_version", 1)),
+    Row("agreement_request_changes", GET,  agreement_url("agreement_request_changes", 1), NOT_THIS_METHOD, signs_in_to=agreement_url("agreement_version", 1)),
+    Row("agreement_request_changes", POST, agreement_url("agreement_request_changes", 1), PARTY_ACTION, ask_for_changes, agreement_url("agreement_version", 1)),
+    Row("agreement_comment",    GET,  agreement_url("agreement_comment", 1), NOT_THIS_METHOD, signs_in_to=agreement_url("agreement_version", 1)),
+    Row("agreement_comment",    POST, agreement_url("agreement_comment", 1), PARTY_ACTION, comment_section, agreement_url("agreement_version", 1)),
     Row("agreement_comment_resolve", GET,  agreement_comment_resolve,     NOT_THIS_METHOD),
     Row("agreement_comment_resolve", POST, agreement_comment_resolve,     PARTY_ACTION),
     Row("draft_discard",        GET,  draft_discard,                NOT_THIS_METHOD),
@@ -861,7 +870,8 @@ def world(cast: Cast) -> World:
 @pytest.mark.parametrize(("row", "role", "expected"), CASES)
 def test_access(world, row: Row, role: str, expected: int):
     data = row.data(world) if row.data else None
-    assert_access(world, role, row.method, row.url(world), expected, data)
+    signs_in_to = row.signs_in_to(world) if row.signs_in_to else None
+    assert_access(world, role, row.method, row.url(world), expected, data, signs_in_to)
 
 
 def named_urls() -> set[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,7 +38,7 @@ from collaboration.models import (
     Party,
     Role,
 )
-from portal import drafts
+from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 
 from .cowriting import SharedTextForm, autosave_response, conflict_page, resolution, resolve
@@ -352,6 +355,9 @@ def agreement_party(request: AuthedRequest, code: str, organisation: str) -> Htt
         .order_by("user__full_name")
     ]
     initial = {"contact": party.contact_id, "reference": party.reference}
+    draft = drafts.restore(request) if request.method == "GET" else None
+    if draft is not None:
+        initial.update({k: draft.get(k, "") for k in ("contact", "reference") if k in draft})
     form = PartyDetailsForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         service.party_details(
@@ -365,7 +371,7 @@ def agreement_party(request: AuthedRequest, code: str, organisation: str) -> Htt
     return render(
         request,
         "collaboration/agreement/party.html",
-        {"collaboration": collaboration, "party": party, "form": form},
+        {"collaboration": collaboration, "party": party, "form": form, "restored_draft": draft is not None},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -574,10 +580,52 @@ def agreement_version(request: AuthedRequest, code: str, number: int) -> HttpRes
     version = _version_for(agreement, number)
     context = _version_context(request, collaboration, agreement, version)
     draft = drafts.restore(request)
-    if draft is not None and context["comment_form"] is not None and draft.get("text"):
-        context["restored_comment"] = draft.get("text")
-        context["restored_section"] = draft.get("section", "")
+    if draft is not None:
+        _restore_draft(context, draft)
     return render(request, "collaboration/agreement/version.html", context)
+
+
+def _restore_draft(context: dict[str, Any], draft: Any) -> None:
+    """Put what was posted while signed out back into the version page's form it came from."""
+    context["restored_draft"] = True
+    if "message" in draft and context["change_form"] is not None:
+        form = context["change_form"]
+        form.initial.update({k: draft.get(k, "") for k in ("organisation", "message") if draft.get(k)})
+        context["restored_change"] = True
+    elif "decision_reference" in draft and context["approve_form"] is not None:
+        form = context["approve_form"]
+        form.initial.update({k: draft.get(k, "") for k in ("organisation", "decision_reference") if draft.get(k)})
+    elif "text" in draft and context["comment_form"] is not None:
+        context["restored_comment"] = draft.get("text", "")
+        context["restored_section"] = draft.get("section", "")
+        context["restored_reply_to"] = draft.get("reply_to", "")
+    else:
+        # The form it came from is not on the page any more (the version was approved, adopted or
+        # replaced): the text is shown as it was typed, to copy.
+        context["restored_orphan"] = next(
+            (draft.get(k) for k in ("text", "message", "decision_reference") if draft.get(k)), ""
+        )
+        context["restored_draft"] = bool(context["restored_orphan"])  # an approval click typed nothing
+
+
+def keep_for_version_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`drafts.keep_post_when_signed_out` for the version page's forms, which post to URLs of their own.
+
+    A signed-out comment, change request or decision reference is kept for the version page
+    (where `agreement_version` offers it again) and signing in leads back there, not to a
+    POST-only URL. Any signed-in POST from the page replaces the draft kept for it.
+    """
+
+    @wraps(view)
+    def wrapper(request: AnyRequest, code: Any, number: int, **kwargs: Any) -> HttpResponse:
+        page = reverse("agreement_version", args=[code, number])
+        if not request.user.is_authenticated:
+            return drafts.signed_out_response(request, page)
+        if request.method == "POST":
+            drafts.discard(request, page)
+        return view(request, code, number, **kwargs)
+
+    return wrapper
 
 
 def _version_page_with(
@@ -592,7 +640,7 @@ def _version_page_with(
     return render(request, "collaboration/agreement/version.html", context, status=400)
 
 
-@drafts.keep_post_when_signed_out
+@keep_for_version_page
 @require_POST
 def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
@@ -640,40 +688,39 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
     return redirect(here)
 
 
-@drafts.keep_post_when_signed_out
+@keep_for_version_page
 @require_POST
+@once.once_per_form(gettext_lazy("Er begäran om ändringar är redan skickad. Du skickade formuläret en gång till."))
 def agreement_request_changes(request: AuthedRequest, code: str, number: int) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
     organisations = service.party_organisations(request.user, collaboration)
-    if agreement.latest_version_id != version.pk or agreement.state != AgreementState.GRANSKNING:
-        # The page was old: the message is not sent, but it stays, in the comment box of the whole text.
+    if not (agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING):
+        # A page opened before the text changed, was sent again or was adopted: nothing to ask of this version.
         context = _version_context(request, collaboration, agreement, version)
-        context.update(
-            {
-                "refused": _(
-                    "Version %(n)d är inte längre ute för granskning, så begäran skickades inte. Din text står kvar "
-                    "i kommentarsrutan för hela texten."
-                )
-                % {"n": number},
-                "restored_comment": request.POST.get("message", ""),
-                "restored_section": "",
-            }
-        )
+        context["refused"] = _(
+            "Version %(n)d är inte längre för granskning, så din begäran om ändringar skickades inte. "
+            "Läs den nuvarande texten och kommentera den i stället."
+        ) % {"n": version.number}
+        context["refused_text"] = request.POST.get("message", "")
         return render(request, "collaboration/agreement/version.html", context, status=409)
     form = ChangeRequestForm(request.POST, organisations=organisations, auto_id="andring-%s")
     if not form.is_valid():
         return _version_page_with(request, collaboration, agreement, version, change_form=form)
-    service.agreement_request_changes(
-        version=version, user=request.user, organisation=form.chosen(), message=form.cleaned_data["message"]
-    )
+    with once.creating(request) as created_at:
+        change = service.agreement_request_changes(
+            version=version, user=request.user, organisation=form.chosen(), message=form.cleaned_data["message"]
+        )
+        where = reverse("agreement_version", args=[collaboration.code, number]) + f"#andring-{change.code}"
+        created_at(where)
     messages.success(request, _("Er begäran om ändringar är skickad till de andra parterna."))
-    return redirect(reverse("agreement_version", args=[collaboration.code, number]) + "#andringar")
+    return redirect(where)
 
 
-@drafts.keep_post_when_signed_out
+@keep_for_version_page
 @require_POST
+@once.once_per_form(gettext_lazy("Din kommentar är redan publicerad. Du skickade den en gång till."))
 def agreement_comment(request: AuthedRequest, code: str, number: int) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
@@ -702,16 +749,19 @@ def agreement_comment(request: AuthedRequest, code: str, number: int) -> HttpRes
         )
         return render(request, "collaboration/agreement/version.html", context, status=400)
     organisation = acting_organisation(request.user, collaboration) or organisations[0]
-    comment = service.agreement_comment(
-        version=version,
-        user=request.user,
-        organisation=organisation,
-        section_slug=form.cleaned_data["section"] or "",
-        text=form.cleaned_data["text"],
-        parent=parent,
-    )
+    with once.creating(request) as created_at:
+        comment = service.agreement_comment(
+            version=version,
+            user=request.user,
+            organisation=organisation,
+            section_slug=form.cleaned_data["section"] or "",
+            text=form.cleaned_data["text"],
+            parent=parent,
+        )
+        where = reverse("agreement_version", args=[collaboration.code, number]) + f"#kommentar-{comment.code}"
+        created_at(where)
     messages.success(request, _("Din kommentar är publicerad."))
-    return redirect(reverse("agreement_version", args=[collaboration.code, number]) + f"#kommentar-{comment.code}")
+    return redirect(where)
 
 
 @login_required
@@ -733,6 +783,7 @@ def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, co
 
 
 DRAFT = "utkast"
+VERSION_NUMBER = re.compile(r"[1-9][0-9]{0,8}", re.ASCII)
 
 
 def _texts_of(agreement: Agreement, choice: str) -> tuple[str, dict[str, dict[str, str]]] | None:
@@ -743,8 +794,8 @@ def _texts_of(agreement: Agreement, choice: str) -> tuple[str, dict[str, dict[st
             s.slug: {"title": s.title, "text": texts[s.pk].text if s.pk in texts else ""}
             for s in service.text_sections()
         }
-    if not choice.isdigit():
-        return None
+    if not VERSION_NUMBER.fullmatch(choice):
+        return None  # "²", "٣" and 5,000 digits pass str.isdigit() but are no version number
     version = AgreementVersion.objects.filter(agreement=agreement, number=int(choice)).first()
     if version is None:
         return None

@@ -339,7 +339,7 @@ def test_a_change_request_from_an_old_page_is_kept_as_a_comment_draft(
     edit(officer_client, cast, {"malgrupp": "Barn och unga."})  # a new draft: version 1 is no longer under review
     response = board_client.post(url("agreement_request_changes", cast, 1), {"message": "Lägg till föräldrarna."})
     assert response.status_code == 409
-    assert "inte längre ute för granskning" in response.text
+    assert "inte längre för granskning" in response.text
     assert "Lägg till föräldrarna." in response.text
     assert not ChangeRequest.objects.exists()
 
