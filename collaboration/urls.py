@@ -57,6 +57,22 @@ urlpatterns = [
         agreements.agreement_version,
         name="agreement_version",
     ),
+    # The dot keeps the PDFs apart from the process URLs (a slug has none).
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/utkast.pdf",
+        exports.agreement_draft_download,
+        name="agreement_draft_pdf",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/avsiktsforklaring.pdf",
+        exports.agreement_version_download,
+        name="agreement_version_pdf",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/arkivexemplar.pdf",
+        exports.agreement_archive_download,
+        name="agreement_archive_pdf",
+    ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/godkann/",
         agreements.agreement_approve,

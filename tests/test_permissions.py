@@ -547,6 +547,18 @@ def agreement_adopted(name: str) -> Url:
     return url
 
 
+def agreement_adopted_version(name: str) -> Url:
+    """A URL of version 1, after both parties approved it."""
+
+    def url(w: World) -> str:
+        version = AgreementVersion.objects.get(number=1)
+        for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
+            agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+        return reverse(name, args=[w.collaboration.code, 1])
+
+    return url
+
+
 def agreement_with_newer_answer(w: World) -> str:
     """A process answer written after the draft: the Bakgrund section offers it."""
     write_answer(w.collaboration, questions()[1], "Ett nyare svar", w.officer, w.kommun)
@@ -747,6 +759,15 @@ ROWS: list[Row] = [
     Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
     Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),
+    # Issue 9: the agreement as PDF. Version 1 is under review: it has no archive copy until it is adopted.
+    Row("agreement_version_pdf", GET,  agreement_url("agreement_version_pdf", 1), PARTY_PAGE),
+    Row("agreement_version_pdf", POST, agreement_url("agreement_version_pdf", 1), NOT_THIS_METHOD),
+    Row("agreement_version_pdf", GET,  agreement_url("agreement_version_pdf", 2), NOBODY),
+    Row("agreement_archive_pdf", GET,  agreement_url("agreement_archive_pdf", 1), NOBODY),
+    Row("agreement_archive_pdf", GET,  agreement_adopted_version("agreement_archive_pdf"), PARTY_PAGE),
+    Row("agreement_archive_pdf", POST, agreement_adopted_version("agreement_archive_pdf"), NOT_THIS_METHOD),
+    Row("agreement_draft_pdf",  GET,  agreement_url("agreement_draft_pdf"), PARTY_PAGE),
+    Row("agreement_draft_pdf",  POST, agreement_url("agreement_draft_pdf"), NOT_THIS_METHOD),
     Row("agreement_approve",    GET,  agreement_url("agreement_approve", 1), NOT_THIS_METHOD),
     Row("agreement_approve",    POST, agreement_url("agreement_approve", 1), (403,   302,  302,  302,  404,     404,    404,     404, 302), approve_version),
     Row("agreement_request_changes", GET,  agreement_url("agreement_request_changes", 1), NOT_THIS_METHOD),
