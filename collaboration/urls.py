@@ -2,6 +2,7 @@ from django.urls import path
 
 from collaboration.views import (
     agreements,
+    batch_exports,
     catalogue,
     collaborations,
     exports,
@@ -133,6 +134,21 @@ urlpatterns = [
         "organisationer/<uuid:code>/medlemmar/<uuid:membership_code>/",
         organisations.membership_edit,
         name="membership_edit",
+    ),
+    path(
+        "organisationer/<uuid:code>/avsiktsforklaringar/",
+        batch_exports.agreement_export_create,
+        name="agreement_export_create",
+    ),
+    path(
+        "organisationer/<uuid:code>/avsiktsforklaringar/export/<uuid:export>/",
+        batch_exports.agreement_export_detail,
+        name="agreement_export_detail",
+    ),
+    path(
+        "organisationer/<uuid:code>/avsiktsforklaringar/export/<uuid:export>/avsiktsforklaringar.zip",
+        batch_exports.agreement_export_download,
+        name="agreement_export_download",
     ),
     path("inbjudan/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
 ]

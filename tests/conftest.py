@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,12 +16,6 @@ from tests.factories import (
     PublicOrganisationFactory,
     UserFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Stored files (rendered PDFs of adopted agreements, batch exports) go to a folder of the test's own."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)
