@@ -65,7 +65,8 @@ from portal.models import User
 
 BENCH_PUBLIC = ("PDF-benchmarkkommunen", "212000-0159")
 BENCH_CIVIL = ("PDF-benchmarkföreningen", "802500-0020")
-AGREEMENT_TITLE = "PDF-benchmark: avsiktsförklaring"
+CHECKLIST_TITLE = "Läxhjälp och läsfrämjande i Benchmarkstaden"
+AGREEMENT_TITLE = "PDF-benchmark: avsiktsförklaring på fem sidor"
 AGREEMENT_PARAGRAPH = (
     "Parterna arbetar tillsammans för att fler barn ska klara skolan. Föreningen känner målgruppen genom sin "
     "läxhjälp och sina kontakter med familjerna, och kommunen bidrar med lokaler, kontakter med skolorna och "
@@ -228,7 +229,7 @@ class Command(BaseCommand):
         agreement_service.agreement_save(
             agreement=agreement,
             edits=[
-                Edit(slot=section, text="\n\n".join([AGREEMENT_PARAGRAPH] * 2), base=Base(0, text_digest("")))
+                Edit(slot=section, text="\n\n".join([AGREEMENT_PARAGRAPH] * 3), base=Base(0, text_digest("")))
                 for section in agreement_service.text_sections()
             ],
             writer="benchmark",
@@ -263,9 +264,9 @@ class Command(BaseCommand):
             user.set_unusable_password()
             user.save()
         Membership.objects.get_or_create(user=user, organisation=public, defaults={"role": Role.COORDINATOR})
-        collaboration = Collaboration.objects.filter(parties__organisation=public).first()
+        collaboration = Collaboration.objects.filter(parties__organisation=public, title=CHECKLIST_TITLE).first()
         if collaboration is None:
-            collaboration = Collaboration.objects.create(title="Läxhjälp och läsfrämjande i Benchmarkstaden")
+            collaboration = Collaboration.objects.create(title=CHECKLIST_TITLE)
             for organisation in (public, civil):
                 Party.objects.create(collaboration=collaboration, organisation=organisation, state=PartyState.ACCEPTED)
             joint = Question.objects.filter(group__step__phase__guide__slug=MODEL_GUIDE).filter(
