@@ -9,8 +9,6 @@ The build runs as a background task (`tasks.build_agreement_export`); the zip is
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import tempfile
 import zipfile
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from collaboration import pdf
 from collaboration.documents import agreement_version_pdf
+from collaboration.exports import Sheet, csv_bytes
 from collaboration.models import (
     EXPORT_KEPT_FOR,
     AgreementExport,
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STORAGE_PREFIX = "exports/"
-# Characters that make a spreadsheet read a cell as a formula (CSV injection): such a cell gets a leading '.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def exportable(organisation: Organisation) -> CollaborationQuerySet:
@@ -66,14 +63,9 @@ def export_start(*, organisation: Organisation, user: User, collaborations: Iter
     return export
 
 
-def safe_cell(value: str) -> str:
-    """A value a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def index_csv(rows: list[dict[str, str]]) -> bytes:
-    """The index: UTF-8 with BOM (so Excel reads å, ä, ö), semicolon-separated as Swedish spreadsheets expect."""
-    out = io.StringIO()
+    """The index, written like the portal's other spreadsheets (collaboration/exports.py): UTF-8 with BOM,
+    semicolon-separated, and formula-looking values neutralised with a leading apostrophe."""
     columns = [
         ("title", _("Samverkan")),
         ("parties", _("Parter")),
@@ -82,11 +74,12 @@ def index_csv(rows: list[dict[str, str]]) -> bytes:
         ("adopted", _("Fastställd")),
         ("file", _("Fil")),
     ]
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([label for _key, label in columns])
-    for row in rows:
-        writer.writerow([safe_cell(row[key]) for key, _label in columns])
-    return out.getvalue().encode("utf-8-sig")
+    sheet = Sheet(
+        name="index",
+        header=[label for _key, label in columns],
+        rows=[[row[key] for key, _label in columns] for row in rows],
+    )
+    return csv_bytes(sheet)
 
 
 def build(export: AgreementExport) -> None:

@@ -56,6 +56,8 @@ def three(cast: Cast) -> list[Cast]:
 
 
 def test_the_coordinator_chooses_among_the_adopted_agreements(cast: Cast, three: list[Cast]):
+    organisation_page = client_for(cast.coordinator).get(reverse("organisation_detail", args=[cast.kommun.code]))
+    assert create_url(cast) in organisation_page.text
     page = client_for(cast.coordinator).get(create_url(cast))
     assert page.status_code == 200
     assert "Läxhjälp i Centrum – version 1, fastställd" in page.text
