@@ -197,3 +197,25 @@ def test_an_agreement_the_organisation_no_longer_shares_is_left_out(cast: Cast, 
     with default_storage.open(export.file, "rb") as stored:
         names = zipfile.ZipFile(stored).namelist()
     assert names == ["001-Avsiktsforklaring-Laxhjalp-i-Centrum-v1-arkivexemplar.pdf", "index.csv"]
+
+
+def test_the_choice_page_makes_as_many_queries_for_many_collaborations_as_for_one(cast: Cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    adopted(cast, TEXTS)
+    coordinator = client_for(cast.coordinator)
+    coordinator.get(create_url(cast))  # the session and content caches warm
+    with CaptureQueriesContext(connection) as one:
+        assert coordinator.get(create_url(cast)).status_code == 200
+    for title in ("Lovskola", "Läsfrämjande", "Simskola"):
+        adopted(
+            dataclasses.replace(
+                cast, collaboration=CollaborationFactory(title=title, parties=[cast.kommun, cast.forening])
+            ),
+            TEXTS,
+        )
+    with CaptureQueriesContext(connection) as four:
+        page = coordinator.get(create_url(cast))
+    assert "Simskola" in page.text
+    assert len(four.captured_queries) == len(one.captured_queries)
