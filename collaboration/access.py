@@ -125,3 +125,20 @@ def get_organisation_for_member(user: User, code: UUID | str) -> tuple[Organisat
     if membership is None:
         raise Http404("Ingen sådan organisation.")
     return membership.organisation, membership.role == Role.COORDINATOR
+
+
+def get_organisation_as_coordinator(user: User, code: UUID | str) -> Organisation:
+    """The organisation if the user is its active coordinator; 404 for everyone else, its other members too.
+
+    For what only a coordinator has any business seeing (the batch export of its agreements), so the
+    page does not even confirm to others that it exists.
+    """
+    membership = (
+        Membership.objects.active()
+        .filter(user=user, organisation__code=code, role=Role.COORDINATOR)
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None:
+        raise Http404("Ingen sådan organisation.")
+    return membership.organisation

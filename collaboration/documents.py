@@ -8,13 +8,27 @@ same reads (`process.review`, `process.task_list`) with the reader's own party.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
-from collaboration.models import Answer, Collaboration, Guide, Organisation, Phase, Question, QuestionGroup, Step
+from collaboration.models import (
+    Agreement,
+    AgreementState,
+    AgreementVersion,
+    Answer,
+    Approval,
+    Collaboration,
+    Guide,
+    Organisation,
+    Phase,
+    Question,
+    QuestionGroup,
+    Step,
+)
 from collaboration.process import MODEL_GUIDE, PhaseRow, StepRow, review, task_list
 from collaboration.templatetags.parties import genitive
 
@@ -170,3 +184,175 @@ def _whose(phase: Phase, party: Organisation | None, *, blank: bool) -> str:
     if party is None:
         return ""
     return _("%(org)s egna svar. Andra parters egna svar finns inte med.") % {"org": genitive(party.name)}
+
+
+# The agreement (avsiktsförklaring) --------------------------------------------------------------
+
+# Part of every stored agreement PDF's name: raise it when templates/pdf/agreement.html or the print
+# stylesheet changes, so that fixed versions are rendered anew with the new layout.
+AGREEMENT_LAYOUT = "1"
+
+
+@dataclass
+class VersionStatus:
+    """What a version is, as the PDF says it: in the title block, and as the mark on every page."""
+
+    label: str  # "Fastställd", "För granskning", …
+    mark: str  # printed large on every page ("UTKAST", "FÖR GRANSKNING"); empty for the version in force
+    adopted: bool  # all parties approved it: the approvals block and "Fastställd" date are shown
+    in_force: bool  # the adopted version that applies now: the only one kept in storage
+
+
+def version_status(agreement: Agreement, version: AgreementVersion) -> VersionStatus:
+    """Fastställd (in force), för granskning, utkast (its text has changed since it was sent), or superseded."""
+    if agreement.adopted_version_id == version.pk:
+        return VersionStatus(_("Fastställd"), "", adopted=True, in_force=True)
+    if agreement.latest_version_id == version.pk:
+        if agreement.state == AgreementState.GRANSKNING:
+            return VersionStatus(_("För granskning"), _("FÖR GRANSKNING"), adopted=False, in_force=False)
+        return VersionStatus(
+            _("Utkast: texten har ändrats efter att versionen skickades för granskning"),
+            _("UTKAST"),
+            adopted=False,
+            in_force=False,
+        )
+    newer = agreement.adopted_version if agreement.adopted_version_id else agreement.latest_version
+    n = newer.number if newer is not None and newer.number > version.number else version.number + 1
+    party_count = len(version.parties)
+    if party_count and version.approvals.count() >= party_count:
+        return VersionStatus(
+            _("Fastställd tidigare, ersatt av version %(n)d") % {"n": n},
+            _("ERSATT, GÄLLER INTE"),
+            adopted=True,
+            in_force=False,
+        )
+    return VersionStatus(
+        _("Ersatt av version %(n)d, blev aldrig fastställd") % {"n": n},
+        _("UTKAST, ERSATT"),
+        adopted=False,
+        in_force=False,
+    )
+
+
+def _agreement_title(collaboration: Collaboration, which: str) -> str:
+    return _("Avsiktsförklaring – %(title)s, %(which)s") % {"title": collaboration.title, "which": which}
+
+
+def _agreement_context(
+    *,
+    collaboration: Collaboration,
+    snapshot: dict[str, Any],
+    status: VersionStatus,
+    version: AgreementVersion | None,
+    approvals: list[Approval],
+    adopted_at: datetime | None,
+    made_at: datetime | None,
+    made_by: str,
+) -> dict[str, Any]:
+    kind = _("Avsiktsförklaring")
+    return {
+        "kind": kind if not status.mark else f"{kind} · {status.mark}",
+        "heading": snapshot.get("collaboration", {}).get("title") or collaboration.title,
+        "running_title": snapshot.get("collaboration", {}).get("title") or collaboration.title,
+        "snapshot": snapshot,
+        "parties": snapshot.get("parties", []),
+        "sections": snapshot.get("sections", []),
+        "status": status,
+        "version": version,
+        "approvals": approvals,
+        "adopted_at": adopted_at,
+        "made_at": made_at,
+        "made_by": made_by,
+    }
+
+
+def agreement_version_pdf(
+    *, agreement: Agreement, version: AgreementVersion, user: User | None, archive: bool = False
+) -> Document:
+    """One version of the agreement as the parties see it on its page, from the version's frozen snapshot.
+
+    The version in force (fastställd) is rendered once and kept in storage under its hash: it
+    never changes, so it carries no "utskrivet" time. Every other version is rendered on
+    demand, with the time and the reader, and marked on every page. `archive` makes the
+    PDF/A-3a archive copy, only of the version in force (ValueError otherwise).
+    """
+    collaboration = agreement.collaboration
+    status = version_status(agreement, version)
+    if archive and not status.in_force:
+        raise ValueError("Only the adopted version in force has an archive copy.")
+    approvals = (
+        list(Approval.objects.filter(version=version).select_related("organisation").order_by("created_at", "pk"))
+        if status.adopted
+        else []
+    )
+    adopted_at = agreement.adopted_at if status.in_force else (approvals[-1].created_at if approvals else None)
+    fixed = status.in_force
+    made_at = None if fixed else pdf.generated_at()
+    context = _agreement_context(
+        collaboration=collaboration,
+        snapshot=version.snapshot,
+        status=status,
+        version=version,
+        approvals=approvals,
+        adopted_at=adopted_at,
+        made_at=made_at,
+        made_by="" if fixed or user is None else user.full_name,
+    )
+    which = _("version %(n)d") % {"n": version.number}
+    title = _agreement_title(collaboration, which)
+    stem_parts = [_("Avsiktsförklaring"), collaboration.title, f"v{version.number}"]
+    if archive:
+        title = _("%(title)s (arkivexemplar)") % {"title": title}
+        stem_parts.append(_("arkivexemplar"))
+        content = pdf.cached_pdf(
+            f"agreements/{collaboration.code}/v{version.number}-{version.sha256}-arkiv-{AGREEMENT_LAYOUT}.pdf",
+            lambda: pdf.render_archive_pdf(
+                "pdf/agreement.html",
+                context,
+                title=title,
+                source_json=version.content.encode(),
+                identifier=version.sha256,
+                source_name=f"avsiktsforklaring-version-{version.number}.json",
+            ),
+        )
+    elif fixed:
+        content = pdf.cached_pdf(
+            f"agreements/{collaboration.code}/v{version.number}-{version.sha256}-{AGREEMENT_LAYOUT}.pdf",
+            lambda: pdf.render_pdf("pdf/agreement.html", context, title=title),
+        )
+    else:
+        content = pdf.render_pdf("pdf/agreement.html", context, title=title)
+    return Document(content=content, title=title, file_stem=pdf.file_stem(*stem_parts))
+
+
+def agreement_draft_pdf(*, agreement: Agreement, user: User, organisation: Organisation | None) -> Document:
+    """The text as it stands now ("Nuvarande utkast"), with the parties as they are now: rendered on demand."""
+    from collaboration.agreements import build_snapshot
+
+    collaboration = agreement.collaboration
+    made_at = pdf.generated_at()
+    latest = agreement.latest_version
+    snapshot = build_snapshot(
+        agreement=agreement,
+        number=(latest.number if latest else 0) + 1,
+        user=user,
+        organisation=organisation,
+        now=made_at,
+    )
+    status = VersionStatus(_("Utkast, inte skickat för granskning"), _("UTKAST"), adopted=False, in_force=False)
+    context = _agreement_context(
+        collaboration=collaboration,
+        snapshot=snapshot,
+        status=status,
+        version=None,
+        approvals=[],
+        adopted_at=None,
+        made_at=made_at,
+        made_by=user.full_name,
+    )
+    title = _agreement_title(collaboration, _("nuvarande utkast"))
+    return Document(
+        content=pdf.render_pdf("pdf/agreement.html", context, title=title),
+        title=title,
+        file_stem=pdf.file_stem(_("Avsiktsförklaring"), collaboration.title, _("utkast")),
+    )

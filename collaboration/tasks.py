@@ -56,3 +56,43 @@ def send_invitation(*, invitation_id: int, site: str) -> None:
 
 class MailNotSent(Exception):
     """The mail server refused or could not be reached; the invitation shows it."""
+
+
+@task()
+def build_agreement_export(*, export_id: int) -> None:
+    """Build a coordinator's zip of adopted agreements, then tell them by e-mail that it is ready.
+
+    Expired zips of earlier exports are deleted first, so storage is cleaned even without the
+    `delete_expired_exports` command in cron. A failed build marks the export failed (the
+    progress page says so) and the task ends as failed.
+    """
+    from django.conf import settings
+
+    from collaboration import batch_export
+    from collaboration.models import AgreementExport, ExportStatus
+
+    batch_export.delete_expired_exports()
+    export = (
+        AgreementExport.objects.select_related("organisation", "requested_by")
+        .filter(pk=export_id, status=ExportStatus.QUEUED)
+        .first()
+    )
+    if export is None:
+        return
+    try:
+        batch_export.build(export)
+    except Exception:
+        logger.exception("The agreement export %s could not be built", export.code)
+        AgreementExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
+        raise
+    export.refresh_from_db()
+    link = settings.SITE_URL + reverse("agreement_export_detail", args=[export.organisation.code, export.code])
+    try:
+        emails.deliver(
+            "agreement_export",
+            to=export.requested_by.email,
+            context={"export": export, "organisation": export.organisation, "link": link, "user": export.requested_by},
+        )
+    except Exception:
+        # The zip is ready on the progress page all the same.
+        logger.exception("The e-mail about agreement export %s could not be sent", export.code)

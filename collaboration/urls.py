@@ -2,6 +2,7 @@ from django.urls import path
 
 from collaboration.views import (
     agreements,
+    batch_exports,
     catalogue,
     collaborations,
     exports,
@@ -56,6 +57,22 @@ urlpatterns = [
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/",
         agreements.agreement_version,
         name="agreement_version",
+    ),
+    # The dot keeps the PDFs apart from the process URLs (a slug has none).
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/utkast.pdf",
+        exports.agreement_draft_download,
+        name="agreement_draft_pdf",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/avsiktsforklaring.pdf",
+        exports.agreement_version_download,
+        name="agreement_version_pdf",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/arkivexemplar.pdf",
+        exports.agreement_archive_download,
+        name="agreement_archive_pdf",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/godkann/",
@@ -117,6 +134,21 @@ urlpatterns = [
         "organisationer/<uuid:code>/medlemmar/<uuid:membership_code>/",
         organisations.membership_edit,
         name="membership_edit",
+    ),
+    path(
+        "organisationer/<uuid:code>/avsiktsforklaringar/",
+        batch_exports.agreement_export_create,
+        name="agreement_export_create",
+    ),
+    path(
+        "organisationer/<uuid:code>/avsiktsforklaringar/export/<uuid:export>/",
+        batch_exports.agreement_export_detail,
+        name="agreement_export_detail",
+    ),
+    path(
+        "organisationer/<uuid:code>/avsiktsforklaringar/export/<uuid:export>/avsiktsforklaringar.zip",
+        batch_exports.agreement_export_download,
+        name="agreement_export_download",
     ),
     path("inbjudan/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
 ]

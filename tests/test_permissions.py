@@ -44,9 +44,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from collaboration import agreements as agreement_service
+from collaboration import batch_export
 from collaboration.models import (
     Agreement,
     AgreementComment,
+    AgreementExport,
     AgreementSection,
     AgreementText,
     AgreementVersion,
@@ -187,6 +189,7 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(SharedPhase.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
         sorted(User.objects.values_list("pk", "email_notifications")),
         sorted(Organisation.objects.values_list("pk", "has_local_compact", "local_compact_since", "local_compact_url")),
+        AgreementExport.objects.count(),
     )
 
 
@@ -556,6 +559,48 @@ def agreement_adopted(name: str) -> Url:
     return url
 
 
+def agreement_adopted_version(name: str) -> Url:
+    """A URL of version 1, after both parties approved it."""
+
+    def url(w: World) -> str:
+        version = AgreementVersion.objects.get(number=1)
+        for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
+            agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+        return reverse(name, args=[w.collaboration.code, 1])
+
+    return url
+
+
+def adopt_version_1(w: World) -> None:
+    version = AgreementVersion.objects.get(number=1)
+    for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
+        agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+
+
+def kommun_export_create(w: World) -> str:
+    """The kommun's batch export, once its agreement with the förening is adopted."""
+    adopt_version_1(w)
+    return reverse("agreement_export_create", args=[w.kommun.code])
+
+
+def kommun_export(name: str) -> Url:
+    """A finished batch export the kommun's coordinator asked for."""
+
+    def url(w: World) -> str:
+        adopt_version_1(w)
+        export = batch_export.export_start(
+            organisation=w.kommun, user=w.coordinator, collaborations=batch_export.exportable(w.kommun)
+        )
+        batch_export.build(export)
+        return reverse(name, args=[w.kommun.code, export.code])
+
+    return url
+
+
+def export_all(w: World) -> dict[str, Any]:
+    return {"action": "all"}
+
+
 def agreement_with_newer_answer(w: World) -> str:
     """A process answer written after the draft: the Bakgrund section offers it."""
     write_answer(w.collaboration, questions()[1], "Ett nyare svar", w.officer, w.kommun)
@@ -756,6 +801,15 @@ ROWS: list[Row] = [
     Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
     Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),
+    # Issue 9: the agreement as PDF. Version 1 is under review: it has no archive copy until it is adopted.
+    Row("agreement_version_pdf", GET,  agreement_url("agreement_version_pdf", 1), PARTY_PAGE),
+    Row("agreement_version_pdf", POST, agreement_url("agreement_version_pdf", 1), NOT_THIS_METHOD),
+    Row("agreement_version_pdf", GET,  agreement_url("agreement_version_pdf", 2), NOBODY),
+    Row("agreement_archive_pdf", GET,  agreement_url("agreement_archive_pdf", 1), NOBODY),
+    Row("agreement_archive_pdf", GET,  agreement_adopted_version("agreement_archive_pdf"), PARTY_PAGE),
+    Row("agreement_archive_pdf", POST, agreement_adopted_version("agreement_archive_pdf"), NOT_THIS_METHOD),
+    Row("agreement_draft_pdf",  GET,  agreement_url("agreement_draft_pdf"), PARTY_PAGE),
+    Row("agreement_draft_pdf",  POST, agreement_url("agreement_draft_pdf"), NOT_THIS_METHOD),
     Row("agreement_approve",    GET,  agreement_url("agreement_approve", 1), NOT_THIS_METHOD, signs_in_to=agreement_url("agreement_version", 1)),
     Row("agreement_approve",    POST, agreement_url("agreement_approve", 1), (403,   302,  302,  302,  404,     404,    404,     404, 302), approve_version, agreement_url("agreement_version", 1)),
     Row("agreement_request_changes", GET,  agreement_url("agreement_request_changes", 1), NOT_THIS_METHOD, signs_in_to=agreement_url("agreement_version", 1)),
@@ -764,6 +818,14 @@ ROWS: list[Row] = [
     Row("agreement_comment",    POST, agreement_url("agreement_comment", 1), PARTY_ACTION, comment_section, agreement_url("agreement_version", 1)),
     Row("agreement_comment_resolve", GET,  agreement_comment_resolve,     NOT_THIS_METHOD),
     Row("agreement_comment_resolve", POST, agreement_comment_resolve,     PARTY_ACTION),
+    # Issue 9: a coordinator's batch export of the organisation's adopted agreements, for that coordinator only.
+    #                                                                       officer board coord civil outsider invited declined left anonymous
+    Row("agreement_export_create", GET,  kommun_export_create,              (404,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("agreement_export_create", POST, kommun_export_create,              (404,   404,  302,  404,  404,     404,    404,     404, 302), export_all),
+    Row("agreement_export_detail", GET,  kommun_export("agreement_export_detail"), (404, 404, 200, 404, 404,     404,    404,     404, 302)),
+    Row("agreement_export_detail", POST, kommun_export("agreement_export_detail"), NOT_THIS_METHOD),
+    Row("agreement_export_download", GET, kommun_export("agreement_export_download"), (404, 404, 200, 404, 404,  404,    404,     404, 302)),
+    Row("agreement_export_download", POST, kommun_export("agreement_export_download"), NOT_THIS_METHOD),
     Row("draft_discard",        GET,  draft_discard,                NOT_THIS_METHOD),
     Row("collaboration_delete", GET,  officers_empty_collaboration, (200,   404,  404,  404,  404,     404,    404,     404, 302)),
     Row("collaboration_delete", POST, officers_empty_collaboration, (302,   404,  404,  404,  404,     404,    404,     404, 302)),

@@ -31,6 +31,7 @@ from .answers import (
 )
 from .assignments import StepAssignment
 from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
+from .exports import EXPORT_KEPT_FOR, AgreementExport, ExportStatus
 from .guidance import (
     AnswerMode,
     CollaborationForm,
@@ -60,10 +61,12 @@ from .organisations import (
 )
 
 __all__ = [
+    "EXPORT_KEPT_FOR",
     "Activity",
     "ActivityKind",
     "Agreement",
     "AgreementComment",
+    "AgreementExport",
     "AgreementSection",
     "AgreementState",
     "AgreementText",
@@ -80,6 +83,7 @@ __all__ = [
     "CollaborationForm",
     "CollaborationQuerySet",
     "Edit",
+    "ExportStatus",
     "Family",
     "FieldResult",
     "FormChoice",

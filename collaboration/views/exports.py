@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
+from collaboration import agreements as agreement_service
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
-from collaboration.documents import Document, checklist_pdf
+from collaboration.documents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
+from collaboration.models import Agreement, AgreementVersion, Collaboration
 from collaboration.pdf import MEDIA_TYPE
 from collaboration.process import get_guide
 from portal.http import AuthedRequest
@@ -42,4 +45,71 @@ def checklist_download(request: AuthedRequest, code: str, guide: str, blank: boo
                 document=document.title,
                 file_name=f"{document.file_stem}.pdf",
             )
+    return pdf_response(document)
+
+
+def _log_download(request: AuthedRequest, collaboration: Collaboration, document: Document) -> None:
+    if request.method == "GET":  # HEAD asks what it would get: nothing was taken
+        with transaction.atomic():
+            services.document_exported(
+                collaboration=collaboration,
+                user=request.user,
+                organisation=acting_organisation(request.user, collaboration),
+                document=document.title,
+                file_name=f"{document.file_stem}.pdf",
+            )
+
+
+def _agreement_version(
+    code: str, number: int, request: AuthedRequest
+) -> tuple[Collaboration, Agreement, AgreementVersion]:
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = agreement_service.get_agreement(collaboration)
+    if agreement is None:
+        raise Http404("Ingen avsiktsförklaring.")
+    agreement.collaboration = collaboration
+    version = AgreementVersion.objects.filter(agreement=agreement, number=number).first()
+    if version is None:
+        raise Http404("Ingen sådan version.")
+    version.agreement = agreement
+    return collaboration, agreement, version
+
+
+@login_required
+@require_safe
+def agreement_version_download(request: AuthedRequest, code: str, number: int) -> HttpResponse:
+    """A version of the agreement as PDF: the version in force from storage, any other rendered and marked."""
+    collaboration, agreement, version = _agreement_version(code, number, request)
+    document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
+    _log_download(request, collaboration, document)
+    return pdf_response(document)
+
+
+@login_required
+@require_safe
+def agreement_archive_download(request: AuthedRequest, code: str, number: int) -> HttpResponse:
+    """The archive copy (PDF/A-3a with the version's JSON inside) of the version in force, and of no other."""
+    collaboration, agreement, version = _agreement_version(code, number, request)
+    if agreement.adopted_version_id != version.pk:
+        raise Http404("Bara den fastställda versionen har ett arkivexemplar.")
+    document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
+    _log_download(request, collaboration, document)
+    return pdf_response(document)
+
+
+@login_required
+@require_safe
+def agreement_draft_download(request: AuthedRequest, code: str) -> HttpResponse:
+    """The text as it stands now, marked UTKAST; once adopted, the text is the version in force."""
+    collaboration = get_collaboration_for(request.user, code)
+    agreement = agreement_service.get_agreement(collaboration)
+    if agreement is None:
+        raise Http404("Ingen avsiktsförklaring.")
+    agreement.collaboration = collaboration
+    if agreement.is_locked and agreement.adopted_version is not None:
+        return redirect("agreement_version_pdf", code=collaboration.code, number=agreement.adopted_version.number)
+    document = agreement_draft_pdf(
+        agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
+    )
+    _log_download(request, collaboration, document)
     return pdf_response(document)

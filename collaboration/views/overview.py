@@ -8,11 +8,13 @@ members). Anyone outside the organisation gets 404.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
@@ -34,16 +36,11 @@ from collaboration.survey import SURVEY_CATEGORIES
 from portal.http import AuthedRequest
 
 RESULTS_ID = "resultat"
-# The batch PDF export takes the selected collaborations' codes (`samverkan=<code>`, repeated)
-# by GET at this URL name. Until that URL exists the list offers no selection.
-BATCH_PDF_URL_NAME = "collaboration_pdf_batch"
 
 
-def _batch_pdf_url() -> str | None:
-    try:
-        return reverse(BATCH_PDF_URL_NAME)
-    except NoReverseMatch:
-        return None
+def _batch_pdf_url(organisation: Any, coordinates: bool) -> str | None:
+    """The coordinator's batch export of adopted agreements, which preselects the codes sent as `samverkan`."""
+    return reverse("agreement_export_create", args=[organisation.code]) if coordinates else None
 
 
 @login_required
@@ -69,7 +66,7 @@ def overview(request: AuthedRequest, code: str) -> HttpResponse:
             "described": filter_form.described(),
             "page": page,
             "inactive_since": inactive_since(),
-            "batch_pdf_url": _batch_pdf_url(),
+            "batch_pdf_url": _batch_pdf_url(organisation, coordinates),
             "query": _without_page(request),
         },
     )

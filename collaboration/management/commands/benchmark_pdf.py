@@ -9,7 +9,16 @@ answered in a few sentences, then prints the median time of:
 
 * the floor: WeasyPrint rendering the minimal one-page document (templates/pdf/minimal.html);
 * the realistic checklist download, per document and per page, and that per-page time against the floor;
-* a cached download: a rendered document read back from Django's storage (`pdf.cached_pdf`).
+* a cached download: a rendered document read back from Django's storage (`pdf.cached_pdf`);
+* a realistic adopted agreement of about five pages (`documents.agreement_version_pdf`): rendered (its
+  stored copy deleted before each round), and its cached download (the view's whole document step:
+  the status queries and the storage read);
+* the batch export (`batch_export.build`, run here directly rather than through the task worker) of
+  `--agreements` adopted agreements (100 by default), as documents per second: once with nothing in
+  storage (every archive copy rendered) and once with every archive copy stored already.
+
+The agreements are made once, through the same workflows the pages use, with notifications going to
+a backend that sends nothing.
 """
 
 from __future__ import annotations
@@ -22,16 +31,21 @@ from collections.abc import Callable
 from typing import Any
 
 import pikepdf
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from collaboration import pdf
-from collaboration.documents import checklist_pdf
+from collaboration import agreements as agreement_service
+from collaboration import batch_export, pdf
+from collaboration.documents import AGREEMENT_LAYOUT, agreement_version_pdf, checklist_pdf
 from collaboration.models import (
+    AgreementExport,
     Answer,
     AnswerMode,
+    Base,
     Collaboration,
+    Edit,
     Guide,
     Membership,
     Organisation,
@@ -44,12 +58,22 @@ from collaboration.models import (
     Step,
     StepProgress,
     StepStatus,
+    text_digest,
 )
 from collaboration.process import MODEL_GUIDE
 from portal.models import User
 
 BENCH_PUBLIC = ("PDF-benchmarkkommunen", "212000-0159")
 BENCH_CIVIL = ("PDF-benchmarkföreningen", "802500-0020")
+CHECKLIST_TITLE = "Läxhjälp och läsfrämjande i Benchmarkstaden"
+AGREEMENT_TITLE = "PDF-benchmark: avsiktsförklaring på fem sidor"
+AGREEMENT_PARAGRAPH = (
+    "Parterna arbetar tillsammans för att fler barn ska klara skolan. Föreningen känner målgruppen genom sin "
+    "läxhjälp och sina kontakter med familjerna, och kommunen bidrar med lokaler, kontakter med skolorna och "
+    "ett ekonomiskt stöd som beslutas för ett år i taget. Vi följer upp arbetet varje termin, skriver ner vad "
+    "vi har lärt oss och ändrar planen när det behövs."
+)
+SILENT_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 ANSWER = (
     "Vi har pratat om frågan på två möten och är överens om en första riktning. Föreningen känner målgruppen "
     "väl genom sin läxhjälp, och kommunen bidrar med lokaler och kontakter med skolorna. Vi följer upp efter "
@@ -76,6 +100,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--rounds", type=int, default=7)
+        parser.add_argument("--agreements", type=int, default=100, help="how many agreements the batch export has")
 
     def handle(self, *args: Any, **options: Any) -> None:
         rounds = options["rounds"]
@@ -113,6 +138,114 @@ class Command(BaseCommand):
             f"cached download (storage read)        median {cached_ms:8.2f} ms"
             f"   ({checklist_ms / cached_ms:.0f}× faster than rendering)"
         )
+        with override_settings(TASKS=SILENT_TASKS):
+            self._agreements(options["agreements"], rounds, floor_ms)
+
+    def _agreements(self, count: int, rounds: int, floor_ms: float) -> None:
+        civil = Organisation.objects.get(organisation_number=BENCH_CIVIL[1])
+        public = Organisation.objects.get(organisation_number=BENCH_PUBLIC[1])
+        coordinator = User.objects.get(email="pdf-benchmark@exempel.se")
+        board, created = User.objects.get_or_create(
+            email="pdf-benchmark-styrelse@exempel.se", defaults={"full_name": "Bertil Benchmark"}
+        )
+        if created:
+            board.set_unusable_password()
+            board.save()
+        Membership.objects.get_or_create(user=board, organisation=civil, defaults={"role": Role.BOARD_MEMBER})
+        existing = list(
+            Collaboration.objects.with_party(public).filter(
+                title__startswith=AGREEMENT_TITLE, agreement__adopted_version__isnull=False
+            )
+        )
+        for number in range(len(existing), count):
+            existing.append(self._adopted(f"{AGREEMENT_TITLE} {number + 1:03d}", public, civil, coordinator, board))
+        # Read back: the instances made above still hold the agreement as it was before adoption.
+        collaborations = list(
+            Collaboration.objects.filter(pk__in=[c.pk for c in existing[:count]])
+            .select_related("agreement", "agreement__adopted_version")
+            .order_by("title")
+        )
+        agreement = collaborations[0].agreement
+        version = agreement.adopted_version
+        assert version is not None
+        version.agreement = agreement
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            stored = (
+                f"{pdf.CACHE_PREFIX}agreements/{agreement.collaboration.code}/"
+                f"v{version.number}-{version.sha256}-{AGREEMENT_LAYOUT}.pdf"
+            )
+
+            def render() -> bytes:
+                default_storage.delete(stored)  # a miss: rendered
+                return agreement_version_pdf(agreement=agreement, version=version, user=None).content
+
+            def cached() -> bytes:
+                return agreement_version_pdf(agreement=agreement, version=version, user=None).content
+
+            render()  # warm
+            agreement_pages = pages(render())
+            render_ms = median_ms(render, rounds)
+            cached()
+            cached_ms = median_ms(cached, rounds * 5)
+
+            export = AgreementExport.objects.create(organisation=public, requested_by=coordinator, total=count)
+            export.collaborations.set(collaborations)
+            cold_started = time.perf_counter()
+            batch_export.build(export)
+            cold_s = time.perf_counter() - cold_started
+            warm = AgreementExport.objects.create(organisation=public, requested_by=coordinator, total=count)
+            warm.collaborations.set(collaborations)
+            warm_started = time.perf_counter()
+            batch_export.build(warm)
+            warm_s = time.perf_counter() - warm_started
+            AgreementExport.objects.filter(pk__in=[export.pk, warm.pk]).delete()
+
+        per_page = render_ms / agreement_pages
+        self.stdout.write(
+            f"agreement, {agreement_pages:2d} pages                 median {render_ms:8.1f} ms"
+            f"   ({per_page:.1f} ms per page, {per_page / floor_ms:.2f}× the floor per page; target ≤ 2×)"
+        )
+        self.stdout.write(
+            f"agreement, cached download            median {cached_ms:8.2f} ms"
+            f"   ({render_ms / cached_ms:.0f}× faster than rendering; target ≥ 20×)"
+        )
+        self.stdout.write(
+            f"batch export, {count} agreements, nothing stored   {cold_s:6.1f} s   ({count / cold_s:.1f} documents per second)"
+        )
+        self.stdout.write(
+            f"batch export, {count} agreements, all stored       {warm_s:6.1f} s   ({count / warm_s:.1f} documents per second)"
+        )
+
+    @transaction.atomic
+    def _adopted(
+        self, title: str, public: Organisation, civil: Organisation, coordinator: User, board: User
+    ) -> Collaboration:
+        collaboration = Collaboration.objects.create(title=title)
+        for organisation in (public, civil):
+            Party.objects.create(collaboration=collaboration, organisation=organisation, state=PartyState.ACCEPTED)
+        agreement = agreement_service.agreement_start(
+            collaboration=collaboration, user=coordinator, organisation=public, from_process=False
+        )
+        agreement_service.agreement_save(
+            agreement=agreement,
+            edits=[
+                Edit(slot=section, text="\n\n".join([AGREEMENT_PARAGRAPH] * 3), base=Base(0, text_digest("")))
+                for section in agreement_service.text_sections()
+            ],
+            writer="benchmark",
+            user=coordinator,
+            organisation=public,
+        )
+        agreement.refresh_from_db()
+        _, version = agreement_service.agreement_send(agreement=agreement, user=coordinator, organisation=public)
+        assert version is not None
+        agreement_service.agreement_approve(
+            version=version, user=coordinator, organisation=public, decision_reference="KS 2026/1"
+        )
+        agreement_service.agreement_approve(
+            version=version, user=board, organisation=civil, decision_reference="Styrelsemöte 3 mars"
+        )
+        return collaboration
 
     @transaction.atomic
     def _data(self) -> tuple[User, Organisation, Collaboration]:
@@ -131,9 +264,9 @@ class Command(BaseCommand):
             user.set_unusable_password()
             user.save()
         Membership.objects.get_or_create(user=user, organisation=public, defaults={"role": Role.COORDINATOR})
-        collaboration = Collaboration.objects.filter(parties__organisation=public).first()
+        collaboration = Collaboration.objects.filter(parties__organisation=public, title=CHECKLIST_TITLE).first()
         if collaboration is None:
-            collaboration = Collaboration.objects.create(title="Läxhjälp och läsfrämjande i Benchmarkstaden")
+            collaboration = Collaboration.objects.create(title=CHECKLIST_TITLE)
             for organisation in (public, civil):
                 Party.objects.create(collaboration=collaboration, organisation=organisation, state=PartyState.ACCEPTED)
             joint = Question.objects.filter(group__step__phase__guide__slug=MODEL_GUIDE).filter(
