@@ -43,7 +43,7 @@ from collaboration.models import (
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
 from collaboration.models.texts import EMPTY_BASE
 from collaboration.principle_check import latest_principle_ratings
-from collaboration.process import SaveReport
+from collaboration.process import SaveReport, confirming_organisations
 from principles.models import Principle
 
 if TYPE_CHECKING:
@@ -647,18 +647,7 @@ def after_parties_changed(*, collaboration: Collaboration, user: User | None) ->
 
 def party_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
     """The accepted parties the user belongs to (to comment or ask for changes for)."""
-    return [
-        p.organisation
-        for p in Party.objects.accepted()
-        .filter(
-            collaboration=collaboration,
-            organisation__memberships__user=user,
-            organisation__memberships__is_active=True,
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
-        .distinct()
-    ]
+    return confirming_organisations(user, collaboration)
 
 
 def agreement_request_changes(

@@ -671,3 +671,35 @@ class LocalCompactForm(forms.Form):
     def loaded_digests(self) -> dict[str, str]:
         pairs = (item.partition("=") for item in (self.cleaned_data.get("loaded") or "").split(",") if item)
         return {key: value for key, _sep, value in pairs}
+
+
+class OrganisationChoiceForm(forms.Form):
+    """A form whose `organisation` field names one of the person's party organisations.
+
+    Subclasses declare the `organisation` ChoiceField (its label and messages). With only one party
+    there is nothing to choose: that one is taken, also when the field is not sent, and the field is
+    hidden unless `show_single` (an approval names its party on the page even when there is one).
+    """
+
+    show_single = False
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.code): o for o in organisations}
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(code, o.name) for code, o in self.organisations.items()]
+        if len(organisations) == 1:
+            field.initial = str(organisations[0].code)
+            field.required = False
+            if not self.show_single:
+                field.widget = forms.HiddenInput()
+
+    def clean_organisation(self) -> str:
+        value = self.cleaned_data.get("organisation") or ""
+        if not value and len(self.organisations) == 1:
+            return next(iter(self.organisations))
+        return str(value)
+
+    def chosen(self) -> Organisation:
+        return self.organisations[self.cleaned_data["organisation"]]

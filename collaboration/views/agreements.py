@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collaboration import agreements as service
 from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.forms import OrganisationChoiceForm
 from collaboration.models import (
     Agreement,
     AgreementComment,
@@ -34,7 +35,6 @@ from collaboration.models import (
     Collaboration,
     Edit,
     Membership,
-    Organisation,
     Party,
     Role,
 )
@@ -440,7 +440,9 @@ def agreement_revise(request: AuthedRequest, code: str) -> HttpResponse:
 # --- A version: reading, comments, change requests, approval ---------------------------------------
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(OrganisationChoiceForm):
+    show_single = True  # the approval names its party, even the only one
+
     organisation = forms.ChoiceField(
         label=gettext_lazy("Du godkänner för"),
         widget=forms.RadioSelect,
@@ -457,28 +459,8 @@ class ApproveForm(forms.Form):
         error_messages={"max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d).")},
     )
 
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.code): o for o in organisations}
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(c, o.name) for c, o in self.organisations.items()]
-        if len(organisations) == 1:
-            # One party to approve for: it is shown, chosen, and also taken when the choice is not sent.
-            field.initial = next(iter(self.organisations))
-            field.required = False
 
-    def clean_organisation(self) -> str:
-        value = self.cleaned_data.get("organisation") or ""
-        if not value and len(self.organisations) == 1:
-            return next(iter(self.organisations))
-        return value
-
-    def chosen(self) -> Organisation:
-        return self.organisations[self.cleaned_data["organisation"]]
-
-
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(OrganisationChoiceForm):
     organisation = forms.ChoiceField(
         label=gettext_lazy("Ni begär ändringar för"),
         error_messages={
@@ -495,26 +477,6 @@ class ChangeRequestForm(forms.Form):
             "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
         },
     )
-
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.code): o for o in organisations}
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(c, o.name) for c, o in self.organisations.items()]
-        if len(organisations) == 1:
-            field.initial = next(iter(self.organisations))
-            field.widget = forms.HiddenInput()
-            field.required = False
-
-    def clean_organisation(self) -> str:
-        value = self.cleaned_data.get("organisation") or ""
-        if not value and len(self.organisations) == 1:
-            return next(iter(self.organisations))
-        return value
-
-    def chosen(self) -> Organisation:
-        return self.organisations[self.cleaned_data["organisation"]]
 
 
 class CommentForm(forms.Form):

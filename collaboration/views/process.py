@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.forms import OrganisationChoiceForm
 from collaboration.models import (
     AnswerRevision,
     Collaboration,
-    Organisation,
     Phase,
     Question,
     StepAssignment,
@@ -210,7 +210,7 @@ def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
     )
 
 
-class PartyChoiceForm(forms.Form):
+class PartyChoiceForm(OrganisationChoiceForm):
     """Which of the person's party organisations they act for; asked only when there are several."""
 
     organisation = forms.ChoiceField(
@@ -220,27 +220,6 @@ class PartyChoiceForm(forms.Form):
             "invalid_choice": gettext_lazy("Välj en av parterna i listan."),
         },
     )
-
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.code): o for o in organisations}
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(code, o.name) for code, o in self.organisations.items()]
-        if len(organisations) == 1:
-            # Nothing to choose: the person's one party (also when the hidden field is not sent).
-            field.initial = str(organisations[0].code)
-            field.widget = forms.HiddenInput()
-            field.required = False
-
-    def clean_organisation(self) -> str:
-        value = self.cleaned_data.get("organisation") or ""
-        if not value and len(self.organisations) == 1:
-            return next(iter(self.organisations))
-        return value
-
-    def chosen(self) -> Organisation:
-        return self.organisations[self.cleaned_data["organisation"]]
 
 
 class ReopenForm(PartyChoiceForm):
