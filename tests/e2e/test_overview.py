@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from collaboration.models import Agreement, AgreementState, Collaboration, CollaborationForm, OrganisationKind, Status
 from tests.e2e.conftest import assert_accessible, sign_in, visit
@@ -89,8 +90,9 @@ def test_filtering_with_the_keyboard_only_updates_the_results_and_the_address(pa
 
     page.go_back()
     page.wait_for_url("**?sok=stiftelsen")
-    assert "Dialog om fritidsgårdar" in page.locator("#resultat").inner_text()
-    assert "Sommarprojekt" not in page.locator("#resultat").inner_text()
+    # Back reloads the page from the server (htmx keeps no history cache): wait for it, do not read the old one.
+    expect(page.locator("#resultat")).to_contain_text("Dialog om fritidsgårdar")
+    expect(page.locator("#resultat")).not_to_contain_text("Sommarprojekt")
 
 
 def test_filtering_works_without_javascript(browser, live_server, overview):
