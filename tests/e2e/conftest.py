@@ -109,6 +109,8 @@ def assert_reflows(page) -> None:  # type: ignore[no-untyped-def]
 
 def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
     """Run axe-core on the page as it is now: zero WCAG 2.1 A/AA violations, and it reflows at 320 px."""
+    # After a click that navigates, the next page may not have a document yet: wait until it has loaded.
+    page.wait_for_load_state()
     assert_reflows(page)
     page.evaluate(axe_source())
     result = page.evaluate(

@@ -73,6 +73,7 @@ def test_assign_a_step_see_it_under_mina_uppgifter_then_edit_and_end(page, cast)
 
     # The activity log shows all of it.
     page.get_by_role("link", name="Händelser – vem gjorde vad och när").click()
+    page.wait_for_url("**/handelser/")
     assert_accessible(page)
     expect(page.get_by_text("Samverkan avslutad:")).to_be_visible()
     assert set(Activity.objects.filter(collaboration=collaboration).values_list("kind", flat=True)) == {
