@@ -123,3 +123,37 @@ def test_approving_by_keyboard_only(page, cast):
     approval = Approval.objects.get()
     assert approval.decision_reference == "Delegationsbeslut 2026:14"
     assert approval.approved_by == cast.coordinator
+
+
+def test_party_details_and_the_locked_page(page, cast):
+    """A party's own details page, and what an adopted agreement's editing page says: both pass axe."""
+    from collaboration import agreements
+    from collaboration.models import AgreementSection, Edit
+    from collaboration.models.texts import EMPTY_BASE
+
+    agreement = agreements.agreement_start(
+        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
+    )
+    agreements.agreement_save(
+        agreement=agreement,
+        edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn.", base=EMPTY_BASE)],
+        writer="e2e-lasta",
+        user=cast.officer,
+        organisation=cast.kommun,
+    )
+    _, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert version is not None
+    sign_in(page, cast.coordinator.email, PASSWORD)
+    page.goto(reverse("agreement_detail", args=[cast.collaboration.code]))
+    page.get_by_role("link", name="Ändra uppgifterna för Halmstads kommun").click()
+    page.wait_for_url("**/parter/**")
+    assert_accessible(page)
+    page.get_by_label("Diarienummer (om ni har ett)").fill("KS 2026/123")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("table").nth(1)).to_contain_text("KS 2026/123")
+
+    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    page.goto(reverse("agreement_edit", args=[cast.collaboration.code]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Avsiktsförklaringen är fastställd")
+    assert_accessible(page)
