@@ -508,10 +508,13 @@ class AwaitedConfirmation:
     organisation: Organisation  # the user's party that has not confirmed yet
 
 
-def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
+def phases_awaiting_confirmation(
+    user: User, *, collaboration: Collaboration | None = None
+) -> list[AwaitedConfirmation]:
     """Phases of the model whose steps are all done and that wait for one of the user's parties to confirm.
 
-    For "what is expected of me now": a fixed number of queries, however many collaborations.
+    For "what is expected of me now", across the user's collaborations or in one: a fixed number of queries,
+    however many collaborations.
     """
     # Start from the few phases whose steps are all done, found in the database: loading every one of a
     # large organisation's parties first made the start page take a second with 10,000 collaborations.
@@ -520,6 +523,8 @@ def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
         .filter(organisation__memberships__user=user, organisation__memberships__is_active=True)
         .filter(collaboration__ended_at__isnull=True, collaboration__archived_at__isnull=True)
     )
+    if collaboration is not None:
+        mine = mine.filter(collaboration=collaboration)
     phases = {
         phase.pk: phase
         for phase in Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE, answer_mode=AnswerMode.JOINT)
