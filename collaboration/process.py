@@ -486,19 +486,8 @@ def phase_agreements(collaboration: Collaboration, phases: list[Phase]) -> dict[
 
 
 def confirming_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
-    """The accepted parties the user is an active member of: those they may confirm for."""
-    return [
-        p.organisation
-        for p in Party.objects.accepted()
-        .filter(
-            collaboration=collaboration,
-            organisation__memberships__user=user,
-            organisation__memberships__is_active=True,
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
-        .distinct()
-    ]
+    """The accepted parties the user is an active member of, as the database says now: those they may confirm for."""
+    return collaboration.organisations_of(user, fresh=True)
 
 
 @dataclass(frozen=True)
