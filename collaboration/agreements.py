@@ -61,6 +61,8 @@ def get_agreement(collaboration: Collaboration) -> Agreement | None:
     return (
         Agreement.objects.filter(collaboration=collaboration)
         .select_related("adopted_version", "latest_version")
+        # The versions' frozen JSON is read where a version is shown, not on every agreement page.
+        .defer("adopted_version__content", "latest_version__content")
         .first()
     )
 

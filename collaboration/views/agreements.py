@@ -129,6 +129,7 @@ def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
         AgreementVersion.objects.filter(agreement=agreement)
         .select_related("sent_by", "sent_by_organisation")
         .prefetch_related("approvals")
+        .defer("content")
         .order_by("-number")
     )
     context.update(
