@@ -1,7 +1,8 @@
 """The data set behind `seed_scale`: organisations, people and collaborations at scale, built in memory.
 
-Every row is made as a model instance from one seeded `random.Random` and written with
-`bulk_create`, a model at a time, so the full set costs few round trips. The rows follow the
+Every row is made as a model instance from one seeded `random.Random` and written a model at a
+time (PostgreSQL's COPY, `bulk_create` elsewhere), a thousand collaborations per write, so the full
+set costs few round trips and bounded memory. The rows follow the
 rules the workflows keep (see collaboration/process.py, services.py and agreements.py):
 an answer's version is its latest revision's, a completed phase has a confirmation from every
 party that was in, a version's hash is computed by the model's own `canonical_json`/`sha256_of`,
