@@ -1,7 +1,8 @@
 """The data set behind `seed_scale`: organisations, people and collaborations at scale, built in memory.
 
-Every row is made as a model instance from one seeded `random.Random` and written with
-`bulk_create`, a model at a time, so the full set costs few round trips. The rows follow the
+Every row is made as a model instance from one seeded `random.Random` and written a model at a
+time (PostgreSQL's COPY, `bulk_create` elsewhere), a thousand collaborations per write, so the full
+set costs few round trips and bounded memory. The rows follow the
 rules the workflows keep (see collaboration/process.py, services.py and agreements.py):
 an answer's version is its latest revision's, a completed phase has a confirmation from every
 party that was in, a version's hash is computed by the model's own `canonical_json`/`sha256_of`,
@@ -459,6 +460,8 @@ class Seeder:
         for plan in self.plans:
             script = SCRIPTED[self.scripted.index(plan.index)] if plan.index in self.scripted else None
             self._build(plan, script=script, agreement=script is not None or plan.index in with_agreement)
+            if (plan.index + 1) % FLUSH_EVERY == 0:
+                self.flush()
 
     def _plan(self, index: int, shared: bool, titles: dict[str, int]) -> Plan:
         rng = self.rng
@@ -696,53 +699,62 @@ class Seeder:
             return self.rng.choice(pool[:2]).user
         return self.rng.choice(pool).user
 
-    def write(self) -> None:
-        """Insert every row, parents before children; the version pointers of agreements last."""
-        order = [
-            Organisation,
-            User,
-            Membership,
-            Collaboration,
-            Party,
-            FormChoice,
-            SharedPhase,
-            Answer,
-            AnswerRevision,
-            StepProgress,
-            PhaseConfirmation,
-            PhaseCompletion,
-            StepAssignment,
-            Agreement,
-            AgreementText,
-            AgreementTextRevision,
-            AgreementVersion,
-            Approval,
-            ChangeRequest,
-            AgreementComment,
-            Activity,
-        ]
-        with stamped_by_hand(*order):
-            for model in order:
-                rows = self.rows.get(model, [])
-                if model is Activity:
-                    for activity in rows:
-                        if isinstance(activity.data.get("responsible"), User):
-                            activity.data["responsible"] = activity.data["responsible"].pk
-                if connection.vendor == "postgresql":
-                    copy_rows(model, rows)
-                elif model is AgreementComment:
-                    # Replies point at their thread's first comment: those get their pks first.
-                    model._default_manager.bulk_create([r for r in rows if r.parent is None], batch_size=2000)
-                    model._default_manager.bulk_create([r for r in rows if r.parent is not None], batch_size=2000)
-                else:
-                    model._default_manager.bulk_create(rows, batch_size=2000)
-                self.counts.add(model.__name__, len(rows))
-            for agreement, latest, adopted in self.pointers:
-                agreement.latest_version = latest
-                agreement.adopted_version = adopted
-            Agreement.objects.bulk_update(
-                [a for a, _latest, _adopted in self.pointers], ["latest_version", "adopted_version"], batch_size=2000
-            )
+    def flush(self) -> None:
+        """Write the rows made so far, parents before children; the version pointers of agreements last.
+
+        Called every FLUSH_EVERY collaborations, so that memory holds a slice of the set, not all of it.
+        """
+        for model in WRITE_ORDER:
+            rows = self.rows.pop(model, [])
+            if model is Activity:
+                for activity in rows:
+                    if isinstance(activity.data.get("responsible"), User):
+                        activity.data["responsible"] = activity.data["responsible"].pk
+            if connection.vendor == "postgresql":
+                copy_rows(model, rows)
+            elif model is AgreementComment:
+                # Replies point at their thread's first comment: those get their pks first.
+                model._default_manager.bulk_create([r for r in rows if r.parent is None], batch_size=2000)
+                model._default_manager.bulk_create([r for r in rows if r.parent is not None], batch_size=2000)
+            else:
+                model._default_manager.bulk_create(rows, batch_size=2000)
+            self.counts.add(model.__name__, len(rows))
+        for agreement, latest, adopted in self.pointers:
+            agreement.latest_version = latest
+            agreement.adopted_version = adopted
+        Agreement.objects.bulk_update(
+            [a for a, _latest, _adopted in self.pointers], ["latest_version", "adopted_version"], batch_size=2000
+        )
+        self.pointers = []
+
+
+# Parents before children: each table is written once its parents have their pks.
+WRITE_ORDER: list[type[models.Model]] = [
+    Organisation,
+    User,
+    Membership,
+    Collaboration,
+    Party,
+    FormChoice,
+    SharedPhase,
+    Answer,
+    AnswerRevision,
+    StepProgress,
+    PhaseConfirmation,
+    PhaseCompletion,
+    StepAssignment,
+    Agreement,
+    AgreementText,
+    AgreementTextRevision,
+    AgreementVersion,
+    Approval,
+    ChangeRequest,
+    AgreementComment,
+    Activity,
+]
+
+# Collaborations built between two writes: bounds the memory a full run needs.
+FLUSH_EVERY = 1000
 
 
 @dataclass
@@ -1324,9 +1336,10 @@ def password_hash() -> str:
 
 
 def seed(*, seed: int, sizes: Sizes, now: datetime) -> dict[str, int]:
-    seeder = Seeder(seed=seed, sizes=sizes, now=now)
-    seeder.organisations()
-    seeder.people(password_hash())
-    seeder.collaborations()
-    seeder.write()
+    with stamped_by_hand(*WRITE_ORDER):
+        seeder = Seeder(seed=seed, sizes=sizes, now=now)
+        seeder.organisations()
+        seeder.people(password_hash())
+        seeder.collaborations()
+        seeder.flush()
     return seeder.counts.rows
