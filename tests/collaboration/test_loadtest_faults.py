@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import connection
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: several processes share one database"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL: several processes share one database"
+    ),
     # One run at a time on one xdist worker: it starts six processes of its own.
     pytest.mark.xdist_group("loadtest"),
 ]

@@ -27,7 +27,13 @@ def claimed_task():
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         person = UserFactory()
         row = Notification.objects.create(
-            recipient=person, kind="godkand", subject="Godkänd", summary="Godkänd.", path="/", group="G", delivery="direkt"
+            recipient=person,
+            kind="godkand",
+            subject="Godkänd",
+            summary="Godkänd.",
+            path="/",
+            group="G",
+            delivery="direkt",
         )
         send_notification.enqueue(notification_id=row.pk)
         task = DBTaskResult.objects.get()
