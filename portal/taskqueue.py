@@ -16,6 +16,7 @@ then a mail goes out once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from typing import Any
@@ -42,11 +43,34 @@ class WorkerLiveness:
 
     def __enter__(self) -> WorkerLiveness:
         if connection.vendor == "postgresql":
-            self._connection = connection.get_new_connection(connection.get_connection_params())
-            self._connection.autocommit = True
-            with self._connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, worker_key(self.worker_id)])
+            self._lock()
         return self
+
+    def _lock(self) -> None:
+        self._connection = connection.get_new_connection(connection.get_connection_params())
+        self._connection.autocommit = True
+        with self._connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, worker_key(self.worker_id)])
+            if not cursor.fetchone()[0]:
+                raise RuntimeError(f"Another live worker has the id {self.worker_id!r}: worker ids must be unique.")
+
+    def ensure(self) -> None:
+        """Take the lock again if its connection was lost (the database restarted, someone cut it).
+
+        Until then other workers take this worker for dead and may queue its running task again:
+        the tasks' own guards keep its effects single (see the module's docstring).
+        """
+        if self._connection is None:
+            return
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return
+        except Exception:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+        logger.warning("Worker %s lost its liveness lock's connection: taking the lock again", self.worker_id)
+        self._lock()
 
     def __exit__(self, *exc: object) -> None:
         if self._connection is not None:
