@@ -61,7 +61,7 @@ class Lost(Exception):
 
 
 class Browser:
-    def __init__(self, servers: Servers, preferred: int, *, timeout: float = 30) -> None:
+    def __init__(self, servers: Servers, preferred: int, *, timeout: float = 120) -> None:
         self.servers = servers
         self.preferred = preferred
         self.timeout = timeout
@@ -95,7 +95,8 @@ class Browser:
                         else:
                             self.cookies.pop(key.strip(), None)
                 return Response(raw.status, text, {k.lower(): v for k, v in raw.getheaders()}, port)
-            except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError) as e:
+            except (ConnectionRefusedError, ConnectionResetError, BrokenPipeError, http.client.HTTPException) as e:
+                # HTTPException: RemoteDisconnected, or IncompleteRead when the server dies mid-answer.
                 last = e
                 if sent:
                     self.servers.mark_dead(port)

@@ -330,13 +330,14 @@ class Outcome:
 
 def run(*, setup: processes.Setup, people: int, seconds: float, out: Callable[[str], None]) -> Outcome:
     began = time.monotonic()
-    records, targets = make_data(people)
-    out(f"data made in {time.monotonic() - began:.1f} s")
     faults = Faults()
+    # The processes start while the data is made: they take a few seconds to boot.
     servers = [processes.start_app_server(setup, "app-a"), processes.start_app_server(setup, "app-b")]
     workers = [processes.start_task_worker(setup, "worker-1"), processes.start_task_worker(setup, "worker-2")]
     everything = servers + workers
     try:
+        records, targets = make_data(people)
+        out(f"data made in {time.monotonic() - began:.1f} s")
         for server in servers:
             processes.wait_until_serving(server)
         ports = [s.port for s in servers if s.port is not None]
