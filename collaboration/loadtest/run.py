@@ -496,6 +496,15 @@ def verify(outcome: Outcome, setup: processes.Setup, seconds: float) -> None:
             lines.append(
                 f"after the database cut, port {port} answered the people {len(recovered)} times before the kill"
             )
+    # The server kill: from then on the survivor answers everyone, and the dead one nobody.
+    if faults.app_kill is not None:
+        after = [e for e in events if e.at > faults.app_kill.end and e.status > 0]
+        ports_after = Counter(e.port for e in after)
+        lines.append(f"after the server kill: {len(after)} requests answered, by port {dict(ports_after)}")
+        if len(ports_after) != 1:
+            violations.append(
+                f"after the server kill the answers came from {dict(ports_after)}, not the survivor alone"
+            )
     autosaves = sorted(e.until - e.at for e in events if e.kind == "autosave" and e.status == 200)
     if autosaves:
         lines.append(
