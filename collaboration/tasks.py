@@ -74,7 +74,9 @@ def build_agreement_export(*, export_id: int) -> None:
     batch_export.delete_expired_exports()
     export = (
         AgreementExport.objects.select_related("organisation", "requested_by")
-        .filter(pk=export_id, status=ExportStatus.QUEUED)
+        # RUNNING too: a worker killed mid-build leaves it so, and the task is then run again
+        # (portal.taskqueue), never at the same time as the first run.
+        .filter(pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
         .first()
     )
     if export is None:

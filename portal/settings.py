@@ -212,7 +212,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files the portal keeps (rendered PDFs of fixed agreement versions): a folder by default; an S3-compatible
 # store is a matter of setting STORAGES["default"] (e.g. django-storages), see README "PDF".

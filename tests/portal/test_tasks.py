@@ -152,3 +152,24 @@ def test_the_daily_summary_goes_out_through_the_worker_once(cast):
     run_worker()
     assert [m.to for m in mail.outbox] == [[cast.officer.email]]
     assert "Kommunen godkände." in mail.outbox[0].body
+
+
+def test_the_worker_waits_out_a_database_it_cannot_reach(monkeypatch):
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker as library
+
+    from portal.management.commands import db_worker
+
+    runs = []
+
+    def run(self):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        if len(runs) == 1:
+            raise OperationalError('database "samverkan" is not currently accepting connections')
+
+    monkeypatch.setattr(library.Worker, "run", run)
+    monkeypatch.setattr(db_worker.time, "sleep", lambda seconds: None)
+
+    run_worker()
+
+    assert len(runs) == 2
