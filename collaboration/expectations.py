@@ -152,7 +152,7 @@ def phases_to_confirm(asking: Asking) -> Iterable[Expectation]:
             url=reverse("phase_review", args=[a.collaboration.code, MODEL_GUIDE, a.phase.slug]),
             collaboration=a.collaboration,
         )
-        for a in phases_awaiting_confirmation(asking.user, collaboration=asking.collaboration)[: asking.limit]
+        for a in phases_awaiting_confirmation(asking.user, collaboration=asking.collaboration, limit=asking.limit)
     ]
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from collaboration.models import (
     Edit,
     FieldResult,
     Guide,
+    Membership,
     Organisation,
     Outcome,
     Party,
@@ -474,66 +475,67 @@ class AwaitedConfirmation:
 
 
 def phases_awaiting_confirmation(
-    user: User, *, collaboration: Collaboration | None = None
+    user: User, *, collaboration: Collaboration | None = None, limit: int | None = None
 ) -> list[AwaitedConfirmation]:
     """Phases of the model whose steps are all done and that wait for one of the user's parties to confirm.
 
-    For "what is expected of me now", across the user's collaborations or in one: a fixed number of queries,
-    however many collaborations.
+    For "what is expected of me now", across the user's collaborations or in one: one query per joint phase
+    of the model, each asking the database for at most `limit` parties, however many collaborations the
+    user's organisations are in. (Collecting ids in Python first took a fifth of a second per start page for
+    an organisation in 10,000 collaborations.)
     """
-    # Start from the few phases whose steps are all done, found in the database: loading every one of a
-    # large organisation's parties first made the start page take a second with 10,000 collaborations.
-    mine = (
-        Party.objects.accepted()
-        .filter(organisation__memberships__user=user, organisation__memberships__is_active=True)
-        .filter(collaboration__ended_at__isnull=True, collaboration__archived_at__isnull=True)
+    organisations = list(Membership.objects.active().filter(user=user).values_list("organisation_id", flat=True))
+    if not organisations:
+        return []
+    try:
+        content = guide_content(MODEL_GUIDE)
+    except Http404:
+        return []
+    phases = [
+        phase
+        for phase in content.phases
+        if phase.kind == PhaseKind.PHASE and phase.answer_mode == AnswerMode.JOINT and phase.steps.all()
+    ]
+    mine = Party.objects.accepted().filter(
+        organisation_id__in=organisations,
+        collaboration__ended_at__isnull=True,
+        collaboration__archived_at__isnull=True,
     )
     if collaboration is not None:
         mine = mine.filter(collaboration=collaboration)
-    phases = {
-        phase.pk: phase
-        for phase in Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE, answer_mode=AnswerMode.JOINT)
-        .annotate(n=Count("steps"))
-        .order_by("order")
-        if phase.n  # type: ignore[attr-defined]
-    }
-    if not phases:
-        return []
-    ready = {
-        (row["collaboration"], row["step__phase"])
-        for row in StepProgress.objects.filter(
-            collaboration__in=mine.values("collaboration_id"), status=StepStatus.DONE, step__phase__in=list(phases)
+    awaited = []
+    for phase in phases:
+        done = (
+            StepProgress.objects.filter(
+                collaboration=OuterRef("collaboration"), step__phase=phase, status=StepStatus.DONE
+            )
+            .order_by()
+            .values("collaboration")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
-        .values("collaboration", "step__phase")
-        .annotate(n=Count("pk"))
-        if row["n"] >= phases[row["step__phase"]].n  # type: ignore[attr-defined]
-    }
-    if not ready:
-        return []
-    collaboration_ids = {collaboration_id for collaboration_id, _ in ready}
-    completed = set(
-        PhaseCompletion.objects.filter(collaboration__in=collaboration_ids).values_list("collaboration", "phase")
-    )
-    ready -= completed
-    if not ready:
-        return []
-    confirmed = set(
-        PhaseConfirmation.objects.filter(collaboration__in=collaboration_ids).values_list(
-            "collaboration", "phase", "organisation"
+        parties = (
+            mine.exclude(Exists(PhaseCompletion.objects.filter(collaboration=OuterRef("collaboration"), phase=phase)))
+            .exclude(
+                Exists(
+                    PhaseConfirmation.objects.filter(
+                        collaboration=OuterRef("collaboration"), phase=phase, organisation=OuterRef("organisation")
+                    )
+                )
+            )
+            .annotate(done=Subquery(done))
+            .filter(done__gte=len(phase.steps.all()))
+            .select_related("collaboration", "organisation")
+            .order_by("collaboration__title", "organisation__name")
         )
-    )
-    parties = list(
-        mine.filter(collaboration__in={collaboration_id for collaboration_id, _ in ready})
-        .select_related("collaboration", "organisation")
-        .distinct()
-    )
-    return [
-        AwaitedConfirmation(collaboration=party.collaboration, phase=phase, organisation=party.organisation)
-        for party in sorted(parties, key=lambda p: (p.collaboration.title, p.organisation.name))
-        for phase in phases.values()
-        if (party.collaboration_id, phase.pk) in ready
-        and (party.collaboration_id, phase.pk, party.organisation_id) not in confirmed
-    ]
+        if limit is not None:
+            parties = parties[:limit]
+        awaited += [
+            AwaitedConfirmation(collaboration=p.collaboration, phase=phase, organisation=p.organisation)
+            for p in parties
+        ]
+    awaited.sort(key=lambda a: (a.collaboration.title, a.organisation.name, a.phase.order))
+    return awaited[:limit] if limit is not None else awaited
 
 
 def phase_confirm(
