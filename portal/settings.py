@@ -108,7 +108,10 @@ if DEBUG:
     # The development server serves static files itself.
     MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "portal.urls"
+# The load benchmark (`manage.py benchmark_load`) measures a trivial view as its floor, through the same
+# server, settings and middleware as the pages. Its URL exists only when this is on, never by default.
+BENCHMARK_FLOOR = env_bool("PORTAL_BENCHMARK_FLOOR", False)
+ROOT_URLCONF = "portal.urls_benchmark" if BENCHMARK_FLOOR else "portal.urls"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 FORM_RENDERER = "portal.renderers.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -212,7 +215,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files the portal keeps (rendered PDFs of fixed agreement versions): a folder by default; an S3-compatible
 # store is a matter of setting STORAGES["default"] (e.g. django-storages), see README "PDF".
