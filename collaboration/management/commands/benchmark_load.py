@@ -19,10 +19,13 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
 import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -36,7 +39,7 @@ from django.urls import reverse
 
 from collaboration.models import Collaboration, Membership, Organisation, Role, Step
 from portal.models import User
-from portal.serving import DEFAULT_WORKERS, PortalClient, Response, ServingError, running_portal
+from portal.serving import DEFAULT_WORKERS, HEALTH_PATH, PortalClient, Response, ServingError, running_portal
 
 WRK = "/usr/bin/wrk"
 WRK_MISSING = (
@@ -106,6 +109,7 @@ class Run:
     max: float
     bad: int  # answers other than the expected status (or an autosave that did not save)
     socket_errors: int  # connect, read, write errors and timeouts
+    first_failure: str = ""  # the status and the start of the first failed answer, to see why
 
 
 @dataclass
@@ -131,7 +135,9 @@ class PageResult:
     @property
     def failed(self) -> bool:
         """The page errored at its check or during the run: its numbers say nothing about speed."""
-        return bool(self.error) or (self.page is not None and (self.page.bad + self.page.socket_errors) > 0)
+        if self.error:
+            return True
+        return self.page is not None and (self.page.requests == 0 or self.page.bad + self.page.socket_errors > 0)
 
     def flags(self) -> list[str]:
         if self.error:
@@ -139,6 +145,8 @@ class PageResult:
         if self.page is None:
             return []
         flags = []
+        if self.page.requests == 0:
+            flags.append("NO ANSWER within the run")
         if self.failed:
             flags.append(f"{self.page.bad + self.page.socket_errors} FAILED")
         if self.ratio < MIN_RATIO:
@@ -171,22 +179,30 @@ function setup(thread)
   thread:set("id", #threads)
   thread:set("nthreads", 0)
 end
+first_failure = ""
 function response(status, headers, body)
-  if status ~= EXPECT then
+  local failed = status ~= EXPECT or (MUST_CONTAIN ~= nil and not string.find(body, MUST_CONTAIN, 1, true))
+  if failed then
     bad = bad + 1
-  elseif MUST_CONTAIN ~= nil and not string.find(body, MUST_CONTAIN, 1, true) then
-    bad = bad + 1
+    if first_failure == "" then
+      -- What the first failed answer said, as plain words safe inside JSON.
+      local words = string.gsub(string.sub(body or "", 1, 600), "[^%w%.,:;/=-]+", " ")
+      first_failure = status .. ": " .. words
+    end
   end
 end
 function done(summary, latency, requests)
-  local failed = 0
-  for _, thread in ipairs(threads) do failed = failed + thread:get("bad") end
+  local failed, failure = 0, ""
+  for _, thread in ipairs(threads) do
+    failed = failed + thread:get("bad")
+    if failure == "" then failure = thread:get("first_failure") end
+  end
   local e = summary.errors
   io.write(string.format(
     '%s{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"bad": %d, "socket_errors": %d}\\n',
+    '"bad": %d, "socket_errors": %d, "first_failure": "%s"}\\n',
     RESULT_MARK, summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.max, failed, e.connect + e.read + e.write + e.timeout))
+    latency:percentile(99), latency.max, failed, e.connect + e.read + e.write + e.timeout, failure))
 end
 """
 
@@ -224,7 +240,8 @@ def lua_script(page: Page, *, threads: int) -> str:
         "  counter = counter + 1",
         # Thread t takes writers t, t + NTHREADS, ...: two threads rarely share a writer (harmless if they do).
         "  local slot = slots[((counter - 1) * NTHREADS + (id - 1)) % #slots + 1]",
-        '  local text = "Lasttest+" .. id .. "-" .. counter .. "+av+autosparat+svar."',
+        # Never a text saved before (by this run's warm-up, say): the same text again would be "unchanged".
+        f'  local text = "Lasttest+{secrets.token_hex(4)}+" .. id .. "-" .. counter .. "+av+autosparat+svar."',
         '  return wrk.format("POST", slot.path, slot.headers, slot.before .. text .. slot.after)',
         "end",
     ]
@@ -246,6 +263,7 @@ def parse_wrk_output(output: str) -> Run:
                 max=data["max_us"] / 1000,
                 bad=data["bad"],
                 socket_errors=data["socket_errors"],
+                first_failure=data.get("first_failure", ""),
             )
     raise CommandError(f"wrk printed no result:\n{output[-2000:]}")
 
@@ -390,10 +408,12 @@ def page_paths(targets: Targets) -> list[tuple[str, str]]:
 
 
 def autosave_slots(targets: Targets, clients: list[PortalClient], count: int) -> list[Slot]:
-    """`count` writers over the writing collaborations, the signed-in people taking turns.
+    """Up to `count` writers over the writing collaborations, the signed-in people taking turns.
 
     Each loads its step page once and keeps typing in one box: the save contract lets a page save
-    over its own earlier saves, so every request really saves.
+    over its own earlier saves, so every request really saves. No two writers share an answer (that
+    would be two people in one text: conflicts, not autosave), so there are at most as many writers
+    as answers: one per collaboration, then a second box in each, and so on.
     """
     if not targets.writing:
         raise CommandError("No collaboration is open for writing to every writer (none ongoing and unarchived).")
@@ -410,16 +430,36 @@ def autosave_slots(targets: Targets, clients: list[PortalClient], count: int) ->
         boxes = [name for name, _ in fields if name.startswith("answer-")]
         if not boxes:
             raise CommandError(f"The step page {path} has no answer boxes.")
+        box = i // len(targets.writing)
+        if box >= len(boxes):
+            break  # every answer of the step in every writing collaboration has its writer
         slots.append(
             Slot(
                 path=path,
                 cookie=client.cookie_header(),
                 csrf=client.cookie("csrftoken"),
                 fields=fields,
-                box=boxes[(i // len(targets.writing)) % len(boxes)],
+                box=boxes[box],
             )
         )
     return slots
+
+
+def settle(base_url: str, connections: int, rounds: int = 2) -> None:
+    """Wait until the requests wrk left behind are served, so that they do not slow the next run.
+
+    wrk stops at the end of its time, but the requests still queued at gunicorn (up to one per
+    connection) are served all the same. As many health checks at once queue behind them; when they
+    have all come back, so have nearly all of those (twice, for a slow one still running).
+    """
+
+    def probe(_: int) -> None:
+        with urllib.request.urlopen(base_url + HEALTH_PATH, timeout=300) as answer:
+            answer.read()
+
+    for _ in range(rounds):
+        with ThreadPoolExecutor(max_workers=connections) as pool:
+            list(pool.map(probe, range(connections)))
 
 
 # --- The command ---------------------------------------------------------------------------------------
@@ -484,6 +524,8 @@ class Command(BaseCommand):
         cookie = coordinator.cookie_header()
         pages = [Page(name, path, cookie=cookie) for name, path in page_paths(targets)]
         slots = autosave_slots(targets, clients, options["writers"])
+        if len(slots) < options["writers"]:
+            self.stdout.write(f"Autosave: {len(slots)} writers, one per answer there is to write.")
         pages.append(Page("autosave (POST)", slots[0].path, slots=slots, p95_target_ms=AUTOSAVE_P95_TARGET_MS))
         if options["only"]:
             pages = [p for p in pages if any(word in p.name for word in options["only"])]
@@ -510,6 +552,8 @@ class Command(BaseCommand):
                 result.page = self._wrk(wrk, base_url, page, scripts, options)
                 result.floor_after = previous_floor = self._wrk(wrk, base_url, floor, scripts, options)
                 self.stdout.write(self._line(result))
+                if result.page.first_failure:
+                    self.stdout.write(self.style.WARNING(f"  first failed answer: {result.page.first_failure[:300]}"))
                 results.append(result)
         return results
 
@@ -552,6 +596,7 @@ class Command(BaseCommand):
         finished = subprocess.run(command, capture_output=True, text=True, timeout=(seconds or 60) + 120)
         if finished.returncode != 0:
             raise CommandError(f"wrk failed: {finished.stderr or finished.stdout}")
+        settle(base_url, options["connections"])
         return parse_wrk_output(finished.stdout)
 
     def _line(self, r: PageResult) -> str:
@@ -561,21 +606,23 @@ class Command(BaseCommand):
         flags = r.flags()
         return (
             f"{r.name:24} {r.page.rps:7.1f} req/s  p50 {r.page.p50:6.1f}  p95 {r.page.p95:6.1f}  "
-            f"p99 {r.page.p99:6.1f} ms  floor {r.floor_before.rps:6.1f}/{r.floor_after.rps:6.1f} req/s  "
+            f"p99 {r.page.p99:6.1f} ms  floor {r.floor_before.rps:6.1f}/{r.floor_after.rps:6.1f} req/s "
+            f"(p95 {r.floor_before.p95:.0f}/{r.floor_after.p95:.0f} ms)  "
             f"ratio {r.ratio:5.2f}  {', '.join(flags) or 'ok'}"
         )
 
     def _report(self, results: list[PageResult], options: dict[str, Any]) -> None:
         self.stdout.write("")
-        self.stdout.write("| page | req/s | p50 | p95 | p99 | floor before / after | ratio | flags |")
-        self.stdout.write("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        self.stdout.write("| page | req/s | p50 | p95 | p99 | floor req/s before / after | floor p95 | ratio | flags |")
+        self.stdout.write("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in results:
             if r.page is None or r.floor_before is None or r.floor_after is None:
-                self.stdout.write(f"| {r.name} | – | – | – | – | – | – | ERROR: {r.error} |")
+                self.stdout.write(f"| {r.name} | – | – | – | – | – | – | – | ERROR: {r.error} |")
                 continue
             self.stdout.write(
                 f"| {r.name} | {r.page.rps:.0f} | {r.page.p50:.0f} ms | {r.page.p95:.0f} ms | {r.page.p99:.0f} ms | "
-                f"{r.floor_before.rps:.0f} / {r.floor_after.rps:.0f} | {r.ratio:.2f} | "
+                f"{r.floor_before.rps:.0f} / {r.floor_after.rps:.0f} | "
+                f"{r.floor_before.p95:.0f} / {r.floor_after.p95:.0f} ms | {r.ratio:.2f} | "
                 f"{', '.join(r.flags()) or 'ok'} |"
             )
         if options["json_path"]:
