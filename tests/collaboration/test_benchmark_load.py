@@ -23,6 +23,8 @@ from collaboration.management.commands.benchmark_load import (
     PageResult,
     Run,
     Slot,
+    Targets,
+    autosave_slots,
     check_answer,
     choose_targets,
     lua_script,
@@ -32,8 +34,9 @@ from collaboration.management.commands.benchmark_load import (
 )
 from collaboration.models import Answer, Edit
 from portal.serving import Response, production_environment
-from tests.collaboration.helpers import MALGRUPP, questions, send_version, step_url, stored
+from tests.collaboration.helpers import MALGRUPP, questions, send_version, step_obj, step_url, stored
 from tests.conftest import client_for
+from tests.factories import CollaborationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +176,7 @@ def test_the_wrk_script_of_a_page_sends_the_session_cookie_and_counts_every_othe
     assert 'wrk.path = "/samverkan/x/steg/"' in script
     assert 'wrk.headers["Cookie"] = "sessionid=abc; csrftoken=def"' in script
     assert "EXPECT = 200" in script
-    assert "if status ~= EXPECT then" in script
+    assert "status ~= EXPECT" in script
     assert "function request()" not in script  # a fixed request, built once by wrk
 
 
@@ -198,6 +201,10 @@ def test_the_wrk_script_of_autosave_posts_each_writers_form_with_a_new_text_each
         assert f'["Cookie"] = "{slot.cookie}"' in script
     assert '["HX-Request"] = "true"' in script
     assert "counter = counter + 1" in script
+    # Each run types texts no earlier run saved (its warm-up included): a repeated text would be "unchanged".
+    text_line = next(line for line in script.splitlines() if "local text =" in line)
+    again = lua_script(Page("autosave", slots[0].path, slots=slots), threads=2)
+    assert text_line not in again
     # An answer that did not save counts as failed (the quotes as Lua decimal escapes).
     assert 'MUST_CONTAIN = "\\34outcome\\34: \\34saved\\34"' in script
     # What a request posts is the writer's form with only its box changed.
@@ -307,3 +314,44 @@ def test_wrk_counts_every_answer_that_is_not_what_the_page_should_answer(tiny_se
     not_saving = _wrk(tiny_server, Page("autosave", "/ok", slots=[writer("answer-b")]), tmp_path)
     assert not_saving.requests > 0
     assert not_saving.bad == not_saving.requests
+
+
+class _DjangoClientAsPortalClient:
+    """The Django test client behind the few methods autosave_slots uses of PortalClient."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, path):
+        response = self.client.get(path)
+        return Response(response.status_code, {}, response.content)
+
+    def cookie_header(self):
+        return "sessionid=x"
+
+    def cookie(self, name):
+        return "csrf"
+
+
+def test_autosave_writers_never_share_an_answer(cast):
+    other = CollaborationFactory(title="Andra samverkan", parties=[cast.kommun, cast.forening])
+    targets = Targets(
+        organisation=cast.kommun,
+        collaboration=cast.collaboration,
+        step=step_obj(MALGRUPP),
+        versions=[1],
+        adopted=1,
+        start_pages=1,
+        writing=[cast.collaboration, other],
+    )
+    clients = [
+        _DjangoClientAsPortalClient(client_for(cast.coordinator)),
+        _DjangoClientAsPortalClient(client_for(cast.officer)),
+    ]
+    boxes = len(questions(MALGRUPP))
+    slots = autosave_slots(targets, clients, 100)
+    # One writer per answer: every box of the step in both collaborations, and no more.
+    assert len(slots) == 2 * boxes
+    assert len({(slot.path, slot.box) for slot in slots}) == len(slots)
+    assert len({dict(slot.fields)["writer"] for slot in slots}) == len(slots)  # each its own page load
+    assert {slot.path for slot in slots[:2]} == {step_url(cast.collaboration, MALGRUPP), step_url(other, MALGRUPP)}
