@@ -18,11 +18,28 @@ from portal.models import User
 
 
 def get_collaboration_for(user: User, code: UUID | str) -> Collaboration:
-    collaboration = (
-        Collaboration.objects.visible_to(user).select_related("form", "current_phase").filter(code=code).first()
-    )
-    if collaboration is None:
+    """The collaboration, if one of the user's organisations is a party that has accepted; else 404.
+
+    One query finds the user's accepted parties in it, with the collaboration: it checks access and
+    tells the page whom the user acts for (`Collaboration.organisations_of`) at once.
+    """
+    if not user.is_authenticated:
         raise Http404("Ingen sådan samverkan.")
+    parties = list(
+        Party.objects.accepted()
+        .filter(
+            collaboration__code=code,
+            organisation__memberships__user=user,
+            organisation__memberships__is_active=True,
+        )
+        .select_related("collaboration__form", "collaboration__current_phase", "organisation")
+        .order_by("organisation__name")
+        .distinct()
+    )
+    if not parties:
+        raise Http404("Ingen sådan samverkan.")
+    collaboration = parties[0].collaboration
+    collaboration.remember_organisations_of(user, [p.organisation for p in parties])
     return collaboration
 
 
@@ -35,26 +52,16 @@ def acting_organisation(
     board, say) acts for the first by name, except in a phase that is open only to some
     parties (the public parties' own prerequisites): there, for the first party it is open to.
     """
-    parties = list(
-        Party.objects.accepted()
-        .filter(
-            collaboration=collaboration,
-            organisation__memberships__user=user,
-            organisation__memberships__is_active=True,
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
-        .distinct()
-    )
-    if not parties:
+    organisations = collaboration.organisations_of(user)
+    if not organisations:
         return None
-    if phase_slug is not None and len(parties) > 1:
+    if phase_slug is not None and len(organisations) > 1:
         phase = Phase.objects.filter(slug=phase_slug, guide__slug=guide_slug).first()
         if phase is not None:
-            for party in parties:
-                if phase.open_to(party.organisation):
-                    return party.organisation
-    return parties[0].organisation
+            for organisation in organisations:
+                if phase.open_to(organisation):
+                    return organisation
+    return organisations[0]
 
 
 def get_party_for_answer(user: User, code: UUID | str, organisation_code: UUID | str) -> Party:

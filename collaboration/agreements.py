@@ -43,7 +43,7 @@ from collaboration.models import (
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
 from collaboration.models.texts import EMPTY_BASE
 from collaboration.principle_check import latest_principle_ratings
-from collaboration.process import SaveReport, confirming_organisations
+from collaboration.process import SaveReport
 from principles.models import Principle
 
 if TYPE_CHECKING:
@@ -646,8 +646,12 @@ def after_parties_changed(*, collaboration: Collaboration, user: User | None) ->
 
 
 def party_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
-    """The accepted parties the user belongs to (to comment or ask for changes for)."""
-    return confirming_organisations(user, collaboration)
+    """The accepted parties the user belongs to (to comment or ask for changes for), as the page found them.
+
+    For pages and forms: what the request's access check found (`get_collaboration_for`). Approving checks
+    again under the agreement's row lock, since a party's approval is what adopts the text.
+    """
+    return collaboration.organisations_of(user)
 
 
 def agreement_request_changes(

@@ -486,19 +486,8 @@ def phase_agreements(collaboration: Collaboration, phases: list[Phase]) -> dict[
 
 
 def confirming_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
-    """The accepted parties the user is an active member of: those they may confirm for."""
-    return [
-        p.organisation
-        for p in Party.objects.accepted()
-        .filter(
-            collaboration=collaboration,
-            organisation__memberships__user=user,
-            organisation__memberships__is_active=True,
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
-        .distinct()
-    ]
+    """The accepted parties the user is an active member of, as the database says now: those they may confirm for."""
+    return collaboration.organisations_of(user, fresh=True)
 
 
 @dataclass(frozen=True)
@@ -508,10 +497,13 @@ class AwaitedConfirmation:
     organisation: Organisation  # the user's party that has not confirmed yet
 
 
-def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
+def phases_awaiting_confirmation(
+    user: User, *, collaboration: Collaboration | None = None
+) -> list[AwaitedConfirmation]:
     """Phases of the model whose steps are all done and that wait for one of the user's parties to confirm.
 
-    For "what is expected of me now": a fixed number of queries, however many collaborations.
+    For "what is expected of me now", across the user's collaborations or in one: a fixed number of queries,
+    however many collaborations.
     """
     # Start from the few phases whose steps are all done, found in the database: loading every one of a
     # large organisation's parties first made the start page take a second with 10,000 collaborations.
@@ -520,6 +512,8 @@ def phases_awaiting_confirmation(user: User) -> list[AwaitedConfirmation]:
         .filter(organisation__memberships__user=user, organisation__memberships__is_active=True)
         .filter(collaboration__ended_at__isnull=True, collaboration__archived_at__isnull=True)
     )
+    if collaboration is not None:
+        mine = mine.filter(collaboration=collaboration)
     phases = {
         phase.pk: phase
         for phase in Phase.objects.filter(guide__slug=MODEL_GUIDE, kind=PhaseKind.PHASE, answer_mode=AnswerMode.JOINT)

@@ -104,6 +104,30 @@ class Collaboration(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def organisations_of(self, user: User, *, fresh: bool = False) -> list[Organisation]:
+        """The accepted parties the user is an active member of, by name: those they act and confirm for.
+
+        Kept on the instance for that user, so that a page asks once: `get_collaboration_for` fills it in
+        with the same query that checks access. A workflow deciding under a row lock asks `fresh`: a party
+        may have left since the page began.
+        """
+        known = self.__dict__.get("_organisations_of")
+        if not fresh and known is not None and known[0] == user.pk:
+            return list(known[1])
+        organisations = [
+            p.organisation
+            for p in Party.objects.accepted()
+            .filter(collaboration=self, organisation__memberships__user=user, organisation__memberships__is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
+            .distinct()
+        ]
+        self.remember_organisations_of(user, organisations)
+        return list(organisations)
+
+    def remember_organisations_of(self, user: User, organisations: list[Organisation]) -> None:
+        self.__dict__["_organisations_of"] = (user.pk, list(organisations))
+
     def can_be_deleted_by(self, user: User) -> bool:
         """Whether `user` may delete this collaboration, started by mistake.
 

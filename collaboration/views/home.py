@@ -40,7 +40,7 @@ def home(request: AnyRequest) -> HttpResponse:
             "is_coordinator": any(m.is_coordinator for m in memberships),
             "invitations": list(invitations),
             # Invitations and the person's own steps have their own, fuller sections on this page.
-            "expectations": [e for e in expected_of(request.user) if e.kind not in SHOWN_IN_FULL],
+            "expectations": expected_of(request.user, omit=SHOWN_IN_FULL),
             "tasks": list(StepAssignment.objects.open().for_user(request.user).for_listing()),
             "today": today(),
             "show_archived": show_archived,

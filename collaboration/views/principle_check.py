@@ -22,7 +22,6 @@ from collaboration.principle_check import (
     principles_rate,
     rating_history,
 )
-from collaboration.process import confirming_organisations
 from portal import drafts
 from portal.http import AuthedRequest
 from principles.models import Principle
@@ -88,7 +87,7 @@ def principle_check(request: AuthedRequest, code: str) -> HttpResponse:
             "parties": [o for o, _ in lines[0].ratings] if lines else [],
             "differing": [line for line in lines if line.differ],
             "history": rating_history(collaboration),
-            "may_rate": bool(confirming_organisations(request.user, collaboration)),
+            "may_rate": bool(collaboration.organisations_of(request.user)),
         },
     )
 
@@ -104,7 +103,7 @@ def _chosen(organisations: list[Organisation], code: str | None) -> Organisation
 def principle_rate(request: AuthedRequest, code: str) -> HttpResponse:
     """Rate the principles for one of the person's parties (chosen first when they belong to several)."""
     collaboration = get_collaboration_for(request.user, code)
-    organisations = confirming_organisations(request.user, collaboration)
+    organisations = collaboration.organisations_of(request.user)
     # Comments typed while the session ran out come back here, as typed (nothing is saved until Spara).
     draft = drafts.restore(request) if request.method == "GET" else None
     source = request.POST if request.method == "POST" else (draft or request.GET)

@@ -31,7 +31,6 @@ from collaboration.process import (
     SaveReport,
     answer_party,
     compare,
-    confirming_organisations,
     get_guide,
     load_step,
     phase_agreements,
@@ -251,7 +250,7 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
         raise Http404("Ingen sådan fas.")
     acting = acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide)
     answer_party(phase_obj, acting)  # 404 for a phase closed to the party (per-party answers: issue 7)
-    organisations = confirming_organisations(request.user, collaboration)
+    organisations = collaboration.organisations_of(request.user)
     agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
     # Confirm for a party that has not yet; all of them may confirm again once nobody is awaited
     # (the last awaited party left), which completes the phase.
