@@ -13,7 +13,8 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Phase, Role
+from collaboration.guidance import guide_content
+from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Role
 from portal.models import User
 
 
@@ -56,7 +57,10 @@ def acting_organisation(
     if not organisations:
         return None
     if phase_slug is not None and len(organisations) > 1:
-        phase = Phase.objects.filter(slug=phase_slug, guide__slug=guide_slug).first()
+        try:
+            phase = guide_content(guide_slug).phase(phase_slug) if guide_slug else None
+        except Http404:
+            phase = None
         if phase is not None:
             for organisation in organisations:
                 if phase.open_to(organisation):

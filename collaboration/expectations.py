@@ -205,6 +205,7 @@ def agreements_to_approve(asking: Asking) -> Iterable[Expectation]:
         .filter(organisation_id__in=approvers, collaboration__agreement__state=AgreementState.GRANSKNING)
         .exclude(Exists(approved))
         .select_related("organisation", "collaboration__agreement__latest_version")
+        .defer("collaboration__agreement__latest_version__content")
         .order_by("collaboration__title", "organisation__name")
     )
     if asking.collaboration is not None:

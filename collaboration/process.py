@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration.guidance import guide_content
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -115,10 +116,7 @@ def _own_or_joint(party: Organisation | None, prefix: str) -> Q:
 
 
 def get_guide(slug: str) -> Guide:
-    guide = Guide.objects.filter(slug=slug).first()
-    if guide is None:
-        raise Http404("Ingen sådan vägledning.")
-    return guide
+    return guide_content(slug).guide
 
 
 def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation | None) -> list[PhaseRow]:
@@ -127,13 +125,8 @@ def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation
     Joint phases show the joint answers; per-party phases show `party`'s own answers and
     status, and leave out what `party` may not see (the public parties' own prerequisites).
     """
-    phases = [
-        phase
-        for phase in Phase.objects.filter(guide=guide).prefetch_related(
-            Prefetch("steps", queryset=Step.objects.order_by("order"))
-        )
-        if phase.open_to(party)
-    ]
+    content = guide_content(guide.slug)
+    phases = [phase for phase in content.phases if phase.open_to(party)]
     progress = {
         p.step_id: p
         for p in StepProgress.objects.filter(collaboration=collaboration, step__phase__guide=guide)
@@ -159,12 +152,7 @@ def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation
         .annotate(n=Count("pk"))
         .values_list("question__group__step", "n")
     )
-    question_counts = dict(
-        Question.objects.filter(group__step__phase__guide=guide)
-        .values_list("group__step")
-        .annotate(n=Count("pk"))
-        .values_list("group__step", "n")
-    )
+    question_counts = {step.pk: content.question_count(step) for step in content.steps()}
     agreements = phase_agreements(collaboration, phases)
     return [
         PhaseRow(
@@ -231,18 +219,12 @@ def load_step(
     `for_autosave` leaves out what only the full page shows (tips, methods, principles,
     neighbouring steps, progress): autosave is the hottest request there is.
     """
-    steps = Step.objects.select_related("phase", "phase__guide")
-    if not for_autosave:
-        steps = steps.prefetch_related("tips", "methods", "phase__questions")
-    step = steps.filter(phase__guide=guide, phase__slug=phase_slug, slug=step_slug).first()
+    content = guide_content(guide.slug)
+    step = content.step(phase_slug, step_slug)
     if step is None:
         raise Http404("Inget sådant steg.")
     owner = answer_party(step.phase, party)
-    groups = list(
-        QuestionGroup.objects.filter(step=step).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order"))
-        )
-    )
+    groups = list(content.groups.get(step.pk, ()))
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(
@@ -263,13 +245,7 @@ def load_step(
             party=owner,
         )
     # Previous and next among the steps this party may open: never a link into another party's own phase.
-    ordered = [
-        s
-        for s in Step.objects.filter(phase__guide=guide)
-        .select_related("phase")
-        .only("pk", "slug", "title", "phase__slug", "phase__title", "phase__order", "phase__answer_mode", "order")
-        if s.pk == step.pk or s.phase.open_to(party)
-    ]
+    ordered = [s for s in content.steps() if s.pk == step.pk or s.phase.open_to(party)]
     index = next(i for i, s in enumerate(ordered) if s.pk == step.pk)
     return StepPage(
         guide=guide,
@@ -277,7 +253,7 @@ def load_step(
         step=step,
         groups=groups,
         answers=answers,
-        principles=list(PhasePrinciple.objects.filter(phase=step.phase).select_related("principle")),
+        principles=list(content.principles.get(step.phase.pk, ())),
         previous=ordered[index - 1] if index > 0 else None,
         next=ordered[index + 1] if index + 1 < len(ordered) else None,
         progress=StepProgress.objects.filter(collaboration=collaboration, step=step, **party_filter(owner))

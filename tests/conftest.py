@@ -32,9 +32,13 @@ def _guidance_content(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("db")
     else:
         return
+    from collaboration import guidance
     from collaboration.content import ensure_loaded
 
     ensure_loaded()
+    # The process keeps a guide's content for a minute; a test's own content (or a flushed and reloaded
+    # database, with new ids) must not meet what an earlier test read.
+    guidance.forget()
 
 
 @dataclass

@@ -51,13 +51,18 @@ class CollaborationQuerySet(models.QuerySet["Collaboration"]):
 
     def for_listing(self) -> CollaborationQuerySet:
         """Ready to list: only the accepted parties, public parties first."""
-        return self.select_related("form", "current_phase", "agreement__latest_version").prefetch_related(
-            models.Prefetch(
-                "parties",
-                # Public parties first ("offentlig" sorts after "ideburen"), then by name.
-                queryset=Party.objects.accepted()
-                .select_related("organisation", "organisation__registered_by")
-                .order_by("-organisation__sector", "organisation__name"),
+        # A version's frozen text (canonical JSON, often tens of kB) is not listed: its number and state are.
+        return (
+            self.select_related("form", "current_phase", "agreement__latest_version")
+            .defer("agreement__latest_version__content")
+            .prefetch_related(
+                models.Prefetch(
+                    "parties",
+                    # Public parties first ("offentlig" sorts after "ideburen"), then by name.
+                    queryset=Party.objects.accepted()
+                    .select_related("organisation", "organisation__registered_by")
+                    .order_by("-organisation__sector", "organisation__name"),
+                )
             )
         )
 

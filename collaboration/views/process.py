@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.forms import OrganisationChoiceForm
+from collaboration.guidance import guide_content
 from collaboration.models import (
     AnswerRevision,
     Collaboration,
@@ -245,7 +246,7 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     """The phase's answers, and each party's "Vi är överens" (see process.phase_confirm)."""
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
-    phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase).first()
+    phase_obj = guide_content(guide).phase(phase)
     if phase_obj is None:
         raise Http404("Ingen sådan fas.")
     acting = acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide)
@@ -411,7 +412,7 @@ def revision_detail(
 
 def _shareable_phase(guide_slug: str, phase_slug: str) -> tuple[Any, Phase]:
     guide_obj = get_guide(guide_slug)
-    phase_obj = Phase.objects.filter(guide=guide_obj, slug=phase_slug).first()
+    phase_obj = guide_content(guide_slug).phase(phase_slug)
     if phase_obj is None or not phase_obj.is_shareable:
         raise Http404("Ingen sådan fas.")
     return guide_obj, phase_obj
