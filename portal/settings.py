@@ -108,7 +108,10 @@ if DEBUG:
     # The development server serves static files itself.
     MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "portal.urls"
+# The load benchmark (`manage.py benchmark_load`) measures a trivial view as its floor, through the same
+# server, settings and middleware as the pages. Its URL exists only when this is on, never by default.
+BENCHMARK_FLOOR = env_bool("PORTAL_BENCHMARK_FLOOR", False)
+ROOT_URLCONF = "portal.urls_benchmark" if BENCHMARK_FLOOR else "portal.urls"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 FORM_RENDERER = "portal.renderers.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
