@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 class StepAssignmentQuerySet(models.QuerySet["StepAssignment"]):
     def open(self) -> StepAssignmentQuerySet:
         """Assignments whose step is not done, in collaborations that are neither ended nor archived."""
+        # Assignments are for joint steps, whose progress has no party: saying so lets PostgreSQL probe the
+        # unique index of joint progress per assignment instead of hashing every done step there is.
         done = StepProgress.objects.filter(
-            collaboration=OuterRef("collaboration"), step=OuterRef("step"), status=StepStatus.DONE
+            collaboration=OuterRef("collaboration"),
+            step=OuterRef("step"),
+            party_organisation__isnull=True,
+            status=StepStatus.DONE,
         )
         return self.exclude(Exists(done)).filter(
             collaboration__archived_at__isnull=True, collaboration__ended_at__isnull=True
