@@ -11,6 +11,8 @@ from collaboration.models.assignments import today
 from portal.http import AnyRequest
 
 PAGE_SIZE = 25
+# "Mina uppgifter" lists the steps due first; someone responsible for hundreds is told how many there are.
+TASKS_SHOWN = 20
 SHOWN_IN_FULL = {"invitation", "assigned"}
 
 
@@ -25,6 +27,9 @@ def home(request: AnyRequest) -> HttpResponse:
     visible = visible.archived() if show_archived else visible.active()
     collaborations = visible.for_listing().order_by("-updated_at", "-pk")
     page = Paginator(collaborations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    open_tasks = StepAssignment.objects.open().for_user(request.user)
+    tasks = list(open_tasks.for_listing()[: TASKS_SHOWN + 1])
+    tasks_total = open_tasks.count() if len(tasks) > TASKS_SHOWN else len(tasks)
     invitations = (
         Party.objects.answerable_by(request.user)
         .filter(state=PartyState.INVITED)
@@ -41,7 +46,8 @@ def home(request: AnyRequest) -> HttpResponse:
             "invitations": list(invitations),
             # Invitations and the person's own steps have their own, fuller sections on this page.
             "expectations": expected_of(request.user, omit=SHOWN_IN_FULL),
-            "tasks": list(StepAssignment.objects.open().for_user(request.user).for_listing()),
+            "tasks": tasks[:TASKS_SHOWN],
+            "tasks_total": tasks_total,
             "today": today(),
             "show_archived": show_archived,
         },
