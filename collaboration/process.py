@@ -7,6 +7,7 @@ answers or collaborations, so that the pages stay fast at scale.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -496,13 +497,13 @@ def phases_awaiting_confirmation(
         for phase in content.phases
         if phase.kind == PhaseKind.PHASE and phase.answer_mode == AnswerMode.JOINT and phase.steps.all()
     ]
+    if collaboration is not None:
+        return _phases_awaiting_in(collaboration, user, phases)[:limit]
     mine = Party.objects.accepted().filter(
         organisation_id__in=organisations,
         collaboration__ended_at__isnull=True,
         collaboration__archived_at__isnull=True,
     )
-    if collaboration is not None:
-        mine = mine.filter(collaboration=collaboration)
     awaited = []
     for phase in phases:
         done = (
@@ -536,6 +537,34 @@ def phases_awaiting_confirmation(
         ]
     awaited.sort(key=lambda a: (a.collaboration.title, a.organisation.name, a.phase.order))
     return awaited[:limit] if limit is not None else awaited
+
+
+def _phases_awaiting_in(collaboration: Collaboration, user: User, phases: list[Phase]) -> list[AwaitedConfirmation]:
+    """`phases_awaiting_confirmation` for one collaboration's page: usually one small query (no phase is ready)."""
+    if collaboration.ended_at is not None or collaboration.archived_at is not None:
+        return []
+    done = Counter(
+        StepProgress.objects.filter(
+            collaboration=collaboration, status=StepStatus.DONE, step__phase__in=[p.pk for p in phases]
+        ).values_list("step__phase", flat=True)
+    )
+    ready = [phase for phase in phases if done[phase.pk] >= len(phase.steps.all())]
+    if not ready:
+        return []
+    completed = set(
+        PhaseCompletion.objects.filter(collaboration=collaboration, phase__in=ready).values_list("phase", flat=True)
+    )
+    confirmed = set(
+        PhaseConfirmation.objects.filter(collaboration=collaboration, phase__in=ready).values_list(
+            "phase", "organisation"
+        )
+    )
+    return [
+        AwaitedConfirmation(collaboration=collaboration, phase=phase, organisation=organisation)
+        for organisation in collaboration.organisations_of(user)
+        for phase in ready
+        if phase.pk not in completed and (phase.pk, organisation.pk) not in confirmed
+    ]
 
 
 def phase_confirm(
