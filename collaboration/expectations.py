@@ -236,7 +236,7 @@ KINDS: list[tuple[str, Kind]] = [
 ]
 
 # At most this many items of each kind: the list says what to do next, it is not an inventory.
-LIMIT_PER_KIND = 10
+LIMIT_PER_KIND = 5
 
 
 class Expectations(list[Expectation]):
