@@ -176,3 +176,16 @@ def test_signing_out_ends_the_session(cast) -> None:
     response = replay.get(reverse("collaboration_detail", args=[cast.collaboration.code]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example", "/\\evil.example"])
+def test_the_return_choices_of_sharing_and_assigning_lead_only_to_the_collaboration(world, target: str) -> None:
+    """Sharing a checklist (`next`) and assigning a step (`tillbaka`) take a keyword, never an address."""
+    client = matrix.client_as(world, "officer")
+    for url, data in [
+        (matrix.phase_share(world), {"action": "share", "next": target}),
+        (matrix.step_assign(world), {**matrix.assign_officer(world), "tillbaka": target}),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"/samverkan/{world.collaboration.code}/"), response["Location"]
