@@ -60,6 +60,27 @@ def _task_queue_answers() -> bool:
         return False
 
 
+class NulFreeHeadersMiddleware:
+    """Take NUL characters out of the request's headers before any view or library reads them.
+
+    PostgreSQL refuses NUL in text, even in a query's parameters. django-axes stores the
+    User-Agent and Accept headers of every sign-in and looks earlier attempts up by the
+    User-Agent: a NUL there made a failed sign-in a server error, and so a failure that was
+    never counted. gunicorn and nginx refuse such headers already; the portal must not depend
+    on the server in front. A NUL becomes U+FFFD, the replacement character, as for any
+    character that cannot be read.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        for key, value in list(request.META.items()):
+            if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                request.META[key] = value.replace("\x00", "\ufffd")
+        return self.get_response(request)
+
+
 class PrivatePagesMiddleware:
     """Nothing shown to a signed-in person is kept by a shared cache or on a shared computer's disk.
 

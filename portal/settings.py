@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a load balancer's probe is answered whatever its Host header or scheme.
     "portal.middleware.HealthCheckMiddleware",
+    "portal.middleware.NulFreeHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -9,8 +9,11 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
+from tests import test_permissions as matrix
+from tests.conftest import client_for
 from tests.portal.production import production_env
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +144,72 @@ def test_pages_for_someone_not_signed_in_keep_their_caching(client, name):
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
     assert "private" not in response.get("Cache-Control", "")
+
+
+# --- Every page, for every role (issue 11) -------------------------------------------------------
+
+
+def assert_security_headers(response, signed_in: bool, where: str) -> None:
+    policy = response.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in policy, f"{where}: CSP {policy!r}"
+    assert "default-src 'self'" in policy, f"{where}: CSP {policy!r}"
+    assert response.get("X-Frame-Options") == "DENY", where
+    assert response.get("X-Content-Type-Options") == "nosniff", where
+    assert response.get("Referrer-Policy") == "same-origin", where
+    assert response.get("Cross-Origin-Opener-Policy") == "same-origin", where
+    if signed_in:
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, f"{where}: Cache-Control {response.get('Cache-Control')!r}"
+
+
+world = matrix.world
+DOWNLOADS = ("_pdf", "_download", "_export")
+
+
+def test_every_page_carries_the_security_headers_for_every_role(world):
+    """Every GET row of the permission matrix (itself built from the URL resolver) and every public page,
+    as each role: pages, downloads, redirects to sign in, 403 and 404 alike."""
+    clients = {role: matrix.client_as(world, role) for role in matrix.ROLES}
+    first_rows = {}
+    for row in matrix.ROWS:
+        if row.method == "GET":
+            first_rows.setdefault(row.name, row)  # every named URL once; the matrix asks for the variants
+    urls = [(row, row.url(world)) for row in first_rows.values()]
+    # The health check is answered before any middleware, for load balancers only (test_health.py).
+    urls += [(None, url(world)) for name, url in matrix.PUBLIC_PAGES.items() if name != "healthz"]
+    seen_statuses = set()
+    for row, url in urls:
+        downloaded = False
+        for role, client in clients.items():
+            status = row.statuses[matrix.ROLES.index(role)] if row else None
+            if status == 200 and row and row.name.endswith(DOWNLOADS):
+                if downloaded:
+                    continue  # a rendered document once per URL is enough; every refusal is still asked
+                downloaded = True
+            response = client.get(url)
+            seen_statuses.add(response.status_code)
+            assert_security_headers(response, role != matrix.ANONYMOUS, f"{role} GET {url}")
+    assert {200, 302, 403, 404} <= seen_statuses
+
+
+def test_error_pages_carry_the_headers_405_403_csrf_and_500(cast, settings):
+    officer = client_for(cast.officer)
+    wrong_method = officer.post(reverse("collaboration_detail", args=[cast.collaboration.code]))
+    assert wrong_method.status_code == 405
+    assert_security_headers(wrong_method, True, "405")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(cast.officer)
+    csrf = strict.post(reverse("collaboration_create"), {"title": "Utan token"})
+    assert csrf.status_code == 403
+    assert_security_headers(csrf, True, "403 CSRF")
+    missing = Client().get("/finns-inte/")
+    assert missing.status_code == 404
+    assert_security_headers(missing, False, "404")
+
+    settings.ROOT_URLCONF = "tests.portal.failing_urls"
+    for client, signed_in in ((Client(raise_request_exception=False), False), (officer, True)):
+        client.raise_request_exception = False
+        failing = client.get("/fel/")
+        assert failing.status_code == 500
+        assert "Något gick fel" in failing.text
+        assert_security_headers(failing, signed_in, "500")

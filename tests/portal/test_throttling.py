@@ -150,3 +150,20 @@ def test_the_proxy_count_is_read_from_the_environment():
     assert production_throttling()["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ("REMOTE_ADDR",)
     behind = production_throttling(AXES_IPWARE_PROXY_COUNT="2")
     assert behind["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ("HTTP_X_FORWARDED_FOR",)
+
+
+@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_ACCEPT"])
+def test_a_nul_in_a_header_neither_breaks_sign_in_nor_escapes_the_count(board_member, header):
+    """django-axes stores these headers at every sign-in; PostgreSQL refuses NUL in text. It was a 500,
+    and so a failure that was never counted: any number of tries, never locked."""
+    hostile = {header: "Mozilla/5.0\x00<script>"}
+    with override_settings(**production_throttling()):
+        client = Client()
+        assert post(client, reverse("login"), EMAIL, PASSWORD, **hostile).status_code == 302
+        assert signed_in(client)
+        for _ in range(4):
+            response = post(Client(), reverse("login"), EMAIL, WRONG, **hostile)
+            assert response.status_code == 200
+            assert "stämmer inte" in response.text
+        assert post(Client(), reverse("login"), EMAIL, WRONG, **hostile).status_code == 429, "the fifth locks"
+        assert post(Client(), reverse("login"), EMAIL, PASSWORD, **hostile).status_code == 429
