@@ -520,6 +520,8 @@ class Command(BaseCommand):
                 results = self._drive(portal.base_url, wrk, targets, options)
         except ServingError as error:
             raise CommandError(str(error)) from error
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted; the server it started is stopped.") from None
         self._report(results, options)
         failed = [r.name for r in results if r.failed]
         if failed:
