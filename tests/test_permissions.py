@@ -34,17 +34,21 @@ are the usual patterns).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from collaboration import agreements as agreement_service
 from collaboration import batch_export
+from collaboration.content import ensure_loaded
 from collaboration.models import (
     Agreement,
     AgreementComment,
@@ -100,7 +104,7 @@ from tests.collaboration.helpers import (
     task_list_url,
     write_answer,
 )
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, client_for, make_cast
 from tests.factories import (
     CollaborationFactory,
     MembershipFactory,
@@ -867,10 +871,10 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cast: Cast) -> World:
+def build_world() -> World:
     """The cast, with something in every table: a waiting invitation, an answer with history, phase 1's steps done,
     organisations invited to, declining and leaving the collaboration, and two the kommun registered."""
+    cast = make_cast()
     Invitation.issue(organisation=cast.kommun, email=PENDING_EMAIL, role=Role.OFFICER, invited_by=cast.coordinator)
     write_answer(cast.collaboration, questions()[0], "Ett befintligt svar", cast.officer, cast.kommun)
     mark_steps(cast.collaboration, list(Step.objects.filter(phase__guide__slug=MODEL, phase__slug=PHASE_1)))
@@ -927,6 +931,33 @@ def world(cast: Cast) -> World:
         registered=registered,
         adopted=adopted,
     )
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, built once per module (and xdist worker) inside a transaction that is rolled back at the end.
+
+    Building it (users, answers, an agreement with a version) cost more than most requests in the table, and
+    the table has over a thousand cases. Each test still starts from the world exactly as built: pytest-django
+    runs every test in a savepoint inside this transaction and rolls it back afterwards, so whatever a test,
+    its URL function or its POST changed is gone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_loaded()  # a transactional test that ran before on this worker may have flushed the content
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(built_world: World, db: None, settings: Any, tmp_path: Path) -> World:
+    """The shared world, for one test: its own copies of the objects, and its own storage.
+
+    The copies keep a test's changes to an instance from reaching the next test, as a freshly built world would.
+    Stored PDFs are named by the collaboration's code, which the shared world keeps from test to test: with a
+    storage of its own, each test renders the documents it asks for instead of reading another test's copy.
+    """
+    settings.MEDIA_ROOT = tmp_path
+    return copy.deepcopy(built_world)
 
 
 @pytest.mark.parametrize(("row", "role", "expected"), CASES)
