@@ -54,8 +54,8 @@ class Cast:
     collaboration: Collaboration
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def make_cast() -> Cast:
+    """The standing cast, created in the database (for fixtures of any scope; most tests take `cast`)."""
     kommun = PublicOrganisationFactory(name="Halmstads kommun")
     forening = OrganisationFactory(name="Föreningen Läxhjälp")
     other_org = OrganisationFactory(name="Föreningen Utanför")
@@ -70,6 +70,11 @@ def cast(db) -> Cast:
     return Cast(
         kommun, forening, other_org, officer, board_member, coordinator, civil_coordinator, outsider, collaboration
     )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return make_cast()
 
 
 def expired_session_client() -> Client:

@@ -34,17 +34,22 @@ are the usual patterns).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from collaboration import agreements as agreement_service
 from collaboration import batch_export
+from collaboration.content import ensure_loaded
 from collaboration.models import (
     Agreement,
     AgreementComment,
@@ -100,7 +105,7 @@ from tests.collaboration.helpers import (
     task_list_url,
     write_answer,
 )
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, client_for, make_cast
 from tests.factories import (
     CollaborationFactory,
     MembershipFactory,
@@ -155,19 +160,42 @@ class World(Cast):
     left: User
     registered: Organisation  # registered by the kommun, no coordinator of its own yet
     adopted: Organisation  # registered by the kommun, now with a coordinator of its own
+    sessions: dict[str, str] = dataclasses.field(default_factory=dict)  # role → key of a session signed in as it
 
 
-def client_as(world: Cast, role: str) -> Client:
-    """A client signed in as `role` of the world (one of ROLES), or not signed in for ANONYMOUS."""
-    return client_for(None if role == ANONYMOUS else getattr(world, role))
+def client_as(world: World, role: str) -> Client:
+    """A client signed in as `role` of the world (one of ROLES), or not signed in for ANONYMOUS.
+
+    The world signed everyone in when it was built (a sign-in per case cost a good part of a request): the
+    session is a row of the world like any other, so what a test does to it (signing out) ends with the test.
+    """
+    client = Client()
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
 
 
 def snapshot(world: Cast) -> tuple[Any, ...]:
     """Everything a request in the table could change."""
     return (
-        sorted(Collaboration.objects.values_list("pk", "title", "form_id")),
-        sorted(Party.objects.values_list("collaboration_id", "organisation_id", "state")),
-        sorted(Organisation.objects.values_list("pk", "organisation_number", "verified_at")),
+        sorted(
+            Collaboration.objects.values_list(
+                "pk", "title", "form_id", "description", "status", "ended_at", "archived_at"
+            )
+        ),
+        sorted(
+            Party.objects.values_list("pk", "collaboration_id", "organisation_id", "state", "reference", "contact_id")
+        ),
+        sorted(
+            Organisation.objects.values_list(
+                "pk",
+                "organisation_number",
+                "verified_at",
+                "has_local_compact",
+                "local_compact_since",
+                "local_compact_url",
+            )
+        ),
         sorted(Membership.objects.values_list("pk", "role", "is_active")),
         sorted(Invitation.objects.pending().values_list("pk", "email", "role")),
         sorted(Answer.objects.values_list("pk", "text")),
@@ -181,14 +209,10 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(Approval.objects.values_list("version_id", "organisation_id")),
         ChangeRequest.objects.count(),
         sorted(AgreementComment.objects.values_list("pk", "resolved_at")),
-        sorted(Party.objects.values_list("pk", "reference", "contact_id")),
         FormChoice.objects.count(),
-        sorted(Collaboration.objects.values_list("pk", "description", "status", "ended_at", "archived_at")),
-        sorted(Party.objects.values_list("pk", "contact_id")),
         sorted(StepAssignment.objects.values_list("collaboration_id", "step_id", "responsible_id", "due_on")),
         sorted(SharedPhase.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
         sorted(User.objects.values_list("pk", "email_notifications")),
-        sorted(Organisation.objects.values_list("pk", "has_local_compact", "local_compact_since", "local_compact_url")),
         AgreementExport.objects.count(),
     )
 
@@ -867,10 +891,10 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cast: Cast) -> World:
+def build_world() -> World:
     """The cast, with something in every table: a waiting invitation, an answer with history, phase 1's steps done,
     organisations invited to, declining and leaving the collaboration, and two the kommun registered."""
+    cast = make_cast()
     Invitation.issue(organisation=cast.kommun, email=PENDING_EMAIL, role=Role.OFFICER, invited_by=cast.coordinator)
     write_answer(cast.collaboration, questions()[0], "Ett befintligt svar", cast.officer, cast.kommun)
     mark_steps(cast.collaboration, list(Step.objects.filter(phase__guide__slug=MODEL, phase__slug=PHASE_1)))
@@ -921,12 +945,44 @@ def world(cast: Cast) -> World:
     adopted = OrganisationFactory(name="Stiftelsen Egen", registered_by=cast.kommun, verified_at=None)
     MembershipFactory(organisation=adopted, role=Role.COORDINATOR)
     Invitation.issue(organisation=adopted, email="medlem@egen.se", role=Role.OFFICER, invited_by=cast.coordinator)
-    return World(
+    world = World(
         **{f.name: getattr(cast, f.name) for f in dataclasses.fields(cast)},
         **people,
         registered=registered,
         adopted=adopted,
     )
+    for role in ROLES:
+        if role != ANONYMOUS:
+            client = client_for(getattr(world, role))
+            world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return world
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, built once per module (and xdist worker) inside a transaction that is rolled back at the end.
+
+    Building it (users, answers, an agreement with a version) cost more than most requests in the table, and
+    the table has over a thousand cases. Each test still starts from the world exactly as built: pytest-django
+    runs every test in a savepoint inside this transaction and rolls it back afterwards, so whatever a test,
+    its URL function or its POST changed is gone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_loaded()  # a transactional test that ran before on this worker may have flushed the content
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(built_world: World, db: None, settings: Any, tmp_path: Path) -> World:
+    """The shared world, for one test: its own copies of the objects, and its own storage.
+
+    The copies keep a test's changes to an instance from reaching the next test, as a freshly built world would.
+    Stored PDFs are named by the collaboration's code, which the shared world keeps from test to test: with a
+    storage of its own, each test renders the documents it asks for instead of reading another test's copy.
+    """
+    settings.MEDIA_ROOT = tmp_path
+    return copy.deepcopy(built_world)
 
 
 @pytest.mark.parametrize(("row", "role", "expected"), CASES)
@@ -981,7 +1037,7 @@ def test_every_url_refuses_methods_it_does_not_take(world, name: str, url: Url, 
     path = url(world)
     before = snapshot(world)
     # A coordinator of the kommun reaches every page that needs someone signed in.
-    response = client_for(world.coordinator).generic(method, path)
+    response = client_as(world, "coordinator").generic(method, path)
     assert response.status_code == 405, f"{method} {path}"
     assert snapshot(world) == before
 
