@@ -118,9 +118,14 @@ def assigned_steps(asking: Asking) -> Iterable[Expectation]:
     )
     if "assigned" in asking.omit:
         assignments = assignments.exclude(responsible=asking.user)
+    # The most urgent ids first, in a narrow query, then those rows with everything they show: sorting an
+    # organisation's thousands of open assignments with every joined column took twice as long.
+    urgent = list(
+        assignments.order_by(F("due_on").asc(nulls_last=True), "pk").values_list("pk", flat=True)[: asking.limit]
+    )
     now = today()
     result = []
-    for a in assignments.for_listing()[: asking.limit]:
+    for a in StepAssignment.objects.filter(pk__in=urgent).for_listing():
         step = a.step
         url = reverse("step", args=[a.collaboration.code, step.phase.guide.slug, step.phase.slug, step.slug])
         values = {"step": step.title, "title": a.collaboration.title}
