@@ -23,6 +23,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+built_world = matrix.built_world  # the matrix world, built once per module and rolled back
 world = matrix.world
 
 POST_ROWS = [

@@ -49,6 +49,7 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
+built_world = matrix.built_world  # the matrix world, built once per module and rolled back
 world = matrix.world
 
 Url = Callable[[Any], str]

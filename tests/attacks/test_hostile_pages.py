@@ -47,6 +47,7 @@ from tests.pdf_reading import text_of
 
 pytestmark = pytest.mark.django_db
 
+built_world = matrix.built_world  # the matrix world, built once per module and rolled back
 world = matrix.world
 
 DOCUMENTS = ("_pdf", "_download", "_export")

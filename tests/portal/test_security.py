@@ -162,6 +162,7 @@ def assert_security_headers(response, signed_in: bool, where: str) -> None:
         assert {"private", "no-store"} <= directives, f"{where}: Cache-Control {response.get('Cache-Control')!r}"
 
 
+built_world = matrix.built_world  # the matrix world, built once per module and rolled back
 world = matrix.world
 DOWNLOADS = ("_pdf", "_download", "_export")
 
