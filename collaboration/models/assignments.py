@@ -23,16 +23,26 @@ if TYPE_CHECKING:
 class StepAssignmentQuerySet(models.QuerySet["StepAssignment"]):
     def open(self) -> StepAssignmentQuerySet:
         """Assignments whose step is not done, in collaborations that are neither ended nor archived."""
-        # Assignments are for joint steps, whose progress has no party: saying so lets PostgreSQL probe the
-        # unique index of joint progress per assignment instead of hashing every done step there is.
+        # New assignments are for joint steps, whose progress has no party: saying so lets PostgreSQL probe
+        # the unique index of joint progress per assignment instead of hashing every done step there is.
+        # An assignment made while a phase was joint (before it became per party: migration 0016, or an
+        # admin's edit) is done when the responsible party's own step is: a second probe, by that party.
         done = StepProgress.objects.filter(
             collaboration=OuterRef("collaboration"),
             step=OuterRef("step"),
             party_organisation__isnull=True,
             status=StepStatus.DONE,
         )
-        return self.exclude(Exists(done)).filter(
-            collaboration__archived_at__isnull=True, collaboration__ended_at__isnull=True
+        own_done = StepProgress.objects.filter(
+            collaboration=OuterRef("collaboration"),
+            step=OuterRef("step"),
+            party_organisation=OuterRef("responsible_organisation"),
+            status=StepStatus.DONE,
+        )
+        return (
+            self.exclude(Exists(done))
+            .exclude(Exists(own_done))
+            .filter(collaboration__archived_at__isnull=True, collaboration__ended_at__isnull=True)
         )
 
     def for_user(self, user: User) -> StepAssignmentQuerySet:
