@@ -10,7 +10,7 @@ from django.urls import reverse
 from collaboration.expectations import expected_of
 from collaboration.models import PartyState, Role, StepStatus
 from collaboration.models.assignments import today
-from tests.collaboration.helpers import MALGRUPP, PROBLEM, mark_steps, step_obj
+from tests.collaboration.helpers import MALGRUPP, MODEL, PROBLEM, mark_steps, step_obj
 from tests.conftest import client_for
 from tests.factories import (
     CollaborationFactory,
@@ -171,3 +171,16 @@ def test_exactly_the_limit_is_not_said_to_be_more(cast):
     assert len(items) == 5
     assert not items.more
     assert "Fler väntar" not in client_for(cast.civil_coordinator).get("/").text
+
+
+def test_a_collaborations_page_with_more_waiting_points_to_its_task_list(cast):
+    from collaboration.models import AnswerMode, Step
+
+    joint = Step.objects.filter(phase__guide__slug=MODEL, phase__answer_mode=AnswerMode.JOINT).select_related("phase")
+    for step in joint[:6]:
+        give(cast, cast.board_member, cast.forening, where=(MODEL, step.phase.slug, step.slug))
+
+    html = client_for(cast.civil_coordinator).get(reverse("collaboration_detail", args=[cast.collaboration.code])).text
+    assert html.count("Bo Styrelse hos er ansvarar för") == 5
+    assert "Fler väntar: alla steg och vem som ansvarar för dem finns i processlistan." in html
+    assert "du ser dem i varje samverkan" not in html
