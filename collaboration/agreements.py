@@ -395,6 +395,33 @@ def build_snapshot(
             continue
         text = texts.get(section.pk)
         sections.append({"slug": section.slug, "title": section.title, "text": text.text if text else ""})
+    return snapshot_of(
+        collaboration=collaboration,
+        number=number,
+        sent_at=now,
+        sent_by=user,
+        sender_organisation=organisation,
+        parties=[(p.organisation, p.contact if p.contact_is_member else None, p.reference) for p in parties],
+        sections=sections,
+    )
+
+
+def snapshot_of(
+    *,
+    collaboration: Collaboration,
+    number: int,
+    sent_at: Any,
+    sent_by: User | None,
+    sender_organisation: Organisation | None,
+    parties: list[tuple[Organisation, User | None, str]],
+    sections: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The layout of a version's frozen content (what its hash is computed over), from what it names.
+
+    `parties` are (organisation, contact person or None, the party's own reference), public parties first;
+    `sections` the text sections in order. `build_snapshot` reads them from the database; `seed_scale`
+    passes what it is about to write.
+    """
     return {
         "format": SNAPSHOT_FORMAT,
         "collaboration": {
@@ -403,22 +430,25 @@ def build_snapshot(
             "form": collaboration.form.name if collaboration.form else "",
         },
         "version": number,
-        "sent_at": now.isoformat(),
-        "sent_by": {**(_person(user) or {}), "organisation": organisation.name if organisation else ""},
+        "sent_at": sent_at.isoformat(),
+        "sent_by": {
+            **(_person(sent_by) or {}),
+            "organisation": sender_organisation.name if sender_organisation else "",
+        },
         "period": {
             "starts_on": collaboration.starts_on.isoformat() if collaboration.starts_on else "",
             "ends_on": collaboration.ends_on.isoformat() if collaboration.ends_on else "",
         },
         "parties": [
             {
-                "name": p.organisation.name,
-                "organisation_number": p.organisation.organisation_number,
-                "sector": p.organisation.get_sector_display(),
-                "kind": p.organisation.get_kind_display(),
-                "contact": _person(p.contact) if p.contact_is_member else None,
-                "reference": p.reference,
+                "name": organisation.name,
+                "organisation_number": organisation.organisation_number,
+                "sector": organisation.get_sector_display(),
+                "kind": organisation.get_kind_display(),
+                "contact": _person(contact),
+                "reference": reference,
             }
-            for p in parties
+            for organisation, contact, reference in parties
         ],
         "sections": sections,
     }

@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
+from collaboration.agreements import snapshot_of
 from collaboration.management.commands import _seed_texts as words
 from collaboration.models import (
     Activity,
@@ -70,7 +71,7 @@ from collaboration.models import (
     StepProgress,
     StepStatus,
 )
-from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
+from collaboration.models.agreements import canonical_json, sha256_of
 from portal.models import EmailChoice, User
 
 SEED_DOMAIN = "skala.example.se"
@@ -1142,33 +1143,15 @@ class AgreementBuilder:
         )
         # The order of `build_snapshot`: public parties first ("offentlig" after "ideburen", reversed), then by name.
         parties.sort(key=lambda ip: ip[0].organisation.sector, reverse=True)
-        snapshot = {
-            "format": SNAPSHOT_FORMAT,
-            "collaboration": {
-                "code": str(collaboration.code),
-                "title": collaboration.title,
-                "form": collaboration.form.name if collaboration.form else "",
-            },
-            "version": number,
-            "sent_at": at.isoformat(),
-            "sent_by": {"name": who.full_name, "email": who.email, "organisation": info.organisation.name},
-            "period": {
-                "starts_on": collaboration.starts_on.isoformat() if collaboration.starts_on else "",
-                "ends_on": collaboration.ends_on.isoformat() if collaboration.ends_on else "",
-            },
-            "parties": [
-                {
-                    "name": i.organisation.name,
-                    "organisation_number": i.organisation.organisation_number,
-                    "sector": i.organisation.get_sector_display(),
-                    "kind": i.organisation.get_kind_display(),
-                    "contact": {"name": p.contact.full_name, "email": p.contact.email} if p.contact else None,
-                    "reference": p.reference,
-                }
-                for i, p in parties
-            ],
-            "sections": [{"slug": s.slug, "title": s.title, "text": self.texts[s.pk]} for s in self.s.sections],
-        }
+        snapshot = snapshot_of(
+            collaboration=collaboration,
+            number=number,
+            sent_at=at,
+            sent_by=who,
+            sender_organisation=info.organisation,
+            parties=[(i.organisation, p.contact, p.reference) for i, p in parties],
+            sections=[{"slug": s.slug, "title": s.title, "text": self.texts[s.pk]} for s in self.s.sections],
+        )
         content = canonical_json(snapshot)
         version = self.s.add(
             AgreementVersion(
