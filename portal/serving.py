@@ -57,7 +57,7 @@ def production_environment(
     env = dict(os.environ)
     for name in list(env):
         # Whatever the caller runs with (often DJANGO_DEBUG=true for the management command) must not leak in.
-        if name.startswith(("DJANGO_", "PORTAL_")):
+        if name.startswith(("DJANGO_", "PORTAL_", "AXES_", "EMAIL_", "DATABASE_", "PYTEST")):
             del env[name]
     env.update(
         {

@@ -10,7 +10,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,15 +22,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
+from portal.serving import free_port, production_environment
+
 # The app servers' database connections carry this name, so that a fault can cut exactly those.
 APP_CONNECTION_NAME = "loadtest-app"
 WORKER_CONNECTION_NAME = "loadtest-worker"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def database_url(name: str, application_name: str) -> str:
@@ -59,38 +54,26 @@ class Setup:
 
     @property
     def mail_folder(self) -> Path:
-        return self.folder / "mail"
+        return self.media_root.parent / "mail"  # where production_environment sends the file backend's mail
 
     @property
     def media_root(self) -> Path:
         return self.folder / "media"
 
     def env(self, application_name: str) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "PYTEST", "AXES_", "PORTAL_", "EMAIL_", "DATABASE_"))
-        }
-        env.update(
-            {
+        """The production environment of `portal.serving`, with one secret key for every process of the run
+        (two app servers must read each other's sessions) and mail retried within the run."""
+        return production_environment(
+            database_url=database_url(self.database, application_name),
+            static_root=self.static_root,
+            media_root=self.media_root,
+            extra={
                 "DJANGO_SETTINGS_MODULE": "portal.settings",
                 "DJANGO_SECRET_KEY": self.secret_key,
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                # Loopback has no TLS: the HTTPS redirect and secure-only cookies would lock every client out.
-                "DJANGO_SECURE_SSL_REDIRECT": "false",
-                "DJANGO_SECURE_COOKIES": "false",
-                "DJANGO_HSTS_SECONDS": "0",
-                "DJANGO_STATIC_ROOT": str(self.static_root),
-                "DJANGO_MEDIA_ROOT": str(self.media_root),
-                "DJANGO_EMAIL_BACKEND": "file",
-                "EMAIL_FILE_PATH": str(self.mail_folder),
-                "DJANGO_LOG_LEVEL": "WARNING",
-                "DATABASE_URL": database_url(self.database, application_name),
                 "PORTAL_TASKS_BACKEND": "database",
                 "PORTAL_MAIL_RETRY_SECONDS": "1",
-            }
+            },
         )
-        return env
 
 
 @dataclass
