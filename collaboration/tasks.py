@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 
 from collaboration.models import Invitation, MailStatus
 from portal import emails, once
@@ -76,18 +78,23 @@ def build_agreement_export(*, export_id: int) -> None:
         AgreementExport.objects.select_related("organisation", "requested_by")
         # RUNNING too: a worker killed mid-build leaves it so, and the task is then run again
         # (portal.taskqueue), never at the same time as the first run.
-        .filter(pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+        # READY and not mailed: the first run was killed between finishing the zip and mailing.
+        .filter(
+            Q(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]) | Q(status=ExportStatus.READY, mailed_at=None),
+            pk=export_id,
+        )
         .first()
     )
     if export is None:
         return
-    try:
-        batch_export.build(export)
-    except Exception:
-        logger.exception("The agreement export %s could not be built", export.code)
-        AgreementExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
-        raise
-    export.refresh_from_db()
+    if export.status != ExportStatus.READY:
+        try:
+            batch_export.build(export)
+        except Exception:
+            logger.exception("The agreement export %s could not be built", export.code)
+            AgreementExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
+            raise
+        export.refresh_from_db()
     link = settings.SITE_URL + reverse("agreement_export_detail", args=[export.organisation.code, export.code])
     try:
         emails.deliver(
@@ -98,3 +105,7 @@ def build_agreement_export(*, export_id: int) -> None:
     except Exception:
         # The zip is ready on the progress page all the same.
         logger.exception("The e-mail about agreement export %s could not be sent", export.code)
+        return
+    # A worker killed after mailing and before this line mails once more on the run again: at least once, since
+    # a coordinator who is never told is worse off than one told twice.
+    AgreementExport.objects.filter(pk=export_id).update(mailed_at=timezone.now())

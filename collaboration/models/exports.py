@@ -40,6 +40,9 @@ class AgreementExport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("går ut"), null=True, blank=True)
+    # When the "ready" mail went out: a worker killed between finishing the zip and mailing leaves it empty,
+    # and the task run again (portal.taskqueue) mails then.
+    mailed_at = models.DateTimeField(_("e-post skickad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export av avsiktsförklaringar")

@@ -232,3 +232,26 @@ def test_the_overview_selection_goes_to_the_export_ticked(cast: Cast, three: lis
     # Members who are not coordinators see the list without the selection.
     officer = client_for(cast.officer).get(reverse("overview", args=[cast.kommun.code]))
     assert 'name="samverkan"' not in officer.text
+
+
+def test_a_worker_killed_between_the_zip_and_the_mail_is_made_good_by_the_run_again(cast: Cast, three: list[Cast]):
+    """portal.taskqueue runs a dead worker's task again: a finished zip whose mail never went out is mailed then,
+    once, and a run after the mail builds and mails nothing more."""
+    from collaboration.tasks import build_agreement_export
+
+    export = batch_export.export_start(
+        organisation=cast.kommun, user=cast.coordinator, collaborations=batch_export.exportable(cast.kommun)
+    )
+    batch_export.build(export)  # the first run got this far, then was killed
+    export.refresh_from_db()
+    finished_at = export.finished_at
+    mail.outbox.clear()
+
+    build_agreement_export.call(export_id=export.pk)
+    export.refresh_from_db()
+    assert [m.to for m in mail.outbox] == [[cast.coordinator.email]]
+    assert export.mailed_at is not None
+    assert export.finished_at == finished_at  # the zip was not built again
+
+    build_agreement_export.call(export_id=export.pk)
+    assert len(mail.outbox) == 1
