@@ -8,12 +8,13 @@ on the models (collaboration/models/agreements.py); these are the workflows that
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from collaboration.models import (
     Activity,
     ActivityKind,
+    Adoption,
     Agreement,
     AgreementComment,
     AgreementSection,
@@ -36,8 +38,10 @@ from collaboration.models import (
     Organisation,
     Outcome,
     Party,
+    Role,
     SectionKind,
     SectionSource,
+    Sector,
     may_approve,
 )
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
@@ -47,10 +51,16 @@ from collaboration.process import SaveReport
 from principles.models import Principle
 
 if TYPE_CHECKING:
+    from collaboration.services import SentInvitation
     from portal.models import User
+
+logger = logging.getLogger(__name__)
 
 # Autosave while typing writes one activity entry per person and agreement within this window.
 ACTIVITY_WINDOW = timedelta(minutes=30)
+
+# The comparison page's name for the text as it stands now (`?till=utkast`).
+DIFF_DRAFT = "utkast"
 
 
 class AgreementLocked(Exception):
@@ -228,11 +238,10 @@ def agreement_start(
                     filled.append(section.title)
             agreement.drafted_from_process_at = now
             update = ["drafted_from_process_at", "updated_at"]
+            agreement.save(update_fields=update)
             if filled and agreement.state == AgreementState.GRANSKNING:
                 # Text filled in after a version was sent is a change like any other: a new draft.
-                agreement.state = AgreementState.UTKAST
-                update.append("state")
-            agreement.save(update_fields=update)
+                _back_to_draft(agreement=agreement, user=user)
         if created or filled:
             Activity.record(
                 collaboration=collaboration,
@@ -292,12 +301,28 @@ def agreement_save(
                     AgreementText.objects.filter(pk=result.answer.pk).update(filled_from=merged, filled_at=now)
             was_review = locked.state == AgreementState.GRANSKNING
             if was_review:
-                locked.state = AgreementState.UTKAST
-                locked.save(update_fields=["state", "updated_at"])
+                _back_to_draft(agreement=locked, user=user)
             agreement.state = locked.state
             _log_edit(agreement=locked, user=user, organisation=organisation, after_review=was_review)
             locked.collaboration.touch()
     return report
+
+
+def _back_to_draft(*, agreement: Agreement, user: User) -> None:
+    """The text under review changed: it is a draft again, and approvals of the version no longer count.
+
+    The caller holds the agreement's lock. Those who may approve for a party that had approved
+    the version are told by mail, with a link to what changed.
+    """
+    agreement.state = AgreementState.UTKAST
+    agreement.save(update_fields=["state", "updated_at"])
+    if agreement.latest_version is not None:
+        _tell_approvers_their_approval_lapsed(
+            agreement=agreement,
+            version=agreement.latest_version,
+            exclude=user,
+            reason=_("texten har ändrats efter att versionen skickades för granskning"),
+        )
 
 
 def _log_edit(*, agreement: Agreement, user: User, organisation: Organisation | None, after_review: bool) -> None:
@@ -441,6 +466,7 @@ def snapshot_of(
         },
         "parties": [
             {
+                "code": str(organisation.code),
                 "name": organisation.name,
                 "organisation_number": organisation.organisation_number,
                 "sector": organisation.get_sector_display(),
@@ -532,11 +558,53 @@ class ApproveOutcome(enum.Enum):
     ADOPTED = "adopted"  # this approval was the last one: the version is adopted
     ALREADY = "already"  # this party had already approved this version
     NOT_ALLOWED = "not-allowed"  # the person may not approve for that party (role rule)
+    NOT_NAMED = "not-named"  # the party is not one the version names: it approves the next version
     OUTDATED = "outdated"  # not the version under review (a newer draft or version exists)
+    TAMPERED = "tampered"  # the stored version no longer matches its hash: nothing is adopted
 
 
-def approvers(user: User, collaboration: Collaboration) -> list[Organisation]:
-    """The accepted parties the user may approve for, by the role rule (`may_approve`)."""
+class VersionTampered(Exception):
+    """A stored version's content no longer gives its SHA-256: it is never adopted or printed as a record."""
+
+
+def check_version_intact(version: AgreementVersion) -> None:
+    """Raise `VersionTampered` (and log it loudly) unless the stored snapshot still gives the version's hash."""
+    if not version.hash_matches():
+        logger.error(
+            "Agreement version %s (pk %s) no longer matches its SHA-256 %s: refused.",
+            version.number,
+            version.pk,
+            version.sha256,
+        )
+        raise VersionTampered(version.pk)
+
+
+def approver_memberships() -> Q:
+    """`may_approve` as a query on memberships: who may approve for their organisation (active people only)."""
+    return (
+        Q(role=Role.COORDINATOR)
+        | Q(organisation__sector=Sector.CIVIL, role=Role.BOARD_MEMBER)
+        | Q(organisation__sector=Sector.PUBLIC, role=Role.OFFICER, approves_agreements=True)
+    )
+
+
+def without_approver(organisations: list[Organisation]) -> list[Organisation]:
+    """Those of `organisations` that nobody in the portal may approve for (one query)."""
+    if not organisations:
+        return []
+    covered = set(
+        Membership.objects.active()
+        .filter(approver_memberships(), organisation__in=organisations)
+        .values_list("organisation_id", flat=True)
+    )
+    return [o for o in organisations if o.pk not in covered]
+
+
+def approvers(user: User, collaboration: Collaboration, version: AgreementVersion | None = None) -> list[Organisation]:
+    """The accepted parties the user may approve for, by the role rule (`may_approve`).
+
+    With `version`, only those the version names: a party that joined after it was sent approves the next one.
+    """
     memberships = (
         Membership.objects.active()
         .filter(
@@ -546,7 +614,24 @@ def approvers(user: User, collaboration: Collaboration) -> list[Organisation]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    return [m.organisation for m in memberships if may_approve(m)]
+    allowed = [m.organisation for m in memberships if may_approve(m)]
+    if version is not None and allowed:
+        named = {o.pk for o in version.named_organisations()}
+        allowed = [o for o in allowed if o.pk in named]
+    return allowed
+
+
+def _lock_agreement(version: AgreementVersion) -> Agreement:
+    return (
+        Agreement.objects.select_for_update(of=("self",)).select_related("collaboration").get(pk=version.agreement_id)
+    )
+
+
+def _review_state(agreement: Agreement, version: AgreementVersion) -> tuple[bool, bool]:
+    """(under review, adopted and in force) for `version`, read under the agreement's lock."""
+    in_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
+    adopted = agreement.adopted_version_id == version.pk and agreement.state == AgreementState.FASTSTALLD
+    return in_review, adopted
 
 
 def agreement_approve(
@@ -554,15 +639,12 @@ def agreement_approve(
 ) -> ApproveOutcome:
     """Approve a version for one party. Bound to the version's hash; the last party's approval adopts it.
 
-    The agreement row is locked, so two parties approving at the same moment take turns
-    and the second sees the first: both count, and the version is adopted once.
+    Only a party the version names approves it. The agreement row is locked, so two parties
+    approving at the same moment take turns and the second sees the first: both count, and
+    the version is adopted once.
     """
     with transaction.atomic():
-        agreement = (
-            Agreement.objects.select_for_update(of=("self",))
-            .select_related("collaboration")
-            .get(pk=version.agreement_id)
-        )
+        agreement = _lock_agreement(version)
         membership = (
             Membership.objects.active()
             .filter(user=user, organisation=organisation)
@@ -572,8 +654,7 @@ def agreement_approve(
         is_party = Party.objects.accepted().filter(collaboration=agreement.collaboration, organisation=organisation)
         if membership is None or not may_approve(membership) or not is_party.exists():
             return ApproveOutcome.NOT_ALLOWED
-        in_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
-        adopted = agreement.adopted_version_id == version.pk and agreement.state == AgreementState.FASTSTALLD
+        in_review, adopted = _review_state(agreement, version)
         # An approval of a version that is no longer the one under review does not count: the
         # party is told so (OUTDATED), never that it has approved (a stale page, a second click
         # after a colleague edited). Only for the version in review or just adopted is it ALREADY.
@@ -581,6 +662,12 @@ def agreement_approve(
             return ApproveOutcome.ALREADY
         if not in_review:
             return ApproveOutcome.OUTDATED
+        if organisation.pk not in {o.pk for o in version.named_organisations()}:
+            return ApproveOutcome.NOT_NAMED
+        try:
+            check_version_intact(version)
+        except VersionTampered:
+            return ApproveOutcome.TAMPERED
         try:
             with transaction.atomic():
                 Approval.objects.create(
@@ -604,42 +691,79 @@ def agreement_approve(
             sha256=version.sha256,
             decision_reference=decision_reference.strip(),
         )
+        outcome = _approved(
+            agreement=agreement,
+            version=version,
+            user=user,
+            organisation=organisation,
+            said=_("%(who)s godkände version %(n)d för %(org)s.")
+            % {"who": user.full_name, "n": version.number, "org": organisation.name},
+        )
+        agreement.collaboration.touch()
+    return outcome
+
+
+def _approved(
+    *, agreement: Agreement, version: AgreementVersion, user: User, organisation: Organisation, said: str
+) -> ApproveOutcome:
+    """After an approval is stored: adopt the version if it was the last one, else tell the other parties."""
+    try:
         adopted = _adopt_if_everyone_approved(
             agreement=agreement, version=version, user=user, organisation=organisation
         )
-        if not adopted:
-            _notify(
-                agreement=agreement,
-                kind="godkand",
-                subject=_("%(org)s har godkänt version %(n)d av avsiktsförklaringen")
-                % {"org": organisation.name, "n": version.number},
-                summary=_("%(who)s godkände version %(n)d för %(org)s.")
-                % {"who": user.full_name, "n": version.number, "org": organisation.name},
-                path=version_url(version),
-                exclude=user,
-            )
-        agreement.collaboration.touch()
-    return ApproveOutcome.ADOPTED if adopted else ApproveOutcome.APPROVED
+    except VersionTampered:
+        # The approval stays recorded against the hash it was given for; nothing is adopted.
+        return ApproveOutcome.TAMPERED
+    if adopted:
+        return ApproveOutcome.ADOPTED
+    _notify(
+        agreement=agreement,
+        kind="godkand",
+        subject=_("%(org)s har godkänt version %(n)d av avsiktsförklaringen")
+        % {"org": organisation.name, "n": version.number},
+        summary=said,
+        path=version_url(version),
+        exclude=user,
+    )
+    return ApproveOutcome.APPROVED
 
 
 def _adopt_if_everyone_approved(
     *, agreement: Agreement, version: AgreementVersion, user: User | None, organisation: Organisation | None
 ) -> bool:
-    """Adopt `version` when every accepted party has approved it. The caller holds the agreement's lock."""
-    parties = set(
-        Party.objects.accepted().filter(collaboration=agreement.collaboration).values_list("organisation_id", flat=True)
-    )
+    """Adopt `version` when every party it names has approved it. The caller holds the agreement's lock.
+
+    Decided against the version's own snapshot, never against who is a party now: a party that
+    approved without being named counts for nothing, and one that is named but left does not
+    drop out of the count (a party leaving while a version is in review makes it outdated instead,
+    see `after_parties_changed`). The stored snapshot is checked against its hash first.
+    """
+    if agreement.state != AgreementState.GRANSKNING or agreement.latest_version_id != version.pk:
+        return False
+    named = version.named_organisations()
+    if not named or len(named) != len(version.parties):
+        return False  # a named party the portal cannot find again: never adopted without it
     approved = set(
         Approval.objects.filter(version=version, version_sha256=version.sha256).values_list(
             "organisation_id", flat=True
         )
     )
-    if not parties or not parties <= approved or agreement.state != AgreementState.GRANSKNING:
+    if not {o.pk for o in named} <= approved:
         return False
+    current = set(
+        Party.objects.accepted().filter(collaboration=agreement.collaboration).values_list("organisation_id", flat=True)
+    )
+    if current != {o.pk for o in named}:
+        return False  # the parties changed: the version is outdated, not adoptable
+    check_version_intact(version)
+    now = timezone.now()
     agreement.state = AgreementState.FASTSTALLD
     agreement.adopted_version = version
-    agreement.adopted_at = timezone.now()
+    agreement.adopted_at = now
     agreement.save(update_fields=["state", "adopted_version", "adopted_at", "updated_at"])
+    Adoption.objects.create(
+        agreement=agreement, version=version, version_sha256=version.sha256, adopted_at=now, completed_by=user
+    )
     Activity.record(
         collaboration=agreement.collaboration,
         kind=ActivityKind.AGREEMENT_ADOPTED,
@@ -660,8 +784,30 @@ def _adopt_if_everyone_approved(
     return True
 
 
+def parties_changed_since(version: AgreementVersion, current: list[Organisation]) -> tuple[list[str], list[str]]:
+    """(names that joined, names that left) between the parties `version` names and the `current` ones."""
+    named = {str(p.get("code") or p.get("organisation_number")): p.get("name", "") for p in version.parties}
+    now = {str(o.code): o for o in current}
+    by_number = {o.organisation_number: o for o in current}
+    still = set()
+    left = []
+    for key, name in named.items():
+        organisation = now.get(key) or by_number.get(key)
+        if organisation is None:
+            left.append(name)
+        else:
+            still.add(organisation.pk)
+    joined = [o.name for o in current if o.pk not in still]
+    return joined, left
+
+
 def after_parties_changed(*, collaboration: Collaboration, user: User | None) -> None:
-    """A party left: if everyone still in has approved the version under review, it is adopted now."""
+    """A party joined or left: a version under review that no longer names the parties as they are is outdated.
+
+    It can no longer be adopted (its text names parties that are not, or not all, the parties now);
+    the agreement becomes a draft again, everyone is told, and the next version sent names the
+    parties as they are. Called inside the transaction that changed the party.
+    """
     with transaction.atomic():
         agreement = (
             Agreement.objects.select_for_update(of=("self",))
@@ -671,7 +817,250 @@ def after_parties_changed(*, collaboration: Collaboration, user: User | None) ->
         )
         if agreement is None or agreement.latest_version is None or agreement.state != AgreementState.GRANSKNING:
             return
-        _adopt_if_everyone_approved(agreement=agreement, version=agreement.latest_version, user=user, organisation=None)
+        version = agreement.latest_version
+        current = [p.organisation for p in collaboration.accepted_parties()]
+        joined, left = parties_changed_since(version, current)
+        if not joined and not left:
+            return
+        agreement.state = AgreementState.UTKAST
+        agreement.save(update_fields=["state", "updated_at"])
+        change = party_change_text(joined=joined, left=left)
+        Activity.record(
+            collaboration=agreement.collaboration,
+            kind=ActivityKind.AGREEMENT_OUTDATED,
+            actor=user,
+            organisation=None,
+            summary=_("version %(n)d kan inte fastställas längre: %(change)s")
+            % {"n": version.number, "change": change},
+            version=version.number,
+            joined=joined,
+            left=left,
+        )
+        _notify(
+            agreement=agreement,
+            kind="inaktuell",
+            subject=_("Version %(n)d av avsiktsförklaringen kan inte fastställas: parterna har ändrats")
+            % {"n": version.number},
+            summary=_(
+                "%(change)s Version %(n)d nämner parterna som de var när den skickades, så den kan inte fastställas. "
+                "Nästa version som skickas för granskning får med parterna som de är nu."
+            )
+            % {"change": change[:1].upper() + change[1:] + ".", "n": version.number},
+            path=reverse("agreement_detail", args=[collaboration.code]),
+            exclude=None,
+        )
+        _tell_approvers_their_approval_lapsed(agreement=agreement, version=version, exclude=user, reason=change)
+
+
+def party_change_text(*, joined: list[str], left: list[str]) -> str:
+    """ "Equmeniakyrkan har tillkommit som part och Stiftelsen Gröna Gårdar har lämnat", in words."""
+    parts = []
+    if joined:
+        parts.append(_("%(names)s har tillkommit som part") % {"names": _names(joined)})
+    if left:
+        parts.append(_("%(names)s har lämnat samverkan") % {"names": _names(left)})
+    return _(" och ").join(parts)
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _tell_approvers_their_approval_lapsed(
+    *, agreement: Agreement, version: AgreementVersion, exclude: User | None, reason: str
+) -> None:
+    """Mail those who may approve for each party that approved `version`: their approval no longer counts.
+
+    The mail links to the differences between what they approved and the text as it is now.
+    """
+    from portal.models import User as UserModel
+    from portal.notifications import notify
+
+    approved = list(Approval.objects.filter(version=version).values_list("organisation_id", flat=True))
+    if not approved:
+        return
+    people = UserModel.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(approver_memberships(), organisation_id__in=approved)
+        .values("user_id")
+    )
+    notify(
+        recipients=people,
+        kind="godkannande-galler-inte",
+        subject=_("Ert godkännande av version %(n)d gäller inte längre") % {"n": version.number},
+        summary=_(
+            "Er part godkände version %(n)d av avsiktsförklaringen, men %(reason)s. Godkännandet gäller inte "
+            "den nya texten. Se vad som skiljer, och godkänn nästa version när den skickas för granskning."
+        )
+        % {"n": version.number, "reason": reason},
+        path=reverse("agreement_diff", args=[agreement.collaboration.code])
+        + f"?fran={version.number}&till={DIFF_DRAFT}",
+        group=agreement.collaboration.title,
+        exclude=exclude,
+    )
+
+
+# --- Approvals given outside the portal ------------------------------------------------------------
+
+
+class RegisterOutcome(enum.Enum):
+    REGISTERED = "registered"
+    ADOPTED = "adopted"
+    ALREADY = "already"  # the party has already approved this version
+    NOT_ALLOWED = "not-allowed"  # only a coordinator of a public party in the collaboration registers
+    HAS_APPROVER = "has-approver"  # someone in the portal may approve for the party: they do it themselves
+    NOT_NAMED = "not-named"
+    OUTDATED = "outdated"
+    WRONG_HASH = "wrong-hash"  # the decision names another text than this version
+    TAMPERED = "tampered"
+
+
+def may_register_approvals(user: User, collaboration: Collaboration) -> list[Organisation]:
+    """The public parties of the collaboration the user coordinates: they register outside approvals for it."""
+    return [
+        m.organisation
+        for m in Membership.objects.active()
+        .filter(
+            user=user,
+            role=Role.COORDINATOR,
+            organisation__sector=Sector.PUBLIC,
+            organisation__in=Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id"),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ]
+
+
+def hash_confirms(typed: str, version: AgreementVersion) -> bool:
+    """Whether what was typed from the decision is this version's SHA-256: whole, or its first 12 characters or more."""
+    cleaned = "".join(typed.split()).lower().rstrip(".…")
+    return len(cleaned) >= 12 and version.sha256.startswith(cleaned)
+
+
+def agreement_register_approval(
+    *,
+    version: AgreementVersion,
+    user: User,
+    organisation: Organisation,
+    acting: Organisation,
+    person_name: str,
+    role_title: str,
+    decided_on: date,
+    decision_reference: str,
+    typed_hash: str,
+) -> RegisterOutcome:
+    """Record that `organisation` approved `version` by a decision taken outside the portal.
+
+    For a party the version names that nobody in the portal may approve for (`without_approver`),
+    registered by a coordinator of a public party (`acting`). The decision must name the version's
+    hash, so that it is this text that was decided on. The approval is marked as registered by that
+    coordinator everywhere it is shown, and it adopts the version like any other last approval.
+    """
+    with transaction.atomic():
+        agreement = _lock_agreement(version)
+        if acting.pk not in {o.pk for o in may_register_approvals(user, agreement.collaboration)}:
+            return RegisterOutcome.NOT_ALLOWED
+        in_review, adopted = _review_state(agreement, version)
+        if (in_review or adopted) and Approval.objects.filter(version=version, organisation=organisation).exists():
+            return RegisterOutcome.ALREADY
+        if not in_review:
+            return RegisterOutcome.OUTDATED
+        named = version.named_organisations()
+        is_party = Party.objects.accepted().filter(collaboration=agreement.collaboration, organisation=organisation)
+        if organisation.pk not in {o.pk for o in named} or not is_party.exists():
+            return RegisterOutcome.NOT_NAMED
+        if not without_approver([organisation]):
+            return RegisterOutcome.HAS_APPROVER
+        if not hash_confirms(typed_hash, version):
+            return RegisterOutcome.WRONG_HASH
+        try:
+            check_version_intact(version)
+        except VersionTampered:
+            return RegisterOutcome.TAMPERED
+        try:
+            with transaction.atomic():
+                Approval.objects.create(
+                    version=version,
+                    organisation=organisation,
+                    approved_by=None,
+                    approved_by_name=person_name.strip(),
+                    role="",
+                    role_title=role_title.strip(),
+                    decided_on=decided_on,
+                    version_sha256=version.sha256,
+                    decision_reference=decision_reference.strip(),
+                    registered_by=user,
+                    registered_by_name=user.full_name,
+                    registered_by_organisation=acting,
+                )
+        except IntegrityError:
+            return RegisterOutcome.ALREADY
+        said = _(
+            "%(who)s (%(acting)s) registrerade att %(org)s godkände version %(n)d genom beslut utanför portalen: "
+            "%(decision)s."
+        ) % {
+            "who": user.full_name,
+            "acting": acting.name,
+            "org": organisation.name,
+            "n": version.number,
+            "decision": decision_reference.strip(),
+        }
+        Activity.record(
+            collaboration=agreement.collaboration,
+            kind=ActivityKind.AGREEMENT_APPROVAL_REGISTERED,
+            actor=user,
+            organisation=acting,
+            summary=_("registrerade för %(org)s ett godkännande av version %(n)d (%(decision)s, %(person)s)")
+            % {
+                "org": organisation.name,
+                "n": version.number,
+                "decision": decision_reference.strip(),
+                "person": person_name.strip(),
+            },
+            version=version.number,
+            sha256=version.sha256,
+            party=organisation.name,
+            decision_reference=decision_reference.strip(),
+            decided_on=decided_on.isoformat(),
+        )
+        outcome = _approved(agreement=agreement, version=version, user=user, organisation=organisation, said=said)
+        agreement.collaboration.touch()
+    return {
+        ApproveOutcome.ADOPTED: RegisterOutcome.ADOPTED,
+        ApproveOutcome.TAMPERED: RegisterOutcome.TAMPERED,
+    }.get(outcome, RegisterOutcome.REGISTERED)
+
+
+def invite_first_approver(
+    *, collaboration: Collaboration, organisation: Organisation, email: str, user: User, request: Any
+) -> SentInvitation | None:
+    """A public party's coordinator invites the first coordinator of a party nobody in the portal approves for.
+
+    The existing rules for a first coordinator apply (`invitation_accept`): the invitation is the
+    organisation's own, and none of the inviting side's people may take it. None when the user may
+    not (not a public party's coordinator here) or the party has someone who may approve, or a coordinator.
+    """
+    from collaboration.services import invitation_send
+
+    if not may_register_approvals(user, collaboration):
+        return None
+    is_party = Party.objects.accepted().filter(collaboration=collaboration, organisation=organisation).exists()
+    if not is_party or not without_approver([organisation]) or organisation.has_active_coordinator():
+        return None
+    sent = invitation_send(
+        request=request, organisation=organisation, email=email, role=Role.COORDINATOR, invited_by=user
+    )
+    Activity.record(
+        collaboration=collaboration,
+        kind=ActivityKind.PARTY_INVITED,
+        actor=user,
+        organisation=None,
+        summary=_("bjöd in en första samordnare för %(org)s, som ska kunna godkänna avsiktsförklaringen")
+        % {"org": organisation.name},
+    )
+    return sent
 
 
 # --- Review: change requests and comments ----------------------------------------------------
@@ -822,3 +1211,51 @@ def _notify(*, agreement: Agreement, kind: str, subject: str, summary: str, path
         group=collaboration.title,
         exclude=exclude,
     )
+
+
+# --- What the agreement pages say about its state ------------------------------------------------
+
+
+def text_differs_from(agreement: Agreement, version: AgreementVersion) -> bool:
+    """Whether the text as it is now differs from `version`'s frozen sections (one query for the texts)."""
+    texts = section_texts(agreement)
+    now = {s.slug: (texts[s.pk].text if s.pk in texts else "") for s in text_sections()}
+    frozen = {s["slug"]: s["text"] for s in version.sections}
+    return any(now.get(slug, "") != frozen.get(slug, "") for slug in set(now) | set(frozen))
+
+
+def state_notice(agreement: Agreement) -> str:
+    """What every agreement page says plainly about the text and the approvals, in one or two sentences.
+
+    "Version 2 gäller. Ett nytt utkast pågår" is not "ert godkännande gäller inte längre": approvals of
+    the version in force stay valid while a new one is drafted, and starting a new version with no edit
+    yet alarms nobody. Only a version that was under review and was changed (its text, or its parties)
+    loses the approvals it had.
+    """
+    latest = agreement.latest_version
+    if agreement.state != AgreementState.UTKAST or latest is None:
+        return ""
+    in_force = (
+        _("Version %(n)d gäller. ") % {"n": agreement.adopted_version.number}
+        if agreement.adopted_version_id and agreement.adopted_version is not None
+        else ""
+    )
+    if agreement.adopted_version_id == latest.pk:
+        if text_differs_from(agreement, latest):
+            return in_force + _(
+                "Ett nytt utkast pågår. Ändringarna gäller först när en ny version har godkänts av alla parter."
+            )
+        return in_force + _("Ett nytt utkast har påbörjats, men inget är ändrat än.")
+    approved = latest.approvals.exists()
+    lapsed = _(" Godkännandena av version %(n)d gäller inte längre.") % {"n": latest.number} if approved else ""
+    joined, left = parties_changed_since(latest, [p.organisation for p in agreement.collaboration.accepted_parties()])
+    if joined or left:
+        change = party_change_text(joined=joined, left=left)
+        return in_force + _(
+            "Version %(n)d kan inte fastställas: %(change)s efter att den skickades.%(lapsed)s "
+            "Skicka texten för granskning igen, så får nästa version med parterna som de är nu."
+        ) % {"n": latest.number, "change": change, "lapsed": lapsed}
+    return in_force + _(
+        "Texten har ändrats efter att version %(n)d skickades för granskning.%(lapsed)s "
+        "Skicka den nya texten för granskning när ni är klara."
+    ) % {"n": latest.number, "lapsed": lapsed}

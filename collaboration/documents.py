@@ -15,7 +15,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
+from collaboration.agreements import build_snapshot, check_version_intact
 from collaboration.models import (
+    Adoption,
     Agreement,
     AgreementState,
     AgreementVersion,
@@ -218,8 +220,8 @@ def version_status(agreement: Agreement, version: AgreementVersion) -> VersionSt
         )
     newer = agreement.adopted_version if agreement.adopted_version_id else agreement.latest_version
     n = newer.number if newer is not None and newer.number > version.number else version.number + 1
-    party_count = len(version.parties)
-    if party_count and version.approvals.count() >= party_count:
+    # What the version became is read from the recorded adoption, never worked out by counting approvals.
+    if Adoption.objects.filter(version=version).exists():
         return VersionStatus(
             _("Fastställd tidigare, ersatt av version %(n)d") % {"n": n},
             _("ERSATT, GÄLLER INTE"),
@@ -280,12 +282,20 @@ def agreement_version_pdf(
     status = version_status(agreement, version)
     if archive and not status.in_force:
         raise ValueError("Only the adopted version in force has an archive copy.")
+    if status.adopted:
+        # A record of adoption is printed only from a version that still gives its hash (VersionTampered).
+        check_version_intact(version)
     approvals = (
-        list(Approval.objects.filter(version=version).select_related("organisation").order_by("created_at", "pk"))
+        list(
+            Approval.objects.filter(version=version, version_sha256=version.sha256)
+            .select_related("organisation", "registered_by_organisation")
+            .order_by("created_at", "pk")
+        )
         if status.adopted
         else []
     )
-    adopted_at = agreement.adopted_at if status.in_force else (approvals[-1].created_at if approvals else None)
+    adoption = Adoption.objects.filter(version=version).first() if status.adopted else None
+    adopted_at = adoption.adopted_at if adoption is not None else (agreement.adopted_at if status.in_force else None)
     fixed = status.in_force
     made_at = None if fixed else pdf.generated_at()
     context = _agreement_context(
@@ -327,7 +337,6 @@ def agreement_version_pdf(
 
 def agreement_draft_pdf(*, agreement: Agreement, user: User, organisation: Organisation | None) -> Document:
     """The text as it stands now ("Nuvarande utkast"), with the parties as they are now: rendered on demand."""
-    from collaboration.agreements import build_snapshot
 
     collaboration = agreement.collaboration
     made_at = pdf.generated_at()

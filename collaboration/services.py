@@ -195,6 +195,11 @@ def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -
             % {"org": locked.organisation.name},
             message=message,
         )
+        if accept:
+            # A party joining while a version is under review makes that version outdated.
+            from collaboration.agreements import after_parties_changed
+
+            after_parties_changed(collaboration=locked.collaboration, user=user)
     return locked
 
 
@@ -234,7 +239,7 @@ def party_leave(*, party: Party, user: User, message: str = "") -> Party:
             summary=_("%(org)s lämnade samverkan") % {"org": locked.organisation.name},
             message=message,
         )
-        # If every party still in has approved the version under review, it is adopted now.
+        # A version under review that names the party that left can no longer be adopted.
         from collaboration.agreements import after_parties_changed
 
         after_parties_changed(collaboration=locked.collaboration, user=user)
@@ -339,16 +344,25 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         if not locked.is_pending:
             raise ValueError("invitation is no longer usable")
         _lock_coordinators(organisation=locked.organisation, also=Q(user=user))
-        registering = locked.organisation.registered_by_id
-        if (
-            registering is not None
-            and not locked.organisation.has_active_coordinator()
-            and not (locked.invited_by is not None and locked.invited_by.is_staff)
-            and Membership.objects.filter(user=user, organisation_id=registering).exists()
+        if not locked.organisation.has_active_coordinator() and not (
+            locked.invited_by is not None and locked.invited_by.is_staff
         ):
-            # The first coordinator of a registered organisation is none of the registering side's people,
-            # active or not when the invitation was sent, unless a site admin issued it.
-            raise RegisteringMemberError
+            # The first coordinator of an organisation is none of the inviting side's people (the organisation
+            # that registered it, and every organisation of the person who invited), active or not, unless a
+            # site admin issued the invitation: nobody takes over a partner to approve in its name.
+            inviting = (
+                set(
+                    Membership.objects.filter(user_id=locked.invited_by_id)
+                    .exclude(organisation=locked.organisation)
+                    .values_list("organisation_id", flat=True)
+                )
+                if locked.invited_by_id is not None
+                else set()
+            )
+            if locked.organisation.registered_by_id is not None:
+                inviting.add(locked.organisation.registered_by_id)
+            if inviting and Membership.objects.filter(user=user, organisation_id__in=inviting).exists():
+                raise RegisteringMemberError
         membership, created = Membership.objects.get_or_create(
             user=user, organisation=locked.organisation, defaults={"role": locked.role}
         )

@@ -54,9 +54,19 @@ urlpatterns = [
         name="agreement_party",
     ),
     path(
+        "samverkan/<uuid:code>/avsiktsforklaring/parter/<uuid:organisation>/bjud-in-godkannare/",
+        agreements.agreement_invite_approver,
+        name="agreement_invite_approver",
+    ),
+    path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/",
         agreements.agreement_version,
         name="agreement_version",
+    ),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/registrera-godkannande/<uuid:organisation>/",
+        agreements.agreement_register_approval,
+        name="agreement_register_approval",
     ),
     # The dot keeps the PDFs apart from the process URLs (a slug has none).
     path(

@@ -1,6 +1,7 @@
 from .activity import Activity, ActivityKind
 from .agreeing import PhaseConfirmation, PrincipleRating, Rating
 from .agreements import (
+    Adoption,
     Agreement,
     AgreementComment,
     AgreementSection,
@@ -64,6 +65,7 @@ __all__ = [
     "EXPORT_KEPT_FOR",
     "Activity",
     "ActivityKind",
+    "Adoption",
     "Agreement",
     "AgreementComment",
     "AgreementExport",

@@ -3,9 +3,11 @@
 One agreement per collaboration. Its sections are shared texts (the same save contract as
 the process answers, see `texts.SharedText`). "Skicka för granskning" freezes the texts and
 the parties into an immutable, numbered `AgreementVersion` identified by the SHA-256 of
-its canonical JSON. Each accepted party approves a version for itself; when every accepted
-party has approved the same version, it is adopted (fastställd) and the agreement is locked
-until someone starts a new version. The workflows are in `collaboration/agreements.py`.
+its canonical JSON. Only the parties a version names (its snapshot) approve it, each for itself; when every party it
+names has approved it, it is adopted (fastställd): an `Adoption` row records that, and the agreement
+is locked until someone starts a new version. A party that nobody in the portal may approve for can
+have its approval, given outside the portal (a board's minutes), registered by a public party's
+coordinator. The workflows are in `collaboration/agreements.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from .organisations import Membership, Organisation, Role, Sector
 from .texts import SharedText, TextRevision
 
 # The version of the snapshot's layout; a reader of an old archive copy can tell which it has.
-SNAPSHOT_FORMAT = "samverkansportalen/avsiktsforklaring/1"
+# Format 2 names each party by its organisation's code as well; format 1 by organisationsnummer only.
+SNAPSHOT_FORMAT = "samverkansportalen/avsiktsforklaring/2"
 
 
 def canonical_json(data: dict[str, Any]) -> str:
@@ -250,6 +253,28 @@ class AgreementVersion(models.Model):
     def parties(self) -> list[dict[str, Any]]:
         return list(self.snapshot.get("parties", []))
 
+    def named_organisations(self) -> list[Organisation]:
+        """The organisations this version names as its parties, read from its own frozen snapshot (one query).
+
+        These, and only these, approve the version, and it is adopted only when every one of them has.
+        A party is found by its organisation's code (format 2), or, in format 1 snapshots, by the
+        organisationsnummer it had then. A name that matches no organisation is left out, so the
+        caller compares `len()` with `len(self.parties)` where that matters (see `Agreement` workflows).
+        """
+        codes, numbers = [], []
+        for party in self.parties:
+            if party.get("code"):
+                codes.append(str(party["code"]))
+            elif party.get("organisation_number"):
+                numbers.append(str(party["organisation_number"]))
+        if not codes and not numbers:
+            return []
+        return list(
+            Organisation.objects.filter(models.Q(code__in=codes) | models.Q(organisation_number__in=numbers)).order_by(
+                "-sector", "name"
+            )
+        )
+
 
 def may_approve(membership: Membership) -> bool:
     """Who may approve an agreement for their organisation: the role rule shown in the UI.
@@ -265,8 +290,38 @@ def may_approve(membership: Membership) -> bool:
     return membership.role == Role.COORDINATOR or (membership.role == Role.OFFICER and membership.approves_agreements)
 
 
+class Adoption(models.Model):
+    """The record that a version was adopted (fastställd): every party it names had approved it.
+
+    Written once, by the approval (or registration) that completed it, after the version's hash was
+    checked again. What a version "is" later (fastställd tidigare, blev aldrig fastställd) is read from
+    here, never worked out by counting approvals.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="adoptions")
+    version = models.OneToOneField(AgreementVersion, on_delete=models.PROTECT, related_name="adoption")
+    version_sha256 = models.CharField(_("fastställd kontrollsumma"), max_length=64)
+    adopted_at = models.DateTimeField(_("fastställd"))
+    # Whose approval completed it (None when it was a registered approval's or a migration's).
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("fastställelse")
+        verbose_name_plural = _("fastställelser")
+        ordering = ["agreement", "-adopted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} fastställd {self.adopted_at:%Y-%m-%d}"
+
+
 class Approval(models.Model):
-    """A party's approval of one version, bound to that version's hash."""
+    """A party's approval of one version, bound to that version's hash.
+
+    Given in the portal by one of the party's own people (`approved_by`), or registered by a public
+    party's coordinator from a decision taken outside the portal (`registered_by_name` is then set,
+    and `approved_by_name`, `role_title` and `decided_on` say who decided and when). A registered
+    approval is always shown as registered by that coordinator, never as the party's own signature.
+    """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="approvals")
@@ -276,10 +331,26 @@ class Approval(models.Model):
     )
     # As they were when the approval was given: people change names and roles.
     approved_by_name = models.CharField(_("namn"), max_length=200)
-    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, blank=True)
     version_sha256 = models.CharField(_("godkänd kontrollsumma"), max_length=64)
     decision_reference = models.CharField(_("beslut"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("godkänd"), auto_now_add=True)
+    # A registered approval: the decision-maker's role in their own words, the date of the decision,
+    # and the coordinator who registered it (as they were then).
+    role_title = models.CharField(_("roll i organisationen"), max_length=100, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registered_by_name = models.CharField(_("registrerat av (namn)"), max_length=200, blank=True)
+    registered_by_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("godkännande")
@@ -295,6 +366,16 @@ class Approval(models.Model):
     @property
     def is_bound(self) -> bool:
         return self.version_sha256 == self.version.sha256
+
+    @property
+    def is_registered(self) -> bool:
+        """Given outside the portal and registered by another party's coordinator."""
+        return bool(self.registered_by_name)
+
+    @property
+    def role_text(self) -> str:
+        """The approver's role in words: the portal role, or the role written with a registered decision."""
+        return self.role_title if self.is_registered else self.get_role_display()
 
 
 class ChangeRequest(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import wraps
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -35,11 +37,13 @@ from collaboration.models import (
     Collaboration,
     Edit,
     Membership,
+    Organisation,
     Party,
     Role,
 )
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
+from portal.text import normalise_email
 
 from .cowriting import SharedTextForm, autosave_response, conflict_page, resolution, resolve
 
@@ -63,17 +67,6 @@ def _version_for(agreement: Agreement, number: int) -> AgreementVersion:
     return version
 
 
-def approval_notice(agreement: Agreement) -> str:
-    """What every agreement page says plainly when approvals no longer count for the text."""
-    latest = agreement.latest_version
-    if agreement.state == AgreementState.UTKAST and latest is not None and latest.approvals.exists():
-        return _(
-            "Godkännandena gällde version %(n)d, inte den nuvarande texten. Texten har ändrats efter att "
-            "version %(n)d skickades, så den måste skickas för granskning och godkännas igen."
-        ) % {"n": latest.number}
-    return ""
-
-
 # --- Overview -----------------------------------------------------------------------------------
 
 
@@ -85,19 +78,50 @@ class SectionView:
     sources: list[service.SourceAnswer] = field(default_factory=list)
 
 
-def _party_rows(collaboration: Collaboration, version: AgreementVersion | None) -> list[dict[str, Any]]:
-    approvals = {}
-    if version is not None:
-        approvals = {
-            a.organisation_id: a for a in Approval.objects.filter(version=version).select_related("approved_by")
-        }
-    return [
-        {"party": p, "approval": approvals.get(p.organisation_id)}
+@dataclass
+class PartyRow:
+    """A party in an agreement's tables: as a version names it (or as it is now), with its approval."""
+
+    organisation: Any
+    party: Party | None  # the collaboration's party row, while the organisation is an accepted party
+    approval: Approval | None = None
+    named: bool = True  # named in the version (False: a party now that the version does not name)
+    no_approver: bool = False  # nobody in the portal may approve for it
+
+
+def _party_rows(collaboration: Collaboration, version: AgreementVersion | None) -> list[PartyRow]:
+    """The parties `version` names (from its snapshot), then any party now that it does not name.
+
+    Without a version: the parties as they are now, which is what the next version will name.
+    """
+    current = {
+        p.organisation_id: p
         for p in Party.objects.accepted()
         .filter(collaboration=collaboration)
         .select_related("organisation", "contact")
         .order_by("-organisation__sector", "organisation__name")
-    ]
+    }
+    if version is None:
+        rows = [PartyRow(organisation=p.organisation, party=p) for p in current.values()]
+    else:
+        approvals = {
+            a.organisation_id: a
+            for a in Approval.objects.filter(version=version).select_related(
+                "approved_by", "organisation", "registered_by_organisation"
+            )
+        }
+        named = version.named_organisations()
+        rows = [PartyRow(organisation=o, party=current.get(o.pk), approval=approvals.get(o.pk)) for o in named]
+        known = {o.pk for o in named}
+        rows += [
+            PartyRow(organisation=p.organisation, party=p, named=False)
+            for p in current.values()
+            if p.organisation_id not in known
+        ]
+    unable = {o.pk for o in service.without_approver([r.organisation for r in rows if r.approval is None])}
+    for row in rows:
+        row.no_approver = row.organisation.pk in unable
+    return rows
 
 
 @login_required
@@ -125,6 +149,11 @@ def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
                 newer=found.newer_than(text.filled_from if text else {}) if found and text and text.filled_at else [],
             )
         )
+    # Under review, the parties the version names; otherwise those the next version will name.
+    in_review = agreement.state == AgreementState.GRANSKNING
+    party_rows = _party_rows(collaboration, None)
+    approval_rows = _party_rows(collaboration, agreement.latest_version) if agreement.latest_version else []
+    upcoming = approval_rows if in_review else party_rows
     versions = list(
         AgreementVersion.objects.filter(agreement=agreement)
         .select_related("sent_by", "sent_by_organisation")
@@ -136,8 +165,12 @@ def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "sections": sections,
             "versions": versions,
-            "party_rows": _party_rows(collaboration, agreement.latest_version),
-            "notice": approval_notice(agreement),
+            "party_rows": party_rows,
+            "approval_rows": approval_rows,
+            "no_approver": [r for r in upcoming if r.no_approver and r.named],
+            "may_register": service.may_register_approvals(request.user, collaboration),
+            "under_review": agreement.state == AgreementState.GRANSKNING,
+            "notice": service.state_notice(agreement),
             "has_text": any(s.text and s.text.text.strip() for s in sections),
             "own_parties": {o.pk for o in service.party_organisations(request.user, collaboration)},
         }
@@ -251,7 +284,7 @@ def agreement_edit(request: AnyRequest, code: str) -> HttpResponse:
         "collaboration": collaboration,
         "agreement": agreement,
         "page": page,
-        "notice": approval_notice(agreement),
+        "notice": service.state_notice(agreement),
     }
     if agreement.is_locked:
         if request.method == "POST":
@@ -408,6 +441,7 @@ def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
     texts = service.section_texts(agreement)
     empty = [s for s in service.text_sections() if not (s.pk in texts and texts[s.pk].text.strip())]
     next_number = (agreement.latest_version.number if agreement.latest_version else 0) + 1
+    rows = _party_rows(collaboration, None)
     return render(
         request,
         "collaboration/agreement/send.html",
@@ -416,7 +450,10 @@ def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
             "agreement": agreement,
             "empty_sections": empty,
             "next_number": next_number,
-            "party_rows": _party_rows(collaboration, None),
+            "party_rows": rows,
+            "no_approver": [r for r in rows if r.no_approver],
+            "may_register": service.may_register_approvals(request.user, collaboration),
+            "under_review": False,
         },
     )
 
@@ -498,11 +535,19 @@ def _version_context(
     request: AuthedRequest, collaboration: Collaboration, agreement: Agreement, version: AgreementVersion
 ) -> dict[str, Any]:
     organisations = service.party_organisations(request.user, collaboration)
-    allowed = service.approvers(request.user, collaboration)
-    approvals = {a.organisation_id: a for a in version.approvals.select_related("approved_by")}
+    allowed = service.approvers(request.user, collaboration, version)
+    rows = _party_rows(collaboration, version)
+    approvals = {r.organisation.pk: r.approval for r in rows if r.approval is not None}
     is_current = agreement.latest_version_id == version.pk
     under_review = is_current and agreement.state == AgreementState.GRANSKNING
     unapproved = [o for o in allowed if o.pk not in approvals]
+    change_requests = list(ChangeRequest.objects.filter(version=version).select_related("organisation", "requested_by"))
+    for change in change_requests:
+        # A party that approved the version after asking for changes has settled its request.
+        approval = approvals.get(change.organisation_id)
+        change.settled_by = approval if approval is not None and approval.created_at > change.created_at else None  # type: ignore[attr-defined]
+    # A party that has approved the version does not ask for changes to it any more.
+    asking = [o for o in organisations if o.pk not in approvals]
     threads = service.comment_threads(version)
     sections = [{**s, "threads": threads.get(s["slug"], [])} for s in version.sections]
     return {
@@ -512,23 +557,23 @@ def _version_context(
         "snapshot": version.snapshot,
         "sections": sections,
         "general_threads": threads.get("", []),
-        "party_rows": _party_rows(collaboration, version),
+        "party_rows": rows,
+        "no_approver": [r for r in rows if r.no_approver and r.named] if under_review else [],
+        "may_register": service.may_register_approvals(request.user, collaboration) if under_review else [],
         "approvals": approvals,
-        "change_requests": list(
-            ChangeRequest.objects.filter(version=version).select_related("organisation", "requested_by")
-        ),
+        "change_requests": change_requests,
         "is_current": is_current,
         "under_review": under_review,
         "is_adopted": agreement.adopted_version_id == version.pk,
-        "notice": approval_notice(agreement) if is_current else "",
+        "notice": service.state_notice(agreement) if is_current else "",
         "newer": None if is_current else agreement.latest_version,
         "approve_form": ApproveForm(organisations=unapproved, auto_id="godkann-%s")
         if under_review and unapproved
         else None,
         "may_approve_for": allowed,
         "is_member": bool(organisations),
-        "change_form": ChangeRequestForm(organisations=organisations, auto_id="andring-%s")
-        if under_review and organisations
+        "change_form": ChangeRequestForm(organisations=asking, auto_id="andring-%s")
+        if under_review and asking
         else None,
         "comment_form": CommentForm(auto_id=False) if organisations else None,
         "roles": Role,
@@ -646,6 +691,24 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
             )
             % {"n": number},
         )
+    elif outcome is service.ApproveOutcome.NOT_NAMED:
+        messages.error(
+            request,
+            _(
+                "%(org)s är inte part i version %(n)d, så den kan inte godkänna den. "
+                "Nästa version som skickas för granskning får med %(org)s."
+            )
+            % {"org": org, "n": number},
+        )
+    elif outcome is service.ApproveOutcome.TAMPERED:
+        messages.error(
+            request,
+            _(
+                "Version %(n)d kunde inte kontrolleras mot sin kontrollsumma, så den kan inte godkännas eller "
+                "fastställas. Inget är sparat. Portalens förvaltare har fått veta det."
+            )
+            % {"n": number},
+        )
     else:
         messages.error(request, _("Du kan inte godkänna för %(org)s. Se vem som får göra det nedan.") % {"org": org})
     return redirect(here)
@@ -745,7 +808,7 @@ def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, co
 # --- Comparing versions ------------------------------------------------------------------------
 
 
-DRAFT = "utkast"
+DRAFT = service.DIFF_DRAFT
 VERSION_NUMBER = re.compile(r"[1-9][0-9]{0,8}", re.ASCII)
 
 
@@ -816,3 +879,274 @@ def agreement_diff(request: AuthedRequest, code: str) -> HttpResponse:
             "changed_count": sum(1 for r in rows if r["changed"]),
         },
     )
+
+
+# --- A party nobody in the portal may approve for ----------------------------------------------------
+
+
+def _party_without_approver(collaboration: Collaboration, organisation: str) -> Organisation:
+    """An accepted party of the collaboration that nobody in the portal may approve for; 404 otherwise."""
+    party = (
+        Party.objects.accepted()
+        .filter(collaboration=collaboration, organisation__code=organisation)
+        .select_related("organisation")
+        .first()
+    )
+    if party is None or not service.without_approver([party.organisation]):
+        raise Http404("Ingen sådan part.")
+    return party.organisation
+
+
+def _public_coordinator_of(request: AuthedRequest, collaboration: Collaboration) -> Organisation:
+    """The public party the user coordinates here (the first by name); 404 for everyone else."""
+    acting = service.may_register_approvals(request.user, collaboration)
+    if not acting:
+        raise Http404("Bara samordnaren för en offentlig part kan göra det här.")
+    return acting[0]
+
+
+class FirstApproverForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-postadress"),
+        max_length=254,
+        help_text=gettext_lazy(
+            "Till någon som företräder organisationen, till exempel dess ordförande eller sekreterare."
+        ),
+        error_messages={
+            "required": gettext_lazy("Ange personens e-postadress."),
+            "invalid": gettext_lazy("Ange en e-postadress i formatet namn@exempel.se."),
+            "max_length": gettext_lazy("E-postadressen får vara högst %(limit_value)d tecken."),
+        },
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, collaboration: Collaboration, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.collaboration = collaboration
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        # The first coordinator is one of the party's own people, never someone of another party here.
+        others = (
+            Party.objects.accepted()
+            .filter(collaboration=self.collaboration)
+            .exclude(organisation=self.organisation)
+            .values("organisation_id")
+        )
+        if Membership.objects.filter(organisation__in=others, user__email=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "%(email)s hör till en annan part i samverkan. Den som ska kunna godkänna för %(org)s "
+                    "ska vara någon i den organisationen."
+                ),
+                code="other_party",
+                params={"email": email, "org": self.organisation.name},
+            )
+        return email
+
+
+@drafts.keep_post_when_signed_out
+@require_http_methods(["GET", "POST"])
+@once.once_per_form(gettext_lazy("Inbjudan är redan skickad. Du skickade formuläret en gång till."))
+def agreement_invite_approver(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
+    """A public party's coordinator invites the first coordinator of a party nobody may approve for."""
+    collaboration = get_collaboration_for(request.user, code)
+    _public_coordinator_of(request, collaboration)
+    party = _party_without_approver(collaboration, organisation)
+    draft = drafts.restore(request) if request.method == "GET" else None
+    form = FirstApproverForm(
+        request.POST if request.method == "POST" else draft, organisation=party, collaboration=collaboration
+    )
+    if request.method == "POST" and form.is_valid():
+        back = reverse("agreement_detail", args=[collaboration.code]) + "#utan-godkannare"
+        with once.creating(request) as created_at:
+            sent = service.invite_first_approver(
+                collaboration=collaboration,
+                organisation=party,
+                email=form.cleaned_data["email"],
+                user=request.user,
+                request=request,
+            )
+            created_at(back)
+        if sent is None:
+            messages.error(request, _("%(org)s har redan någon som kan godkänna.") % {"org": party.name})
+        else:
+            messages.success(
+                request,
+                _(
+                    "En inbjudan till %(email)s är skickad. När personen har tagit emot den kan hen godkänna "
+                    "avsiktsförklaringen för %(org)s."
+                )
+                % {"email": form.cleaned_data["email"], "org": party.name},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "collaboration/agreement/invite_approver.html",
+        {"collaboration": collaboration, "organisation": party, "form": form, "restored_draft": draft is not None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class RegisterApprovalForm(forms.Form):
+    person_name = forms.CharField(
+        label=gettext_lazy("Vem fattade beslutet?"),
+        help_text=gettext_lazy("Namnet på den som skrev under eller justerade, till exempel ordföranden."),
+        max_length=200,
+        error_messages={
+            "required": gettext_lazy("Skriv namnet på den som fattade beslutet."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    role_title = forms.CharField(
+        label=gettext_lazy("Personens roll i organisationen"),
+        help_text=gettext_lazy("Till exempel ”Ordförande” eller ”Firmatecknare”."),
+        max_length=100,
+        error_messages={
+            "required": gettext_lazy("Skriv personens roll, till exempel ordförande."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    decided_on = forms.DateField(
+        label=gettext_lazy("Beslutsdatum"),
+        help_text=gettext_lazy("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": gettext_lazy("Ange datumet för beslutet."),
+            "invalid": gettext_lazy("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-24."),
+        },
+    )
+    decision_reference = forms.CharField(
+        label=gettext_lazy("Beslut"),
+        help_text=gettext_lazy("Var beslutet finns, till exempel ”Styrelseprotokoll 2026-11-24 § 7”."),
+        max_length=300,
+        error_messages={
+            "required": gettext_lazy("Skriv var beslutet finns, till exempel protokoll och paragraf."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    version_hash = forms.CharField(
+        label=gettext_lazy("Kontrollsumman i beslutet"),
+        help_text=gettext_lazy(
+            "Skriv av kontrollsumman som står i den version som beslutet gäller, minst de första 12 tecknen."
+        ),
+        max_length=100,
+        error_messages={
+            "required": gettext_lazy("Skriv av kontrollsumman som beslutet gäller."),
+            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
+        },
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Jag har sett beslutet och det gäller just den här versionen."),
+        error_messages={"required": gettext_lazy("Bekräfta att du har sett beslutet.")},
+    )
+
+    def __init__(self, *args: Any, version: AgreementVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clean_person_name(self) -> str:
+        return str(self.cleaned_data["person_name"]).strip()
+
+    def clean_decided_on(self) -> date:
+        decided: date = self.cleaned_data["decided_on"]
+        if decided > timezone.localdate():
+            raise forms.ValidationError(_("Beslutsdatumet kan inte vara i framtiden."), code="future")
+        sent = timezone.localtime(self.version.created_at).date()
+        if decided < sent:
+            raise forms.ValidationError(
+                _("Beslutet kan inte vara fattat före %(sent)s, då version %(n)d skickades för granskning.")
+                % {"sent": sent.isoformat(), "n": self.version.number},
+                code="before_sent",
+            )
+        return decided
+
+    def clean_version_hash(self) -> str:
+        typed = str(self.cleaned_data["version_hash"])
+        if not service.hash_confirms(typed, self.version):
+            raise forms.ValidationError(
+                _(
+                    "Kontrollsumman stämmer inte med version %(n)d. Beslutet gäller då en annan text: "
+                    "kontrollera att ni beslutade om just den här versionen."
+                )
+                % {"n": self.version.number},
+                code="wrong_hash",
+            )
+        return typed
+
+
+@drafts.keep_post_when_signed_out
+@require_http_methods(["GET", "POST"])
+def agreement_register_approval(request: AuthedRequest, code: str, number: int, organisation: str) -> HttpResponse:
+    """Register a party's approval given outside the portal (a board decision), for a party nobody may approve for."""
+    collaboration = get_collaboration_for(request.user, code)
+    acting = _public_coordinator_of(request, collaboration)
+    agreement = _agreement_for(collaboration)
+    version = _version_for(agreement, number)
+    party = _party_without_approver(collaboration, organisation)
+    here = reverse("agreement_version", args=[collaboration.code, number])
+    under_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
+    if party.pk not in {o.pk for o in version.named_organisations()}:
+        raise Http404("Parten är inte med i den här versionen.")
+    context: dict[str, Any] = {
+        "collaboration": collaboration,
+        "agreement": agreement,
+        "version": version,
+        "organisation": party,
+        "acting": acting,
+        "under_review": under_review,
+    }
+    if request.method == "GET":
+        draft = drafts.restore(request)
+        # A second click is answered by the workflow ("already approved"), so no one-time token is needed.
+        context["form"] = RegisterApprovalForm(draft, version=version) if draft is not None else None
+        if context["form"] is None:
+            context["form"] = RegisterApprovalForm(version=version)
+        context["restored_draft"] = draft is not None
+        return render(request, "collaboration/agreement/register_approval.html", context)
+    form = RegisterApprovalForm(request.POST, version=version)
+    context["form"] = form
+    if not under_review:
+        context["refused"] = _(
+            "Version %(n)d är inte längre för granskning, så godkännandet registrerades inte. Det du skrev står kvar nedan."
+        ) % {"n": version.number}
+        return render(request, "collaboration/agreement/register_approval.html", context, status=409)
+    if not form.is_valid():
+        return render(request, "collaboration/agreement/register_approval.html", context, status=400)
+    outcome = service.agreement_register_approval(
+        version=version,
+        user=request.user,
+        organisation=party,
+        acting=acting,
+        person_name=form.cleaned_data["person_name"],
+        role_title=form.cleaned_data["role_title"],
+        decided_on=form.cleaned_data["decided_on"],
+        decision_reference=form.cleaned_data["decision_reference"],
+        typed_hash=form.cleaned_data["version_hash"],
+    )
+    if outcome is service.RegisterOutcome.ADOPTED:
+        messages.success(
+            request, _("Alla parter har godkänt version %(n)d. Avsiktsförklaringen är fastställd.") % {"n": number}
+        )
+    elif outcome is service.RegisterOutcome.REGISTERED:
+        messages.success(
+            request,
+            _("Godkännandet från %(org)s är registrerat, märkt som registrerat av dig.") % {"org": party.name},
+        )
+    elif outcome is service.RegisterOutcome.ALREADY:
+        messages.info(request, _("%(org)s har redan godkänt version %(n)d.") % {"org": party.name, "n": number})
+    else:
+        context["refused"] = {
+            service.RegisterOutcome.OUTDATED: _(
+                "Version %(n)d är inte längre för granskning, så godkännandet registrerades inte."
+            ),
+            service.RegisterOutcome.HAS_APPROVER: _(
+                "Nu finns det någon i portalen som kan godkänna för %(org)s. Den personen godkänner själv."
+            ),
+            service.RegisterOutcome.TAMPERED: _(
+                "Version %(n)d kunde inte kontrolleras mot sin kontrollsumma och fastställdes inte. "
+                "Portalens förvaltare har fått veta det."
+            ),
+        }.get(outcome, _("Godkännandet kunde inte registreras.")) % {"n": number, "org": party.name}
+        return render(request, "collaboration/agreement/register_approval.html", context, status=409)
+    return redirect(here + "#godkannanden")

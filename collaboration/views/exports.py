@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from collaboration import agreements as agreement_service
@@ -75,12 +75,25 @@ def _agreement_version(
     return collaboration, agreement, version
 
 
+def _tampered(request: AuthedRequest, collaboration: Collaboration, version: AgreementVersion) -> HttpResponse:
+    """A version whose stored text no longer gives its hash is never printed as a record (it is logged)."""
+    return render(
+        request,
+        "collaboration/agreement/tampered.html",
+        {"collaboration": collaboration, "version": version},
+        status=409,
+    )
+
+
 @login_required
 @require_safe
 def agreement_version_download(request: AuthedRequest, code: str, number: int) -> HttpResponse:
     """A version of the agreement as PDF: the version in force from storage, any other rendered and marked."""
     collaboration, agreement, version = _agreement_version(code, number, request)
-    document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
+    try:
+        document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
+    except agreement_service.VersionTampered:
+        return _tampered(request, collaboration, version)
     _log_download(request, collaboration, document)
     return pdf_response(document)
 
@@ -92,7 +105,10 @@ def agreement_archive_download(request: AuthedRequest, code: str, number: int) -
     collaboration, agreement, version = _agreement_version(code, number, request)
     if agreement.adopted_version_id != version.pk:
         raise Http404("Bara den fastställda versionen har ett arkivexemplar.")
-    document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
+    try:
+        document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
+    except agreement_service.VersionTampered:
+        return _tampered(request, collaboration, version)
     _log_download(request, collaboration, document)
     return pdf_response(document)
 

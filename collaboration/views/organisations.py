@@ -397,8 +397,9 @@ def _registering_member_refused(request: AnyRequest, invitation: Invitation) -> 
     messages.error(
         request,
         _(
-            "Du hör till organisationen som registrerade %(organisation)s och kan därför inte bli dess första "
-            "samordnare. Be någon i %(organisation)s ta emot inbjudan, eller kontakta portalens administratör."
+            "Du hör till organisationen som registrerade eller bjöd in till %(organisation)s och kan därför inte "
+            "bli dess första samordnare. Be någon i %(organisation)s ta emot inbjudan, eller kontakta portalens "
+            "administratör."
         )
         % {"organisation": invitation.organisation.name},
     )

@@ -154,7 +154,7 @@ def test_the_whole_review_flow(cast: Cast, officer_client: Client, board_client:
     assert agreement.state == AgreementState.UTKAST
     for name, args in (("agreement_detail", ()), ("agreement_version", (1,)), ("agreement_edit", ())):
         assert (
-            "Godkännandena gällde version 1, inte den nuvarande texten"
+            "Godkännandena av version 1 gäller inte längre"
             in officer_client.get(url(name, cast, *args)).text
         )
     stale = coordinator.post(url("agreement_approve", cast, 1), {"organisation": str(cast.kommun.code)}, follow=True)

@@ -549,36 +549,6 @@ def test_a_new_version_of_an_adopted_agreement_leaves_the_adopted_one_in_force(c
     assert kinds(cast).count(ActivityKind.AGREEMENT_REOPENED) == 1
 
 
-def test_a_party_leaving_during_review_adopts_the_version_when_the_others_had_approved(cast: Cast):
-    PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, state=PartyState.ACCEPTED)
-    version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.APPROVED
-    assert approve(version, cast.board_member, cast.forening) is ApproveOutcome.APPROVED
-    assert agreement_of(cast).state == AgreementState.GRANSKNING
-
-    services.party_leave(
-        party=Party.objects.get(collaboration=cast.collaboration, organisation=cast.other_org), user=cast.outsider
-    )
-
-    agreement = agreement_of(cast)
-    assert agreement.state == AgreementState.FASTSTALLD
-    assert agreement.adopted_version == version
-    assert kinds(cast).count(ActivityKind.AGREEMENT_ADOPTED) == 1
-
-
-def test_a_party_leaving_during_review_does_not_adopt_without_the_others(cast: Cast):
-    PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, state=PartyState.ACCEPTED)
-    version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    assert approve(version, cast.outsider, cast.other_org) is ApproveOutcome.APPROVED
-    assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.APPROVED
-    services.party_leave(
-        party=Party.objects.get(collaboration=cast.collaboration, organisation=cast.other_org), user=cast.outsider
-    )
-    # The approval of the party that left does not stand in for the förening's.
-    assert agreement_of(cast).state == AgreementState.GRANSKNING
-    assert approve(version, cast.board_member, cast.forening) is ApproveOutcome.ADOPTED
-
-
 # --- Comments and change requests ------------------------------------------------------------
 
 

@@ -77,10 +77,10 @@ def test_draft_review_comment_approve_edit_and_compare(page, cast):
     expect(page.get_by_text("Ändrar du texten nu blir den ett nytt utkast")).to_be_visible()
     page.get_by_label("Målbild och syfte").fill("Fler barn når målen i svenska och matematik i årskurs 6.")
     page.get_by_role("button", name="Spara", exact=True).click()
-    expect(page.get_by_text("Godkännandena gällde version 1, inte den nuvarande texten").first).to_be_visible()
+    expect(page.get_by_text("Godkännandena av version 1 gäller inte längre").first).to_be_visible()
     assert_accessible(page)
     page.goto(detail)
-    expect(page.get_by_text("Godkännandena gällde version 1, inte den nuvarande texten")).to_be_visible()
+    expect(page.get_by_text("Godkännandena av version 1 gäller inte längre")).to_be_visible()
     assert AgreementModel.objects.get().state == AgreementState.UTKAST
 
     # The comparison shows the added words, with text for screen readers.
