@@ -637,6 +637,52 @@ def agreement_start_with_new_answer(w: World) -> str:
     return reverse("agreement_start", args=[w.collaboration.code])
 
 
+def party_without_approver(w: World) -> Organisation:
+    """An accepted party that nobody in the portal may approve for (no members), added without the workflow."""
+    organisation = OrganisationFactory(name="Församlingen Utan Konto")
+    PartyFactory(collaboration=w.collaboration, organisation=organisation, state=PartyState.ACCEPTED)
+    return organisation
+
+
+def agreement_invite_approver(w: World) -> str:
+    organisation = party_without_approver(w)
+    return reverse("agreement_invite_approver", args=[w.collaboration.code, organisation.code])
+
+
+def first_approver(w: World) -> dict[str, Any]:
+    return {"email": "ordforande@forsamlingen.se"}
+
+
+def agreement_register_approval(w: World) -> str:
+    """Version 2 names a party nobody in the portal may approve for: its approval can be registered."""
+    organisation = party_without_approver(w)
+    agreement_edited("agreement_send")(w)
+    agreement_service.agreement_send(agreement=Agreement.objects.get(), user=w.officer, organisation=w.kommun)
+    return reverse("agreement_register_approval", args=[w.collaboration.code, 2, organisation.code])
+
+
+def registered_decision(w: World) -> dict[str, Any]:
+    return {
+        "person_name": "Maja Ordförande",
+        "role_title": "Ordförande",
+        "decided_on": timezone.localdate().isoformat(),
+        "decision_reference": "Församlingsrådet 2026-11-24 § 7",
+        "version_hash": AgreementVersion.objects.get(number=2).sha256[:12],
+        "confirm": "on",
+    }
+
+
+def agreement_kommun_invite_approver(w: World) -> str:
+    """The förening has people who may approve: nobody invites its "first approver"."""
+    return reverse("agreement_invite_approver", args=[w.collaboration.code, w.forening.code])
+
+
+def agreement_register_forening(w: World) -> str:
+    """The förening approves for itself: nobody registers an approval for it."""
+    agreement_register_approval(w)
+    return reverse("agreement_register_approval", args=[w.collaboration.code, 2, w.forening.code])
+
+
 def agreement_kommun_party(w: World) -> str:
     return reverse("agreement_party", args=[w.collaboration.code, w.kommun.code])
 
@@ -822,6 +868,15 @@ ROWS: list[Row] = [
     Row("agreement_pull",       POST, agreement_with_newer_answer,        PARTY_ACTION, pull_answers),
     Row("agreement_party",      GET,  agreement_kommun_party,             KOMMUN_PAGE),
     Row("agreement_party",      POST, agreement_kommun_party,             KOMMUN_ACTION, party_reference),
+    # A party nobody may approve for: a public party's coordinator invites its first approver, or registers
+    # an approval decided outside the portal (tests/collaboration/test_agreement_outside_approval.py).
+    #                                                                       officer board coord civil outsider invited declined left anonymous
+    Row("agreement_invite_approver",  GET,  agreement_invite_approver,      (404,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("agreement_invite_approver",  POST, agreement_invite_approver,      (404,   404,  302,  404,  404,     404,    404,     404, 302), first_approver),
+    Row("agreement_invite_approver",  GET,  agreement_kommun_invite_approver, NOBODY),
+    Row("agreement_register_approval", GET, agreement_register_approval,    (404,   404,  200,  404,  404,     404,    404,     404, 302)),
+    Row("agreement_register_approval", POST, agreement_register_approval,   (404,   404,  302,  404,  404,     404,    404,     404, 302), registered_decision),
+    Row("agreement_register_approval", POST, agreement_register_forening,   NOBODY, registered_decision),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
     Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),
@@ -987,9 +1042,11 @@ def world(built_world: World, db: None, settings: Any, tmp_path: Path) -> World:
 
 @pytest.mark.parametrize(("row", "role", "expected"), CASES)
 def test_access(world, row: Row, role: str, expected: int):
+    # The URL first: it may set the scene (send a version) that the posted data names (its hash).
+    url = row.url(world)
     data = row.data(world) if row.data else None
     signs_in_to = row.signs_in_to(world) if row.signs_in_to else None
-    assert_access(world, role, row.method, row.url(world), expected, data, signs_in_to)
+    assert_access(world, role, row.method, url, expected, data, signs_in_to)
 
 
 def named_urls() -> set[str]:
