@@ -153,10 +153,7 @@ def test_the_whole_review_flow(cast: Cast, officer_client: Client, board_client:
     agreement = Agreement.objects.get()
     assert agreement.state == AgreementState.UTKAST
     for name, args in (("agreement_detail", ()), ("agreement_version", (1,)), ("agreement_edit", ())):
-        assert (
-            "Godkännandena av version 1 gäller inte längre"
-            in officer_client.get(url(name, cast, *args)).text
-        )
+        assert "Godkännandena av version 1 gäller inte längre" in officer_client.get(url(name, cast, *args)).text
     stale = coordinator.post(url("agreement_approve", cast, 1), {"organisation": str(cast.kommun.code)}, follow=True)
     assert "kan inte godkännas längre" in stale.text
     assert Approval.objects.count() == 1

@@ -12,6 +12,7 @@ from collaboration.models import (
     Activity,
     ActivityKind,
     Answer,
+    Approval,
     Collaboration,
     Organisation,
     Party,
@@ -248,7 +249,17 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
     assert version.hash_matches()
     assert agreement.latest_version == version
     assert agreement.adopted_version is None
-    assert [(a.organisation, a.approved_by_name) for a in version.approvals.all()] == [(kommun, "Sara Samordnare")]
+    approvals = {a.organisation.name: a for a in version.approvals.all()}
+    assert approvals["Halmstads kommun"].approved_by_name == "Sara Samordnare"
+    assert not approvals["Halmstads kommun"].is_registered
+    # Equmeniakyrkan has nobody in the portal: its paper decision was registered by the kommun's coordinator.
+    paper = approvals["Equmeniakyrkan Halmstad"]
+    assert paper.is_registered
+    assert paper.registered_by_name == "Sara Samordnare"
+    assert paper.approved_by is None
+    assert paper.decision_reference.startswith("Församlingsrådets protokoll ")
+    assert paper.version_sha256 == version.sha256
+    assert set(approvals) == {"Halmstads kommun", "Equmeniakyrkan Halmstad"}
     [request] = version.change_requests.all()
     assert request.organisation == forening
     assert request.requested_by.full_name == "Britt Styrelseledamot"
@@ -294,3 +305,13 @@ def test_a_demo_database_from_before_the_agreements_gets_them_and_keeps_its_conf
         "Region Halland"
     ]
     assert grona.agreement.texts.get(section__slug="malgrupp").filled_from
+
+
+def test_an_install_whose_demo_predates_registered_approvals_gets_the_paper_decision_on_the_next_load():
+    load()
+    registered = Approval.objects.filter(registered_by_name__gt="")
+    assert registered.count() == 1
+    registered.delete()  # as an install loaded before registered approvals existed
+    load()
+    load()
+    assert Approval.objects.filter(registered_by_name__gt="").count() == 1

@@ -11,13 +11,16 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from collaboration import services
 from collaboration.agreements import (
     ApproveOutcome,
+    RegisterOutcome,
     SendOutcome,
     agreement_approve,
     agreement_comment,
+    agreement_register_approval,
     agreement_request_changes,
     agreement_save,
     agreement_send,
@@ -28,6 +31,7 @@ from collaboration.agreements import (
 )
 from collaboration.models import (
     Agreement,
+    AgreementState,
     AgreementVersion,
     Answer,
     Base,
@@ -42,7 +46,7 @@ from collaboration.models import (
 from collaboration.process import step_save
 from portal.models import User
 
-KOMMUN, LAXHJALP, REGION = "212000-1355", "802002-8711", "232100-0289"
+KOMMUN, LAXHJALP, REGION, EQUMENIA = "212000-1355", "802002-8711", "232100-0289", "252002-6226"
 OFFICER = "handlaggare@halmstad.demo.se"
 KOMMUN_COORDINATOR = "samordnare@halmstad.demo.se"
 BOARD = "styrelse@laxhjalp.demo.se"
@@ -225,6 +229,10 @@ SAMRAD_V1 = {
     ),
 }
 SAMRAD_KOMMUN_DECISION = "Kultur- och fritidsnämndens arbetsutskott 2026-11-18, § 42"
+# Equmeniakyrkan has nobody in the portal: its församlingsråd decided on paper, and the kommun's coordinator
+# registered the decision (agreement_register_approval).
+SAMRAD_EQUMENIA_DECISION = {"person_name": "Karin Lindqvist", "role_title": "Ordförande i församlingsrådet"}
+SAMRAD_EQUMENIA_MINUTES = "Församlingsrådets protokoll {date}, § 7"
 SAMRAD_QUESTION = (
     "Det andra dialogmötet ligger veckan före sportlovet. Då är många av våra ledare bortresta med "
     "ungdomsgrupperna. Går det att flytta mötet en vecka?"
@@ -372,7 +380,12 @@ def load_agreements(users: dict[str, User], organisations: dict[str, Organisatio
         ("Gröna gårdar för unga vuxna", _draft),
     ]:
         collaboration = Collaboration.objects.filter(title=title).first()
-        if collaboration is None or Agreement.objects.filter(collaboration=collaboration).exists():
+        if collaboration is None:
+            continue
+        if Agreement.objects.filter(collaboration=collaboration).exists():
+            if script is _in_review:
+                # Installs whose demo predates registered approvals get the paper decision too.
+                _register_paper_decision(collaboration, users, organisations)
             continue
         script(collaboration, users, organisations)
 
@@ -421,6 +434,36 @@ def _in_review(collaboration: Collaboration, users: dict[str, User], organisatio
         text=SAMRAD_QUESTION,
     )
     agreement_request_changes(version=version, user=board, organisation=forening, message=SAMRAD_CHANGES)
+    _register_paper_decision(collaboration, users, organisations)
+
+
+def _register_paper_decision(
+    collaboration: Collaboration, users: dict[str, User], organisations: dict[str, Organisation]
+) -> None:
+    """Equmeniakyrkan's approval of the version under review, registered from its paper decision (once)."""
+    agreement = Agreement.objects.filter(collaboration=collaboration).select_related("latest_version").first()
+    church = organisations.get(EQUMENIA)
+    if agreement is None or agreement.latest_version is None or church is None:
+        return
+    version = agreement.latest_version
+    if agreement.state != AgreementState.GRANSKNING or version.approvals.filter(organisation=church).exists():
+        return
+    if church.pk not in {o.pk for o in version.named_organisations()}:
+        return
+    # The församlingsråd met the day the version was sent for review.
+    decided_on = timezone.localtime(version.created_at).date()
+    outcome = agreement_register_approval(
+        version=version,
+        user=users[KOMMUN_COORDINATOR],
+        organisation=church,
+        acting=organisations[KOMMUN],
+        decided_on=decided_on,
+        decision_reference=SAMRAD_EQUMENIA_MINUTES.format(date=decided_on.isoformat()),
+        typed_hash=version.sha256,
+        **SAMRAD_EQUMENIA_DECISION,
+    )
+    if outcome not in (RegisterOutcome.REGISTERED, RegisterOutcome.ALREADY):
+        raise CommandError(f"Demo registered approval refused for {church}: {outcome}")
 
 
 def _draft(collaboration: Collaboration, users: dict[str, User], organisations: dict[str, Organisation]) -> None:
