@@ -321,3 +321,29 @@ def test_a_member_of_a_party_not_named_is_told_it_approves_the_next_version(cast
     )
     assert "Föreningen Utanför är inte part i version 1" in response.content.decode()
     assert not Approval.objects.exists()
+
+
+def test_adoptions_made_before_they_were_recorded_are_recorded_by_the_migration(cast: Cast):
+    """Migration 0022 writes the Adoption rows from the version in force and the log's "fastställd" entries."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("collaboration.migrations.0022_agreement_adoption_and_registered_approvals")
+    first = send_version(cast.collaboration, cast.officer, cast.kommun)
+    approve(first, cast.coordinator, cast.kommun)
+    approve(first, cast.board_member, cast.forening)
+    agreements.agreement_revise(agreement=agreement_of(cast), user=cast.officer, organisation=cast.kommun)
+    second = send_version(cast.collaboration, cast.officer, cast.kommun, {BACKGROUND: "Andra versionen."})
+    approve(second, cast.coordinator, cast.kommun)
+    approve(second, cast.board_member, cast.forening)
+    # A third version every party approved without it being adopted (a race): the log never called it adopted.
+    agreements.agreement_revise(agreement=agreement_of(cast), user=cast.officer, organisation=cast.kommun)
+    send_version(cast.collaboration, cast.officer, cast.kommun, {BACKGROUND: "Tredje versionen."})
+    Adoption.objects.all().delete()
+
+    migration.record_past_adoptions(apps, None)
+    migration.record_past_adoptions(apps, None)  # and a second run adds nothing
+
+    assert sorted(Adoption.objects.values_list("version__number", flat=True)) == [1, 2]
+    assert Adoption.objects.get(version=second).adopted_at == agreement_of(cast).adopted_at

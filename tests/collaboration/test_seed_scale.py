@@ -14,6 +14,7 @@ from django.urls import reverse
 from collaboration.management.commands._seed_scale import PASSWORD, seeded_collaborations
 from collaboration.models import (
     Activity,
+    Adoption,
     Agreement,
     AgreementState,
     AgreementText,
@@ -148,6 +149,10 @@ def test_agreements_are_adopted_under_review_and_drafts_consistently():
                 Approval.objects.filter(version=agreement.adopted_version).values_list("organisation__name", flat=True)
             )
             assert {p["name"] for p in agreement.adopted_version.parties} <= approved
+            # Adopted like the workflow adopts: recorded, and named by the version's own parties.
+            adoption = Adoption.objects.get(version=agreement.adopted_version)
+            assert adoption.version_sha256 == agreement.adopted_version.sha256
+            assert len(agreement.adopted_version.named_organisations()) == len(agreement.adopted_version.parties)
         if agreement.state == AgreementState.GRANSKNING:
             assert agreement.latest_version is not None
             # Under review: the draft is the version sent, and somebody still in has not approved it.

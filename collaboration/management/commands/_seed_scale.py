@@ -36,6 +36,7 @@ from collaboration.management.commands import _seed_texts as words
 from collaboration.models import (
     Activity,
     ActivityKind,
+    Adoption,
     Agreement,
     AgreementComment,
     AgreementSection,
@@ -153,6 +154,7 @@ def delete_seeded() -> None:
         PhaseConfirmation.objects.filter(**within),
         PhaseCompletion.objects.filter(**within),
         SharedPhase.objects.filter(**within),
+        Adoption.objects.filter(agreement__collaboration__in=collaborations),
         Approval.objects.filter(version__agreement__collaboration__in=collaborations),
         ChangeRequest.objects.filter(version__agreement__collaboration__in=collaborations),
         AgreementComment.objects.filter(version__agreement__collaboration__in=collaborations, parent__isnull=False),
@@ -726,6 +728,14 @@ class Seeder:
         Agreement.objects.bulk_update(
             [a for a, _latest, _adopted in self.pointers], ["latest_version", "adopted_version"], batch_size=2000
         )
+        # The record of each adoption, as the approval that completed it writes one.
+        adoptions = [
+            Adoption(agreement=a, version=adopted, version_sha256=adopted.sha256, adopted_at=a.adopted_at)
+            for a, _latest, adopted in self.pointers
+            if adopted is not None and a.adopted_at is not None
+        ]
+        Adoption.objects.bulk_create(adoptions, batch_size=2000)
+        self.counts.add("Adoption", len(adoptions))
         self.pointers = []
 
 
