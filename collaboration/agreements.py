@@ -1255,6 +1255,11 @@ def state_notice(agreement: Agreement) -> str:
             "Version %(n)d kan inte fastställas: %(change)s efter att den skickades.%(lapsed)s "
             "Skicka texten för granskning igen, så får nästa version med parterna som de är nu."
         ) % {"n": latest.number, "change": change, "lapsed": lapsed}
+    if not text_differs_from(agreement, latest):
+        # The parties changed and changed back: the text is the same, but the version was taken out of review.
+        return in_force + _(
+            "Version %(n)d togs ur granskning när parterna ändrades.%(lapsed)s Skicka texten för granskning igen."
+        ) % {"n": latest.number, "lapsed": lapsed}
     return in_force + _(
         "Texten har ändrats efter att version %(n)d skickades för granskning.%(lapsed)s "
         "Skicka den nya texten för granskning när ni är klara."

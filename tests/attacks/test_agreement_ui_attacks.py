@@ -282,7 +282,7 @@ def test_the_collaboration_page_and_the_start_page_say_the_approval_no_longer_co
         board_client.get(reverse("home")),
     ):
         assert page.status_code == 200
-        assert "Version 1 gäller inte den nuvarande texten" in page.text
+        assert "Texten har ändrats sedan version 1 skickades" in page.text
 
 
 def test_a_diarienummer_typed_while_the_session_ran_out_comes_back(cast: Cast, officer_client: Client) -> None:
