@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from collaboration.models import Agreement as AgreementModel
 from collaboration.models import AgreementComment, AgreementState, Approval, Question
 from tests.collaboration.helpers import write_answer
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import allow_status, assert_accessible, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -157,3 +157,45 @@ def test_party_details_and_the_locked_page(page, cast):
     page.goto(reverse("agreement_edit", args=[cast.collaboration.code]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Avsiktsförklaringen är fastställd")
     assert_accessible(page)
+
+
+def test_a_party_without_approvers_is_named_and_its_paper_decision_registered(page, cast):
+    """Equmeniakyrkan has nobody in the portal: the kommun's coordinator registers its board's decision."""
+    from collaboration.models import PartyState
+    from tests.collaboration.helpers import send_version
+    from tests.factories import OrganisationFactory, PartyFactory
+
+    church = OrganisationFactory(name="Equmeniakyrkan Halmstad")
+    PartyFactory(collaboration=cast.collaboration, organisation=church, state=PartyState.ACCEPTED)
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+
+    sign_in(page, cast.coordinator.email, PASSWORD)
+    page.goto(reverse("agreement_version", args=[cast.collaboration.code, 1]))
+    expect(page.get_by_role("heading", name="En part har ingen som kan godkänna i portalen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Bjud in någon som kan godkänna för Equmeniakyrkan Halmstad").click()
+    expect(page.get_by_label("E-postadress")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name=re.compile("registrera ett godkännande som Equmeniakyrkan Halmstad")).click()
+    assert_accessible(page)
+    page.get_by_label("Vem fattade beslutet?").fill("Maja Ordförande")
+    page.get_by_label("Personens roll i organisationen").fill("Ordförande")
+    page.get_by_label("Beslutsdatum").fill(version.created_at.date().isoformat())
+    page.get_by_label("Beslut", exact=True).fill("Styrelseprotokoll 2026-11-24 § 7")
+    page.get_by_label("Kontrollsumman i beslutet").fill("0000000000000")
+    allow_status(page, 400)  # the wrong hash is refused on purpose
+    page.get_by_role("button", name="Registrera godkännandet").click()
+    # A wrong hash: the message at the top and at the field, and what was typed stays.
+    expect(page.locator(".error-summary")).to_contain_text("Kontrollsumman stämmer inte med version 1")
+    expect(page.get_by_label("Vem fattade beslutet?")).to_have_value("Maja Ordförande")
+    assert_accessible(page)
+    page.get_by_label("Kontrollsumman i beslutet").fill(version.sha256[:16])
+    page.get_by_label("Jag har sett beslutet och det gäller just den här versionen.").check()
+    page.get_by_role("button", name="Registrera godkännandet").click()
+    expect(page.locator(".messages")).to_contain_text("Godkännandet från Equmeniakyrkan Halmstad är registrerat")
+    expect(page.locator("#godkannanden + table")).to_contain_text(
+        "registrerat av Sam Samordnare (Halmstads kommun) för Equmeniakyrkan Halmstad"
+    )
+    assert_accessible(page)
+    assert Approval.objects.get(organisation=church).is_registered
