@@ -2,7 +2,7 @@
 
 Swedish Excel opens a CSV with semicolons as separator, and reads å, ä and ö right only
 when the file starts with a byte order mark; comma-separated is offered for other programs.
-Every CSV field is
+The two CSV files are named apart (`…-semikolon.csv`, `…-komma.csv`). Every CSV field is
 quoted. XLSX is written with openpyxl, text as text cells.
 
 No text a person typed may run as a formula on the coordinator's computer, whichever way a
@@ -32,6 +32,8 @@ from django.utils import timezone
 Cell = str | int | float | date | None
 Format = Literal["csv", "csv-komma", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "csv-komma", "xlsx")
+# What the file is called after its stem: the two CSV files must not be mistaken for each other.
+FILE_ENDINGS: dict[Format, str] = {"csv": "-semikolon.csv", "csv-komma": "-komma.csv", "xlsx": ".xlsx"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Where a spreadsheet may cut a value into cells: either CSV separator, a tab (pasting, "text to
@@ -122,12 +124,12 @@ def _xlsx_cell(worksheet: Any, value: Cell) -> Any:
 
 
 def response(sheet: Sheet, fmt: Format, filename: str) -> HttpResponse:
-    """The sheet as a download in the asked-for format."""
+    """The sheet as a download in the asked-for format, named `filename` and the format's ending."""
     if fmt == "xlsx":
-        content, content_type, extension = xlsx_bytes(sheet), XLSX_TYPE, "xlsx"
+        content, content_type = xlsx_bytes(sheet), XLSX_TYPE
     else:
         delimiter = "," if fmt == "csv-komma" else ";"
-        content, content_type, extension = csv_bytes(sheet, delimiter=delimiter), "text/csv; charset=utf-8", "csv"
+        content, content_type = csv_bytes(sheet, delimiter=delimiter), "text/csv; charset=utf-8"
     result = HttpResponse(content, content_type=content_type)
-    result["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    result["Content-Disposition"] = f'attachment; filename="{filename}{FILE_ENDINGS[fmt]}"'
     return result

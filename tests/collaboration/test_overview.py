@@ -425,7 +425,7 @@ class TestExports:
         response = export("lista", "csv", status="pagar", ordning="titel")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
-        assert ".csv" in response["Content-Disposition"]
+        assert response["Content-Disposition"].endswith('-semikolon.csv"')
         rows = read_csv(response)
         assert rows[0][:7] == [
             "Titel",
@@ -445,7 +445,10 @@ class TestExports:
         assert rows[1][-1].endswith(reverse("collaboration_detail", args=[world.dialogue.code]))
 
     def test_the_list_with_commas(self, world, export):
-        rows = read_csv(export("lista", "csv-komma", form="iop"), delimiter=",")
+        response = export("lista", "csv-komma", form="iop")
+        # Named apart from the semicolon file, so that nobody opens one believing it is the other.
+        assert response["Content-Disposition"].endswith('-komma.csv"')
+        rows = read_csv(response, delimiter=",")
         assert rows[1][0] == "Stödboende för unga"
 
     @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ";"), ("csv-komma", ",")])
