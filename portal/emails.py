@@ -9,6 +9,7 @@ import logging
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.policy import Policy
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -81,19 +82,25 @@ def deliver(name: str, *, to: str, context: dict[str, Any], headers: dict[str, s
 
 
 @task()
-def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
+def send_password_reset(*, email: str, domain: str = "", use_https: bool = False) -> None:
     """Mail a reset link to every active account with this address; nothing for an unknown one.
 
     The lookup happens here, not in the request, so that the request does the same
     work whether or not the address has an account.
+
+    The link is made from SITE_URL, never from the Host header of the request that asked for it: a
+    client chooses that header, and a reset link on someone else's host hands them the token.
+    `domain` and `use_https` are accepted and ignored, so that a task queued by an app server still
+    running the release before (which passed the request's host) sends the right link, not an error.
     """
     from portal.forms import SwedishPasswordResetForm
 
+    site = urlsplit(settings.SITE_URL)
     form = SwedishPasswordResetForm({"email": email})
     if form.is_valid():
         form.save(
-            domain_override=domain,
-            use_https=use_https,
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
             subject_template_name="emails/password_reset-subject.txt",
             email_template_name="emails/password_reset-body-text.txt",
             html_email_template_name="emails/password_reset-body-html.html",
