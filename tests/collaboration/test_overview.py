@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -541,6 +542,18 @@ class TestExports:
         # An organisation named like one of Excel's error values is a name, not an error.
         assert (partner.value, partner.data_type) == ("#N/A", "s")
         assert sheet["H2"].is_date  # numbers and dates stay what they are
+
+    @override_settings(SITE_URL="https://samverkan.example.se", ALLOWED_HOSTS=["evil.example", "testserver"])
+    def test_the_links_point_at_the_portal_whatever_host_the_request_named(self, world, coordinator_client):
+        url = reverse("overview_export", args=[world.cast.kommun.code])
+        for fmt, read in (("csv", read_csv), ("xlsx", read_xlsx)):
+            response = coordinator_client.get(url, {"tabell": "lista", "format": fmt}, HTTP_HOST="evil.example:8080")
+            rows = read(response)
+            assert rows[0][-1] == "Länk"
+            assert {row[-1] for row in rows[1:]} == {
+                "https://samverkan.example.se" + reverse("collaboration_detail", args=[c.code])
+                for c in (world.homework, world.dialogue, world.iop, world.summer)
+            }
 
     def test_an_unknown_table_or_format_is_404(self, world, coordinator_client):
         url = reverse("overview_export", args=[world.cast.kommun.code])
