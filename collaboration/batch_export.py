@@ -65,7 +65,8 @@ def export_start(*, organisation: Organisation, user: User, collaborations: Iter
 
 def index_csv(rows: list[dict[str, str]]) -> bytes:
     """The index, written like the portal's other spreadsheets (collaboration/exports.py): UTF-8 with BOM,
-    semicolon-separated, and formula-looking values neutralised with a leading apostrophe."""
+    semicolon-separated, every field quoted, and each piece of a value that a spreadsheet splitting on `;`,
+    `,` or tab would run as a formula (a party after the ", " that joins them too) given an apostrophe."""
     columns = [
         ("title", _("Samverkan")),
         ("parties", _("Parter")),

@@ -12,7 +12,8 @@ from django.http.request import validate_host
 
 @register(Tags.security, deploy=True)
 def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Links in notification mail are made from SITE_URL: in production it must be this site, over HTTPS.
+    """Every absolute link (in mail, the password reset's too, and in exports) is made from SITE_URL: in
+    production it must be this site, over HTTPS.
 
     The default (the development server's address) would send everyone links that lead nowhere.
     """
@@ -21,7 +22,7 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         return []
     return [
         Warning(
-            f"PORTAL_SITE_URL is {settings.SITE_URL!r}: links in notification mail must use https and one of "
+            f"PORTAL_SITE_URL is {settings.SITE_URL!r}: links in mail and exports must use https and one of "
             "DJANGO_ALLOWED_HOSTS.",
             hint="Set PORTAL_SITE_URL to the address people use, e.g. https://samverkan.example.se.",
             id="portal.W001",

@@ -140,8 +140,14 @@ def choice_url(user: User) -> str:
 
 
 def _headers(user: User) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe: mail programs POST `List-Unsubscribe=One-Click` to the link."""
-    return {"List-Unsubscribe": f"<{choice_url(user)}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    """RFC 8058 one-click unsubscribe: mail programs POST `List-Unsubscribe=One-Click` to the link.
+
+    The link goes out on one line as written, however long the portal's address (see `unfolded_header`).
+    """
+    return {
+        "List-Unsubscribe": emails.unfolded_header("List-Unsubscribe", f"<{choice_url(user)}>"),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 # --- sending ------------------------------------------------------------------

@@ -92,9 +92,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: SwedishPasswordResetForm) -> HttpResponse:  # type: ignore[override]
         email = form.cleaned_data["email"]
         if password_reset_allowed(email=email, client_ip=get_client_ip_address(self.request)):
-            emails.send_password_reset.enqueue(
-                email=email, domain=self.request.get_host(), use_https=self.request.is_secure()
-            )
+            emails.send_password_reset.enqueue(email=email)  # the link is made from SITE_URL
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -129,9 +130,8 @@ def overview_export(request: AuthedRequest, code: str) -> HttpResponse:
     values = filter_form.values()
     selected = filtered(organisation, values)
     if table == "lista":
-        sheet = list_sheet(
-            ordered(selected, filter_form.sort_key()), organisation, base_url=request.build_absolute_uri("/")[:-1]
-        )
+        # The link column is made from SITE_URL, never from the Host header this request came with.
+        sheet = list_sheet(ordered(selected, filter_form.sort_key()), organisation, base_url=settings.SITE_URL)
     elif table == "kartlaggning":
         sheet = mapping(selected).sheet()
     else:

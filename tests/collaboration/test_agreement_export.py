@@ -17,11 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import batch_export
-from collaboration.models import Activity, ActivityKind, AgreementExport, ExportStatus, Membership, Role
+from collaboration.models import (
+    Activity,
+    ActivityKind,
+    AgreementExport,
+    ExportStatus,
+    Membership,
+    Organisation,
+    Role,
+)
 from tests.collaboration.agreement_helpers import adopted, sent
 from tests.conftest import Cast, client_for
 from tests.factories import CollaborationFactory, MembershipFactory
 from tests.pdf_reading import attachments, text_of
+from tests.spreadsheets import pieces_that_would_run
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +138,24 @@ def test_the_export_is_built_in_the_background_mailed_and_downloaded(
     assert rows[2][3] in text_of(document)
     # Each collaboration's log says the coordinator took the agreement out.
     assert Activity.objects.filter(kind=ActivityKind.EXPORTED, actor=cast.coordinator).count() == 2
+
+
+def test_no_party_name_runs_as_a_formula_in_the_index_whichever_separator_a_spreadsheet_splits_on(cast: Cast):
+    """The parties share one field, joined with commas: a program that cuts the file on commas makes each a cell."""
+    Organisation.objects.filter(pk=cast.forening.pk).update(name="@SUM(1+1);=2+2")
+    adopted(cast, TEXTS)
+    export = batch_export.export_start(
+        organisation=cast.kommun, user=cast.coordinator, collaborations=batch_export.exportable(cast.kommun)
+    )
+    batch_export.build(export)
+    export.refresh_from_db()
+    with default_storage.open(export.file, "rb") as stored:
+        raw = zipfile.ZipFile(stored).read("index.csv")
+    assert pieces_that_would_run(raw) == []
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][1] == (
+        f"Halmstads kommun ({cast.kommun.organisation_number}), '@SUM(1+1);'=2+2 ({cast.forening.organisation_number})"
+    )
 
 
 def test_the_progress_page_polls_and_reloads_while_running(cast: Cast, three: list[Cast]):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from collaboration.models import (
 from collaboration.overview import OverviewFilter, filtered, mapping, statistics
 from tests.conftest import Cast, client_for
 from tests.factories import CollaborationFactory, MembershipFactory, OrganisationFactory, PublicOrganisationFactory
+from tests.spreadsheets import pieces_that_would_run
 
 pytestmark = pytest.mark.django_db
 
@@ -424,7 +426,7 @@ class TestExports:
         response = export("lista", "csv", status="pagar", ordning="titel")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
-        assert ".csv" in response["Content-Disposition"]
+        assert response["Content-Disposition"].endswith('-semikolon.csv"')
         rows = read_csv(response)
         assert rows[0][:7] == [
             "Titel",
@@ -444,8 +446,32 @@ class TestExports:
         assert rows[1][-1].endswith(reverse("collaboration_detail", args=[world.dialogue.code]))
 
     def test_the_list_with_commas(self, world, export):
-        rows = read_csv(export("lista", "csv-komma", form="iop"), delimiter=",")
+        response = export("lista", "csv-komma", form="iop")
+        # Named apart from the semicolon file, so that nobody opens one believing it is the other.
+        assert response["Content-Disposition"].endswith('-komma.csv"')
+        rows = read_csv(response, delimiter=",")
         assert rows[1][0] == "Stödboende för unga"
+
+    @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ";"), ("csv-komma", ",")])
+    def test_every_field_is_quoted(self, world, export, fmt, delimiter):
+        lines = export("lista", fmt, form="iop").content.decode("utf-8-sig").split("\r\n")
+        assert lines[0] == delimiter.join(
+            f'"{label}"'
+            for label in (
+                "Titel",
+                "Partner",
+                "Samverkansform",
+                "Form i kartläggningen",
+                "Fas",
+                "Status",
+                "Avsiktsförklaring",
+                "Start",
+                "Planerat slut",
+                "Senast ändrad",
+                "Länk",
+            )
+        )
+        assert re.fullmatch(rf'"[^"]*"({delimiter}"[^"]*"){{10}}', lines[1])
 
     def test_the_list_as_xlsx(self, world, export):
         response = export("lista", "xlsx", sok="sommar")
@@ -474,7 +500,7 @@ class TestExports:
         assert ["Idéburet offentligt partnerskap (IOP)", 0, 0, 1, 1] in rows
         assert rows[-1] == ["Totalt", 1, 2, 1, 4]
 
-    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20"])
     def test_formula_looking_values_are_neutralised_in_both_formats(self, world, export, start):
         title = f'{start}HYPERLINK("https://ond.example","klicka")'
         Collaboration.objects.filter(pk=world.iop.pk).update(title=title)
@@ -490,6 +516,44 @@ class TestExports:
 
         sheet = load_workbook(io.BytesIO(export("lista", "xlsx", form="iop").content)).active
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+    @pytest.mark.parametrize("fmt", ["csv", "csv-komma"])
+    def test_no_formula_survives_a_spreadsheet_that_splits_on_the_other_separator(self, world, export, fmt):
+        """Swedish Excel cuts the comma file on its semicolons, and others the semicolon file on its commas."""
+        title = "Språkcafé;=1+1;@SUM(2+2)"
+        Collaboration.objects.filter(pk=world.iop.pk).update(title=title)
+        Organisation.objects.filter(pk=world.stiftelse.pk).update(name='Stiftelsen, -2+3,\t+4\n"=5", ＝6')
+        response = export("lista", fmt, form="iop")
+        assert pieces_that_would_run(response.content) == []
+        # Read as written, the text is still what the partners typed, with an apostrophe before each formula.
+        row = read_csv(response, delimiter="," if fmt == "csv-komma" else ";")[1]
+        assert row[0] == "Språkcafé;'=1+1;'@SUM(2+2)"
+        assert row[1] == "Stiftelsen, '-2+3,\t'+4\n\"'=5\", '＝6"
+
+    def test_text_is_never_a_formula_or_an_error_value_in_the_workbook(self, world, export):
+        from openpyxl import load_workbook
+
+        Collaboration.objects.filter(pk=world.iop.pk).update(title="Språkcafé;=1+1;@SUM(2+2)")
+        Organisation.objects.filter(pk=world.stiftelse.pk).update(name="#N/A")
+        sheet = load_workbook(io.BytesIO(export("lista", "xlsx", form="iop").content)).active
+        title, partner = sheet["A2"], sheet["B2"]
+        # The same text as in the CSV files: copied out of the workbook and pasted, it is cut on the same marks.
+        assert (title.value, title.data_type) == ("Språkcafé;'=1+1;'@SUM(2+2)", "s")
+        # An organisation named like one of Excel's error values is a name, not an error.
+        assert (partner.value, partner.data_type) == ("#N/A", "s")
+        assert sheet["H2"].is_date  # numbers and dates stay what they are
+
+    @override_settings(SITE_URL="https://samverkan.example.se", ALLOWED_HOSTS=["evil.example", "testserver"])
+    def test_the_links_point_at_the_portal_whatever_host_the_request_named(self, world, coordinator_client):
+        url = reverse("overview_export", args=[world.cast.kommun.code])
+        for fmt, read in (("csv", read_csv), ("xlsx", read_xlsx)):
+            response = coordinator_client.get(url, {"tabell": "lista", "format": fmt}, HTTP_HOST="evil.example:8080")
+            rows = read(response)
+            assert rows[0][-1] == "Länk"
+            assert {row[-1] for row in rows[1:]} == {
+                "https://samverkan.example.se" + reverse("collaboration_detail", args=[c.code])
+                for c in (world.homework, world.dialogue, world.iop, world.summer)
+            }
 
     def test_an_unknown_table_or_format_is_404(self, world, coordinator_client):
         url = reverse("overview_export", args=[world.cast.kommun.code])

@@ -162,12 +162,13 @@ def test_the_back_button_brings_back_what_was_written(page, cast):
     assert_accessible(page)
 
 
-def test_a_forgotten_password_is_replaced_through_the_e_mailed_link(page, cast, mailoutbox):
+def test_a_forgotten_password_is_replaced_through_the_e_mailed_link(page, cast, mailoutbox, settings, live_server):
+    settings.SITE_URL = live_server.url  # the mailed link is made from the portal's address, not the request's
     page.goto(reverse("password_reset"))
     page.get_by_label("E-postadress").fill(cast.board_member.email)
     page.get_by_role("button", name="Skicka länk").click()
     page.wait_for_url("**/skickat/")
-    link = re.search(r"https?://\S+/losenord/nytt/\S+/", mailoutbox[0].body).group(0)
+    link = re.search(rf"{re.escape(live_server.url)}/losenord/nytt/\S+/", mailoutbox[0].body).group(0)
     page.goto(link)
     page.wait_for_url("**/set-password/")
     assert_accessible(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
@@ -123,7 +124,7 @@ def test_it_does_not_sign_out_on_a_get(cast):
 
 
 def reset_link(message: mail.EmailMessage) -> str:
-    match = re.search(r"https?://testserver(/losenord/nytt/[^/\s]+/[^/\s]+/)", message.body)
+    match = re.search(rf"{re.escape(settings.SITE_URL)}(/losenord/nytt/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import re
 import smtplib
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import emails
 from portal.models import DigestRun, EmailChoice, Notification, User
 from portal.notifications import choice_token, notify, send_digests, send_notification
 from tests.conftest import client_for
@@ -115,6 +117,30 @@ def test_a_direct_notification_is_mailed_at_once_with_absolute_links(cast, run_o
     row = Notification.objects.get()
     assert (row.recipient, row.delivery, row.attempts) == (cast.officer, EmailChoice.DIRECT, 1)
     assert row.sent_at is not None
+
+
+@override_settings(SITE_URL="https://samverkansportalen.halmstads-kommun.example.se:8443")
+def test_the_unsubscribe_link_goes_out_on_one_line_that_mail_programs_can_read(cast, run_on_commit):
+    """RFC 8058 one-click unsubscribe needs the `<https://…>` itself, however long the portal's address makes it."""
+    run_on_commit(recipients=[cast.officer])
+    message = mail.outbox[0]
+    link = f"https://samverkansportalen.halmstads-kommun.example.se:8443{choice_link_of(cast.officer)}"
+    # The bytes Django's SMTP backend hands the mail server.
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    header = re.search(rb"^List-Unsubscribe:.*?\r\n(?![ \t])", raw, re.MULTILINE | re.DOTALL)
+    assert header, raw
+    assert len(header.group()) > 78  # long enough that it used to be folded
+    # Not encoded (=?utf-8?q?=3Chttps…), not folded: the link as it is.
+    assert header.group() == f"List-Unsubscribe: <{link}>\r\n".encode("ascii")
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    # A mail program reading the message finds the link.
+    assert email.message_from_bytes(raw, policy=email.policy.default)["List-Unsubscribe"] == f"<{link}>"
+
+
+def test_a_header_written_as_it_is_refuses_a_line_break():
+    """Written unfolded, the value skips the email package's check: a line break must not add a header."""
+    with pytest.raises(ValueError, match="one line"):
+        emails.unfolded_header("List-Unsubscribe", "<https://samverkan.example.se/>\r\nBcc: vem@example.com")
 
 
 def test_nothing_is_sent_when_the_change_rolls_back(cast, django_capture_on_commit_callbacks):

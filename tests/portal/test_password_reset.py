@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.tasks import task_backends
@@ -120,4 +122,29 @@ def test_no_address_is_stored_for_throttling(member):
 def test_the_reset_mail_subject_is_plain_text_and_the_link_works(member):
     ask(EMAIL)
     assert mail.outbox[0].subject == "Välj nytt lösenord i Samverkansportalen"
-    assert "http://testserver/losenord/nytt/" in mail.outbox[0].body
+    link = re.search(r"http\S+", mail.outbox[0].body).group()
+    assert link.startswith(f"{settings.SITE_URL}/losenord/nytt/")
+    page = Client().get(link.removeprefix(settings.SITE_URL), follow=True)
+    assert 'name="new_password1"' in page.text
+
+
+@override_settings(SITE_URL="https://samverkan.example.se", ALLOWED_HOSTS=["evil.example", "testserver"])
+def test_the_reset_link_points_at_the_portal_whatever_host_the_request_named(member):
+    """A client chooses the Host header: a link on its host would hand it the reset token."""
+    Client(REMOTE_ADDR="198.51.100.7", HTTP_HOST="evil.example:8080").post(reverse("password_reset"), {"email": EMAIL})
+    (message,) = mail.outbox
+    (link,) = re.findall(r"https?://[^\s\"<>]+", message.body)
+    assert link.startswith("https://samverkan.example.se/losenord/nytt/")
+    html = message.alternatives[0].content
+    assert 'href="https://samverkan.example.se/losenord/nytt/' in html
+    assert "evil.example" not in message.body + html
+
+
+def test_a_reset_queued_by_the_release_before_still_sends_the_portals_link(member):
+    """During a rolling deploy an older app server still passes the request's host to the task."""
+    from portal import emails
+
+    emails.send_password_reset.call(email=EMAIL, domain="evil.example:8080", use_https=False)
+    (message,) = mail.outbox
+    assert f"{settings.SITE_URL}/losenord/nytt/" in message.body
+    assert "evil.example" not in message.body
