@@ -531,14 +531,21 @@ def agreement_send(
             version=number,
             sha256=version.sha256,
         )
+        summary = _(
+            "%(who)s (%(org)s) skickade version %(n)d för granskning. Läs den, kommentera och godkänn den för er part."
+        ) % {"who": user.full_name, "org": organisation.name if organisation else "", "n": number}
+        unable = without_approver(version.named_organisations())
+        if unable:
+            # Said at once, so that the public party's coordinator can invite an approver or register a decision.
+            summary += " " + _(
+                "Ingen i portalen kan godkänna för %(names)s. Samordnaren för en offentlig part kan bjuda in någon "
+                "som får godkänna, eller registrera ett beslut som parten har fattat utanför portalen."
+            ) % {"names": _names([o.name for o in unable])}
         _notify(
             agreement=locked,
             kind="granskning",
             subject=_("Version %(n)d av avsiktsförklaringen är skickad för granskning") % {"n": number},
-            summary=_(
-                "%(who)s (%(org)s) skickade version %(n)d för granskning. Läs den, kommentera och godkänn den för er part."
-            )
-            % {"who": user.full_name, "org": organisation.name if organisation else "", "n": number},
+            summary=summary,
             path=version_url(version),
             exclude=user,
         )

@@ -278,3 +278,14 @@ def test_no_invitation_for_a_party_that_has_someone_who_can_approve(cast: Cast, 
     assert coordinator_client.get(url).status_code == 404
     assert coordinator_client.post(url, {"email": "ny@exempel.se"}).status_code == 404
     assert not Invitation.objects.exists()
+
+
+def test_the_review_mail_names_the_party_nobody_can_approve_for(
+    cast: Cast, church, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_version(cast.collaboration, cast.officer, cast.kommun)
+    review = [m for m in mail.outbox if "är skickad för granskning" in m.subject]
+    assert review
+    assert "Ingen i portalen kan godkänna för Equmeniakyrkan Halmstad." in " ".join(review[0].body.split())
