@@ -566,6 +566,7 @@ class ApproveOutcome(enum.Enum):
     ALREADY = "already"  # this party had already approved this version
     NOT_ALLOWED = "not-allowed"  # the person may not approve for that party (role rule)
     NOT_NAMED = "not-named"  # the party is not one the version names: it approves the next version
+    OTHER_PARTY = "other-party"  # the person has approved this version for another party already
     OUTDATED = "outdated"  # not the version under review (a newer draft or version exists)
     TAMPERED = "tampered"  # the stored version no longer matches its hash: nothing is adopted
 
@@ -671,6 +672,9 @@ def agreement_approve(
             return ApproveOutcome.OUTDATED
         if organisation.pk not in {o.pk for o in version.named_organisations()}:
             return ApproveOutcome.NOT_NAMED
+        if Approval.objects.filter(version=version, approved_by=user).exclude(organisation=organisation).exists():
+            # One person's signature never stands for two parties of the same text.
+            return ApproveOutcome.OTHER_PARTY
         try:
             check_version_intact(version)
         except VersionTampered:
@@ -885,14 +889,28 @@ def _tell_approvers_their_approval_lapsed(
     from portal.models import User as UserModel
     from portal.notifications import notify
 
-    approved = list(Approval.objects.filter(version=version).values_list("organisation_id", flat=True))
-    if not approved:
-        return
-    people = UserModel.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(approver_memberships(), organisation_id__in=approved)
-        .values("user_id")
+    in_now = Party.objects.accepted().filter(collaboration=agreement.collaboration).values("organisation_id")
+    approvals = list(
+        Approval.objects.filter(version=version, organisation__in=in_now).values_list(
+            "organisation_id", "registered_by_id"
+        )
     )
+    if not approvals:
+        return
+    # Those who may approve for each party still in that had approved; for a registered approval (its party
+    # has nobody here), the coordinator who registered it, while still one of a party's people here.
+    people = UserModel.objects.filter(
+        Q(
+            pk__in=Membership.objects.active()
+            .filter(approver_memberships(), organisation_id__in=[org for org, _by in approvals])
+            .values("user_id")
+        )
+        | Q(
+            pk__in=[by for _org, by in approvals if by is not None],
+            memberships__is_active=True,
+            memberships__organisation__in=in_now,
+        )
+    ).distinct()
     notify(
         recipients=people,
         kind="godkannande-galler-inte",
@@ -1061,7 +1079,7 @@ def invite_first_approver(
     )
     Activity.record(
         collaboration=collaboration,
-        kind=ActivityKind.PARTY_INVITED,
+        kind=ActivityKind.AGREEMENT_APPROVER_INVITED,
         actor=user,
         organisation=None,
         summary=_("bjöd in en första samordnare för %(org)s, som ska kunna godkänna avsiktsförklaringen")
@@ -1082,6 +1100,10 @@ def party_organisations(user: User, collaboration: Collaboration) -> list[Organi
     return collaboration.organisations_of(user)
 
 
+class AlreadyApproved(Exception):
+    """The party has approved the version: it does not also ask for changes to it."""
+
+
 def agreement_request_changes(
     *, version: AgreementVersion, user: User, organisation: Organisation, message: str
 ) -> ChangeRequest:
@@ -1091,6 +1113,8 @@ def agreement_request_changes(
             .select_related("collaboration")
             .get(pk=version.agreement_id)
         )
+        if Approval.objects.filter(version=version, organisation=organisation).exists():
+            raise AlreadyApproved(organisation.name)
         request = ChangeRequest.objects.create(
             version=version, organisation=organisation, requested_by=user, message=message
         )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
+from collaboration.agreements import VersionTampered
 from collaboration.documents import agreement_version_pdf
 from collaboration.exports import Sheet, csv_bytes
 from collaboration.models import (
@@ -83,6 +84,17 @@ def index_csv(rows: list[dict[str, str]]) -> bytes:
     return csv_bytes(sheet)
 
 
+def _not_exported(collaboration: Collaboration, version: Any, why: str) -> dict[str, str]:
+    return {
+        "title": collaboration.title,
+        "parties": "",
+        "version": str(version.number),
+        "sha256": version.sha256,
+        "adopted": "",
+        "file": why,
+    }
+
+
 def build(export: AgreementExport) -> None:
     """Render (or read from storage) each agreement's archive copy, zip them with the index, and store the zip.
 
@@ -103,7 +115,17 @@ def build(export: AgreementExport) -> None:
                 version = agreement.adopted_version
                 assert version is not None
                 version.agreement = agreement
-                document = agreement_version_pdf(agreement=agreement, version=version, user=None, archive=True)
+                try:
+                    document = agreement_version_pdf(agreement=agreement, version=version, user=None, archive=True)
+                except VersionTampered:
+                    # Logged by the check; the index says so, and the other agreements are still exported.
+                    rows.append(
+                        _not_exported(
+                            collaboration, version, _("Inte med: versionen stämmer inte med sin kontrollsumma")
+                        )
+                    )
+                    AgreementExport.objects.filter(pk=export.pk).update(done=skipped + number)
+                    continue
                 name = f"{number:03d}-{document.file_stem}.pdf"
                 # PDFs are compressed already: stored as they are, which is much faster.
                 archive.writestr(name, document.content, compress_type=zipfile.ZIP_STORED)

@@ -192,7 +192,7 @@ def _whose(phase: Phase, party: Organisation | None, *, blank: bool) -> str:
 
 # Part of every stored agreement PDF's name: raise it when templates/pdf/agreement.html or the print
 # stylesheet changes, so that fixed versions are rendered anew with the new layout.
-AGREEMENT_LAYOUT = "1"
+AGREEMENT_LAYOUT = "2"
 
 
 @dataclass

@@ -185,7 +185,6 @@ def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -
         if accept and locked.contact_id is None:
             locked.contact = user
         locked.save(update_fields=["state", "answered_at", "answered_by", "message", "contact"])
-        locked.collaboration.touch()
         Activity.record(
             collaboration=locked.collaboration,
             kind=ActivityKind.PARTY_ACCEPTED if accept else ActivityKind.PARTY_DECLINED,
@@ -196,10 +195,13 @@ def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -
             message=message,
         )
         if accept:
-            # A party joining while a version is under review makes that version outdated.
+            # A party joining while a version is under review makes that version outdated. The agreement's
+            # row is locked before the collaboration's (touch below), in the order every agreement workflow
+            # takes them: the other order deadlocks with an approval or an autosave on PostgreSQL.
             from collaboration.agreements import after_parties_changed
 
             after_parties_changed(collaboration=locked.collaboration, user=user)
+        locked.collaboration.touch()
     return locked
 
 
@@ -344,12 +346,20 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         if not locked.is_pending:
             raise ValueError("invitation is no longer usable")
         _lock_coordinators(organisation=locked.organisation, also=Q(user=user))
-        if not locked.organisation.has_active_coordinator() and not (
+        invited_from_outside = (
+            locked.invited_by_id is not None
+            and not Membership.objects.filter(
+                user_id=locked.invited_by_id, organisation=locked.organisation, is_active=True
+            ).exists()
+        )
+        if (invited_from_outside or not locked.organisation.has_active_coordinator()) and not (
             locked.invited_by is not None and locked.invited_by.is_staff
         ):
-            # The first coordinator of an organisation is none of the inviting side's people (the organisation
-            # that registered it, and every organisation of the person who invited), active or not, unless a
-            # site admin issued the invitation: nobody takes over a partner to approve in its name.
+            # An invitation from outside the organisation (the side that registered it, a public party's
+            # coordinator on an agreement page), or any invitation while it has no coordinator, is never taken
+            # by the inviting side's people (the registering organisation and every organisation of the person
+            # who invited), active or not, unless a site admin issued it: nobody takes over a partner to
+            # approve in its name, with a first invitation or a later one.
             inviting = (
                 set(
                     Membership.objects.filter(user_id=locked.invited_by_id)

@@ -876,7 +876,9 @@ ROWS: list[Row] = [
     Row("agreement_invite_approver",  GET,  agreement_kommun_invite_approver, NOBODY),
     Row("agreement_register_approval", GET, agreement_register_approval,    (404,   404,  200,  404,  404,     404,    404,     404, 302)),
     Row("agreement_register_approval", POST, agreement_register_approval,   (404,   404,  302,  404,  404,     404,    404,     404, 302), registered_decision),
-    Row("agreement_register_approval", POST, agreement_register_forening,   NOBODY, registered_decision),
+    Row("agreement_register_approval", GET, agreement_register_forening,    NOBODY),
+    # A post names a party that has its own approvers: refused, and the page says why (nothing stored).
+    Row("agreement_register_approval", POST, agreement_register_forening,   (404,   404,  409,  404,  404,     404,    404,     404, 302), registered_decision),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
     Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),

@@ -131,6 +131,7 @@ class Migration(migrations.Migration):
                     ("avtal-godkant", "Version godkänd av en part"),
                     ("avtal-registrerat", "Godkännande registrerat från ett beslut utanför portalen"),
                     ("avtal-inaktuell", "Version inaktuell: parterna har ändrats"),
+                    ("avtal-godkannare", "Person inbjuden att godkänna för en part"),
                     ("avtal-faststallt", "Avsiktsförklaringen fastställd"),
                     ("avtal-ny-version", "Ny version av avsiktsförklaringen påbörjad"),
                     ("export", "Export"),

@@ -45,6 +45,7 @@ class ActivityKind(models.TextChoices):
     AGREEMENT_APPROVED = "avtal-godkant", _("Version godkänd av en part")
     AGREEMENT_APPROVAL_REGISTERED = "avtal-registrerat", _("Godkännande registrerat från ett beslut utanför portalen")
     AGREEMENT_OUTDATED = "avtal-inaktuell", _("Version inaktuell: parterna har ändrats")
+    AGREEMENT_APPROVER_INVITED = "avtal-godkannare", _("Person inbjuden att godkänna för en part")
     AGREEMENT_ADOPTED = "avtal-faststallt", _("Avsiktsförklaringen fastställd")
     AGREEMENT_REOPENED = "avtal-ny-version", _("Ny version av avsiktsförklaringen påbörjad")
     EXPORTED = "export", _("Export")

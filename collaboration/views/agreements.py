@@ -43,7 +43,7 @@ from collaboration.models import (
 )
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
-from portal.text import normalise_email
+from portal.text import clean_name, normalise_email
 
 from .cowriting import SharedTextForm, autosave_response, conflict_page, resolution, resolve
 
@@ -691,6 +691,15 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
             )
             % {"n": number},
         )
+    elif outcome is service.ApproveOutcome.OTHER_PARTY:
+        messages.error(
+            request,
+            _(
+                "Du har redan godkänt version %(n)d för en annan part. En person godkänner bara för en part, "
+                "så någon annan i %(org)s behöver godkänna."
+            )
+            % {"org": org, "n": number},
+        )
     elif outcome is service.ApproveOutcome.NOT_NAMED:
         messages.error(
             request,
@@ -734,12 +743,22 @@ def agreement_request_changes(request: AuthedRequest, code: str, number: int) ->
     form = ChangeRequestForm(request.POST, organisations=organisations, auto_id="andring-%s")
     if not form.is_valid():
         return _version_page_with(request, collaboration, agreement, version, change_form=form)
-    with once.creating(request) as created_at:
-        change = service.agreement_request_changes(
-            version=version, user=request.user, organisation=form.chosen(), message=form.cleaned_data["message"]
-        )
-        where = reverse("agreement_version", args=[collaboration.code, number]) + f"#andring-{change.code}"
-        created_at(where)
+    try:
+        with once.creating(request) as created_at:
+            change = service.agreement_request_changes(
+                version=version, user=request.user, organisation=form.chosen(), message=form.cleaned_data["message"]
+            )
+            where = reverse("agreement_version", args=[collaboration.code, number]) + f"#andring-{change.code}"
+            created_at(where)
+    except service.AlreadyApproved:
+        # A page opened before the party approved: the request is not sent, and what was typed is shown.
+        context = _version_context(request, collaboration, agreement, version)
+        context["refused"] = _(
+            "%(org)s har redan godkänt version %(n)d, så er begäran om ändringar skickades inte. "
+            "Skriv en kommentar i stället om något behöver sägas."
+        ) % {"org": form.chosen().name, "n": version.number}
+        context["refused_text"] = form.cleaned_data["message"]
+        return render(request, "collaboration/agreement/version.html", context, status=409)
     messages.success(request, _("Er begäran om ändringar är skickad till de andra parterna."))
     return redirect(where)
 
@@ -884,15 +903,19 @@ def agreement_diff(request: AuthedRequest, code: str) -> HttpResponse:
 # --- A party nobody in the portal may approve for ----------------------------------------------------
 
 
-def _party_without_approver(collaboration: Collaboration, organisation: str) -> Organisation:
-    """An accepted party of the collaboration that nobody in the portal may approve for; 404 otherwise."""
+def _party_without_approver(collaboration: Collaboration, organisation: str, *, posted: bool = False) -> Organisation:
+    """An accepted party of the collaboration that nobody in the portal may approve for; 404 otherwise.
+
+    For a POST, any accepted party: the workflow then says what changed since the page was opened (someone
+    now may approve for it), and what was typed is shown again instead of a bare 404.
+    """
     party = (
         Party.objects.accepted()
         .filter(collaboration=collaboration, organisation__code=organisation)
         .select_related("organisation")
         .first()
     )
-    if party is None or not service.without_approver([party.organisation]):
+    if party is None or (not posted and not service.without_approver([party.organisation])):
         raise Http404("Ingen sådan part.")
     return party.organisation
 
@@ -927,9 +950,10 @@ class FirstApproverForm(forms.Form):
     def clean_email(self) -> str:
         email = normalise_email(self.cleaned_data["email"])
         # The first coordinator is one of the party's own people, never someone of another party here.
+        # Any other party, invited or accepted, as well as one that declined or left: one person never
+        # approves for two parties of the same agreement.
         others = (
-            Party.objects.accepted()
-            .filter(collaboration=self.collaboration)
+            Party.objects.filter(collaboration=self.collaboration)
             .exclude(organisation=self.organisation)
             .values("organisation_id")
         )
@@ -1046,7 +1070,20 @@ class RegisterApprovalForm(forms.Form):
         self.version = version
 
     def clean_person_name(self) -> str:
-        return str(self.cleaned_data["person_name"]).strip()
+        return self._one_line("person_name", _("Skriv namnet på den som fattade beslutet."))
+
+    def clean_role_title(self) -> str:
+        return self._one_line("role_title", _("Skriv personens roll, till exempel ordförande."))
+
+    def clean_decision_reference(self) -> str:
+        return self._one_line("decision_reference", _("Skriv var beslutet finns, till exempel protokoll och paragraf."))
+
+    def _one_line(self, name: str, empty: str) -> str:
+        """One line of visible text: no breaks or direction marks that would garble the "registrerat av" mark."""
+        value = clean_name(str(self.cleaned_data[name]))
+        if not value:
+            raise forms.ValidationError(empty, code="required")
+        return value
 
     def clean_decided_on(self) -> date:
         decided: date = self.cleaned_data["decided_on"]
@@ -1083,7 +1120,7 @@ def agreement_register_approval(request: AuthedRequest, code: str, number: int, 
     acting = _public_coordinator_of(request, collaboration)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
-    party = _party_without_approver(collaboration, organisation)
+    party = _party_without_approver(collaboration, organisation, posted=request.method == "POST")
     here = reverse("agreement_version", args=[collaboration.code, number])
     under_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
     if party.pk not in {o.pk for o in version.named_organisations()}:

@@ -178,8 +178,12 @@ def test_only_a_public_partys_coordinator_registers_and_only_for_a_party_without
     for client in (officer_client, board_client, civil_client):
         assert client.get(register_url(cast, church)).status_code == 404
         assert client.post(register_url(cast, church), decision(version)).status_code == 404
-    # The förening approves for itself: nobody registers a decision in its name.
-    assert coordinator_client.post(register_url(cast, cast.forening), decision(version)).status_code == 404
+    # The förening approves for itself: nobody registers a decision in its name (a page for it is 404; a
+    # post, as from a page opened before the förening got its approver, is refused and says why).
+    assert coordinator_client.get(register_url(cast, cast.forening)).status_code == 404
+    refused = coordinator_client.post(register_url(cast, cast.forening), decision(version))
+    assert refused.status_code == 409
+    assert "Nu finns det någon i portalen som kan godkänna för Föreningen Läxhjälp" in refused.content.decode()
     assert not Approval.objects.exists()
     # The workflow says the same, whatever a page sent.
     outcome = agreements.agreement_register_approval(

@@ -25,7 +25,14 @@ def grow(cast: Cast, rounds: int) -> None:
             current = AgreementText.objects.filter(agreement=agreement, section=section).first()
             agreements.agreement_save(
                 agreement=agreement,
-                edits=[Edit(slot=section, text=f"{slug} {i}", base=current.base if current else EMPTY_BASE)],
+                # A new text every round, also in a second call: each round sends a new version.
+                edits=[
+                    Edit(
+                        slot=section,
+                        text=f"{slug} {agreement.versions.count()}-{i}",
+                        base=current.base if current else EMPTY_BASE,
+                    )
+                ],
                 writer=f"growing-{i}-{slug}",
                 user=cast.officer,
                 organisation=cast.kommun,
