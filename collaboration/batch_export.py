@@ -126,6 +126,17 @@ def build(export: AgreementExport) -> None:
                     )
                     AgreementExport.objects.filter(pk=export.pk).update(done=skipped + number)
                     continue
+                except pdf.DocumentTooLong as too_long:
+                    rows.append(
+                        _not_exported(
+                            collaboration,
+                            version,
+                            _("Inte med: dokumentet blir cirka %(pages)d sidor, fler än %(limit)d")
+                            % {"pages": too_long.pages, "limit": too_long.limit},
+                        )
+                    )
+                    AgreementExport.objects.filter(pk=export.pk).update(done=skipped + number)
+                    continue
                 name = f"{number:03d}-{document.file_stem}.pdf"
                 # PDFs are compressed already: stored as they are, which is much faster.
                 archive.writestr(name, document.content, compress_type=zipfile.ZIP_STORED)

@@ -100,11 +100,77 @@ def _html(template_name: str, context: Mapping[str, Any]) -> str:
     return render_to_string(template_name, dict(context))
 
 
+# How much one request may lay out. WeasyPrint takes about 25–35 ms a page on the 2-core reference
+# machine (benchmark_pdf), so the cap keeps the worst document a person can ask for near two seconds.
+# The estimate is made from the document's HTML before any layout: every line of text (a line break in
+# text people typed is kept, `white-space: pre-wrap`) counts, a long one as many lines as it wraps into.
+MAX_PAGES = 80
+CHARS_PER_LINE = 70  # fewer than the ~75 a line of the body text holds: the estimate errs long
+LINES_PER_PAGE = 48  # fewer than the ~49 lines a page holds
+_TAG = re.compile(r"<[^>]*>")
+
+
+class DocumentTooLong(Exception):
+    """The document would be longer than `MAX_PAGES`: it is not laid out at all (the text stays as it is)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(pages)
+        self.pages = pages
+        self.limit = MAX_PAGES
+
+
+def estimate_pages(html: str) -> int:
+    """A quick upper estimate of the pages `html` fills, without laying it out (linear in its length)."""
+    import html as html_module
+
+    lines = 0
+    for line in html_module.unescape(_TAG.sub("", html)).split("\n"):
+        lines += max(1, -(-len(line.strip()) // CHARS_PER_LINE))
+    return 1 + lines // LINES_PER_PAGE
+
+
+# A run of text with no break opportunity longer than this gets one (a zero-width space) every BREAK_EVERY
+# characters. WeasyPrint finds a place to break a too-long word (`overflow-wrap: anywhere`) at a cost of
+# milliseconds per wrapped line: 220,000 characters of 100-letter words took 17 s to lay out, as prose 2 s.
+# Longer than a SHA-256 (64), which is printed whole on one line.
+LONG_RUN = 72
+BREAK_EVERY = 36
+_BODY_TEXT = re.compile(r"(?s)(<body\b.*?>)(.*)(</body>)")
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_LONG_RUN = re.compile(rf"(?:&[#0-9A-Za-z]+;|[^\s&\u200b]){{{LONG_RUN + 1},}}")
+_UNIT = re.compile(r"&[#0-9A-Za-z]+;|.", re.S)
+
+
+def breakable(html: str) -> str:
+    """`html` with a zero-width space every BREAK_EVERY characters in each very long run of body text.
+
+    Entities stay whole; only text between tags in the body changes, never markup, attributes or the title.
+    """
+
+    def run(match: re.Match[str]) -> str:
+        units = _UNIT.findall(match.group())
+        return "\u200b".join("".join(units[i : i + BREAK_EVERY]) for i in range(0, len(units), BREAK_EVERY))
+
+    def text(match: re.Match[str]) -> str:
+        return ">" + _LONG_RUN.sub(run, match.group(1)) + "<"
+
+    def body(match: re.Match[str]) -> str:
+        return match.group(1) + _TEXT_NODE.sub(text, match.group(2)) + match.group(3)
+
+    return _BODY_TEXT.sub(body, html, count=1)
+
+
 def _write(
     template_name: str, context: Mapping[str, Any], *, fetcher: StaticOnlyFetcher | None = None, **options: Any
 ) -> bytes:
     fetcher = fetcher or StaticOnlyFetcher()
-    document = weasyprint.HTML(string=_html(template_name, context), base_url=BASE_URL, url_fetcher=fetcher)
+    html = breakable(_html(template_name, context))
+    pages = estimate_pages(html)
+    if pages > MAX_PAGES:
+        # Refused before layout, which is where the time goes: no request holds a worker for long.
+        logger.info("A PDF of about %d pages from %s was refused (limit %d).", pages, template_name, MAX_PAGES)
+        raise DocumentTooLong(pages)
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     pdf = document.write_pdf(**options)
     assert isinstance(pdf, bytes)
     return mark_margin_boxes_as_artifacts(pdf)

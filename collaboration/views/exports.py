@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from collaboration import agreements as agreement_service
@@ -13,7 +14,7 @@ from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.documents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
 from collaboration.models import Agreement, AgreementVersion, Collaboration
-from collaboration.pdf import MEDIA_TYPE
+from collaboration.pdf import MEDIA_TYPE, DocumentTooLong
 from collaboration.process import get_guide
 from portal.http import AuthedRequest
 
@@ -35,7 +36,12 @@ def checklist_download(request: AuthedRequest, code: str, guide: str, blank: boo
     collaboration = get_collaboration_for(request.user, code)
     guide_obj = get_guide(guide)
     acting = acting_organisation(request.user, collaboration)
-    document = checklist_pdf(guide=guide_obj, collaboration=collaboration, party=acting, user=request.user, blank=blank)
+    try:
+        document = checklist_pdf(
+            guide=guide_obj, collaboration=collaboration, party=acting, user=request.user, blank=blank
+        )
+    except DocumentTooLong as too_long:
+        return _too_long(request, collaboration, too_long, reverse("guide_review", args=[collaboration.code, guide]))
     if request.method == "GET":  # HEAD asks what it would get: nothing was taken
         with transaction.atomic():
             services.document_exported(
@@ -75,6 +81,18 @@ def _agreement_version(
     return collaboration, agreement, version
 
 
+def _too_long(
+    request: AuthedRequest, collaboration: Collaboration, too_long: DocumentTooLong, back: str
+) -> HttpResponse:
+    """A document too long to make on request: said plainly, nothing made or changed (422)."""
+    return render(
+        request,
+        "collaboration/document_too_long.html",
+        {"collaboration": collaboration, "pages": too_long.pages, "limit": too_long.limit, "back": back},
+        status=422,
+    )
+
+
 def _tampered(request: AuthedRequest, collaboration: Collaboration, version: AgreementVersion) -> HttpResponse:
     """A version whose stored text no longer gives its hash is never printed as a record (it is logged)."""
     return render(
@@ -94,6 +112,8 @@ def agreement_version_download(request: AuthedRequest, code: str, number: int) -
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
     except agreement_service.VersionTampered:
         return _tampered(request, collaboration, version)
+    except DocumentTooLong as too_long:
+        return _too_long(request, collaboration, too_long, reverse("agreement_version", args=[code, number]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
 
@@ -109,6 +129,8 @@ def agreement_archive_download(request: AuthedRequest, code: str, number: int) -
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
     except agreement_service.VersionTampered:
         return _tampered(request, collaboration, version)
+    except DocumentTooLong as too_long:
+        return _too_long(request, collaboration, too_long, reverse("agreement_version", args=[code, number]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
 
@@ -124,8 +146,11 @@ def agreement_draft_download(request: AuthedRequest, code: str) -> HttpResponse:
     agreement.collaboration = collaboration
     if agreement.is_locked and agreement.adopted_version is not None:
         return redirect("agreement_version_pdf", code=collaboration.code, number=agreement.adopted_version.number)
-    document = agreement_draft_pdf(
-        agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
-    )
+    try:
+        document = agreement_draft_pdf(
+            agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
+        )
+    except DocumentTooLong as too_long:
+        return _too_long(request, collaboration, too_long, reverse("agreement_edit", args=[collaboration.code]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
