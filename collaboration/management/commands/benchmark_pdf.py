@@ -7,6 +7,8 @@ Speed figures live here, not in the test suite:
 It adds its own collaboration once (marked by its organisations' names), with every joint question
 answered in a few sentences, then prints the median time of:
 
+* the worst documents allowed (`pdf.MAX_PAGES`): an agreement whose every section is full of prose, of one
+  unbroken word, or of short lines just under the cap; and how fast one over the cap is refused;
 * the floor: WeasyPrint rendering the minimal one-page document (templates/pdf/minimal.html);
 * the realistic checklist download, per document and per page, and that per-page time against the floor;
 * a cached download: a rendered document read back from Django's storage (`pdf.cached_pdf`);
@@ -23,11 +25,13 @@ a backend that sends nothing.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pikepdf
@@ -38,7 +42,7 @@ from django.test.utils import override_settings
 
 from collaboration import agreements as agreement_service
 from collaboration import batch_export, pdf
-from collaboration.documents import AGREEMENT_LAYOUT, agreement_version_pdf, checklist_pdf
+from collaboration.documents import AGREEMENT_LAYOUT, VersionStatus, agreement_version_pdf, checklist_pdf
 from collaboration.models import (
     AgreementExport,
     Answer,
@@ -138,8 +142,52 @@ class Command(BaseCommand):
             f"cached download (storage read)        median {cached_ms:8.2f} ms"
             f"   ({checklist_ms / cached_ms:.0f}× faster than rendering)"
         )
+        self._worst_allowed(max(1, rounds // 3))
         with override_settings(TASKS=SILENT_TASKS):
             self._agreements(options["agreements"], rounds, floor_ms)
+
+    def _worst_allowed(self, rounds: int) -> None:
+        """The slowest documents a person can ask for, and what is refused: every section of an agreement full
+        (20,000 characters) of prose, of one unbroken word, and of short lines just under `pdf.MAX_PAGES`."""
+        from collaboration.forms import ANSWER_MAX_LENGTH
+
+        sentence = "Föreningen och kommunen ses varje månad och följer upp läxhjälpen tillsammans med skolorna. "
+        under_cap = (pdf.MAX_PAGES - 6) * pdf.LINES_PER_PAGE // 11
+        cases = {
+            "11 sections of full prose": (sentence * 300)[:ANSWER_MAX_LENGTH],
+            "11 sections of one long word": "x" * ANSWER_MAX_LENGTH,
+            f"11 sections of {under_cap} short lines": "a\n" * under_cap,
+            "11 sections of 9,999 short lines": "a\n" * 9_999,
+        }
+        for name, text in cases.items():
+            sections = [{"slug": f"s{i}", "title": f"Avsnitt {i}", "text": text} for i in range(11)]
+            context = {
+                "kind": "Avsiktsförklaring",
+                "heading": "Prov",
+                "running_title": "Prov",
+                "snapshot": {"collaboration": {"title": "Prov"}, "parties": [], "sections": sections, "period": {}},
+                "parties": [],
+                "sections": sections,
+                "status": VersionStatus("Utkast", "UTKAST", adopted=False, in_force=False),
+                "version": None,
+                "approvals": [],
+                "adopted_at": None,
+                "made_at": None,
+                "made_by": "",
+            }
+            try:
+                document = pdf.render_pdf("pdf/agreement.html", context, title="Prov")
+            except pdf.DocumentTooLong as refused:
+                took = median_ms(partial(self._refused, context), rounds)
+                self.stdout.write(f"{name:40s} refused (about {refused.pages} pages) in {took:8.1f} ms")
+                continue
+            took = median_ms(partial(pdf.render_pdf, "pdf/agreement.html", context, title="Prov"), rounds)
+            self.stdout.write(f"{name:40s} {pages(document):3d} pages   median {took:8.1f} ms")
+
+    @staticmethod
+    def _refused(context: dict[str, Any]) -> None:
+        with contextlib.suppress(pdf.DocumentTooLong):
+            pdf.render_pdf("pdf/agreement.html", context, title="Prov")
 
     def _agreements(self, count: int, rounds: int, floor_ms: float) -> None:
         civil = Organisation.objects.get(organisation_number=BENCH_CIVIL[1])
