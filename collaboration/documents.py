@@ -248,6 +248,7 @@ def _agreement_context(
     version: AgreementVersion | None,
     approvals: list[Approval],
     adopted_at: datetime | None,
+    adoption: Adoption | None = None,
     made_at: datetime | None,
     made_by: str,
 ) -> dict[str, Any]:
@@ -262,6 +263,7 @@ def _agreement_context(
         "status": status,
         "version": version,
         "approvals": approvals,
+        "adoption": adoption,
         "adopted_at": adopted_at,
         "made_at": made_at,
         "made_by": made_by,
@@ -305,6 +307,7 @@ def agreement_version_pdf(
         version=version,
         approvals=approvals,
         adopted_at=adopted_at,
+        adoption=adoption,
         made_at=made_at,
         made_by="" if fixed or user is None else user.full_name,
     )

@@ -304,6 +304,9 @@ class Adoption(models.Model):
     adopted_at = models.DateTimeField(_("fastställd"))
     # Whose approval completed it (None when it was a registered approval's or a migration's).
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Only for adoptions recorded afterwards from the time before the parties were checked: the names of
+    # parties the version names that never approved it. Every page and PDF of the version then says so.
+    unapproved_by = models.JSONField(_("godkände aldrig"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("fastställelse")

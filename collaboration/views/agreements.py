@@ -25,6 +25,7 @@ from collaboration import agreements as service
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.forms import OrganisationChoiceForm
 from collaboration.models import (
+    Adoption,
     Agreement,
     AgreementComment,
     AgreementSection,
@@ -565,6 +566,7 @@ def _version_context(
         "is_current": is_current,
         "under_review": under_review,
         "is_adopted": agreement.adopted_version_id == version.pk,
+        "adoption": Adoption.objects.filter(version=version).first(),
         "notice": service.state_notice(agreement) if is_current else "",
         "newer": None if is_current else agreement.latest_version,
         "approve_form": ApproveForm(organisations=unapproved, auto_id="godkann-%s")

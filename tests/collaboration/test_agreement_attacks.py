@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from collaboration import agreements, batch_export, services
 from collaboration.agreements import ApproveOutcome, RegisterOutcome
+from collaboration.documents import agreement_version_pdf
 from collaboration.models import (
     Agreement,
     AgreementState,
@@ -46,6 +47,7 @@ from tests.factories import (
     PublicOrganisationFactory,
     UserFactory,
 )
+from tests.pdf_reading import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -344,6 +346,62 @@ def test_one_tampered_version_does_not_fail_the_whole_batch_export(cast: Cast):
     export.refresh_from_db()
     assert export.status == "klar", export.status
     assert good.pk != bad.pk
+
+
+# --- 9. Agreements wrongly adopted before the fix stay "approved by all parties" ------------------------
+
+
+def test_an_agreement_adopted_without_a_named_party_before_the_fix_is_not_called_approved_by_all(
+    cast: Cast, board_client: Client
+):
+    """The bug this change fixes left agreements fastställda without a party they name. The migration records
+    those adoptions as they are, and the version page and PDF go on saying "Alla parter har godkänt" although
+    the förening, named in version 1, never approved: nothing flags, re-checks or lists them."""
+    import importlib
+
+    from django.apps import apps
+
+    from collaboration.models import Activity, ActivityKind, Adoption
+
+    migration = importlib.import_module("collaboration.migrations.0022_agreement_adoption_and_registered_approvals")
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    # As the old code did it: another party joined and approved, the named förening left, v1 adopted.
+    PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, state=PartyState.ACCEPTED)
+    Approval.objects.create(
+        version=version,
+        organisation=cast.other_org,
+        approved_by=cast.outsider,
+        approved_by_name="Otto Utanför",
+        role=Role.COORDINATOR,
+        version_sha256=version.sha256,
+    )
+    Party.objects.filter(collaboration=cast.collaboration, organisation=cast.forening).update(state=PartyState.LEFT)
+    now = timezone.now()
+    Agreement.objects.filter(pk=version.agreement_id).update(
+        state=AgreementState.FASTSTALLD, adopted_version=version, adopted_at=now
+    )
+    Activity.record(
+        collaboration=cast.collaboration,
+        kind=ActivityKind.AGREEMENT_ADOPTED,
+        actor=cast.outsider,
+        organisation=cast.other_org,
+        summary="alla parter har godkänt version 1",
+        version=1,
+    )
+    migration.record_past_adoptions(apps, None)
+    adoption = Adoption.objects.get(version=version)
+    assert adoption.unapproved_by == ["Föreningen Läxhjälp"]
+    page = client_for(cast.coordinator).get(reverse("agreement_version", args=[cast.collaboration.code, 1])).text
+    assert "Alla parter har godkänt den här versionen" not in page
+    assert "Föreningen Läxhjälp godkände den aldrig" in page
+    agreement = Agreement.objects.get(pk=version.agreement_id)
+    agreement.collaboration = cast.collaboration
+    for archive in (False, True):
+        document = agreement_version_pdf(agreement=agreement, version=version, user=None, archive=archive)
+        text = " ".join(text_of(document.content).split())
+        assert "Föreningen Läxhjälp godkände den aldrig" in text
+        assert "Alla parter har godkänt version 1" not in text
 
 
 # --- Attacks that must keep failing ----------------------------------------------------------------
