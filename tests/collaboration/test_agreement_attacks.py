@@ -38,6 +38,9 @@ from collaboration.models import (
 )
 from portal.models import Notification
 from tests.collaboration.helpers import send_version, write_sections
+
+# The party nobody may approve for, and a decision to register for it, as the feature's own tests make them.
+from tests.collaboration.test_agreement_outside_approval import DECISION, decision, register_url
 from tests.conftest import Cast, client_for
 from tests.factories import (
     CollaborationFactory,
@@ -51,36 +54,12 @@ from tests.pdf_reading import text_of
 
 pytestmark = pytest.mark.django_db
 
-DECISION = "Styrelseprotokoll 2026-11-24 § 7"
 BACKGROUND = "bakgrund-och-problembild"
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
 
 
-@pytest.fixture
-def church(cast: Cast):  # type: ignore[no-untyped-def]
-    """Equmeniakyrkan, an accepted party with nobody in the portal."""
-    organisation = OrganisationFactory(name="Equmeniakyrkan Halmstad")
-    PartyFactory(collaboration=cast.collaboration, organisation=organisation, state=PartyState.ACCEPTED)
-    return organisation
-
-
-def register_url(cast: Cast, organisation, number: int = 1) -> str:  # type: ignore[no-untyped-def]
-    return reverse("agreement_register_approval", args=[cast.collaboration.code, number, organisation.code])
-
-
 def invite_url(cast: Cast, organisation) -> str:  # type: ignore[no-untyped-def]
     return reverse("agreement_invite_approver", args=[cast.collaboration.code, organisation.code])
-
-
-def decision(version: AgreementVersion, **changes: str) -> dict[str, str]:
-    return {
-        "person_name": "Maja Ordförande",
-        "role_title": "Ordförande",
-        "decided_on": timezone.localdate().isoformat(),
-        "decision_reference": DECISION,
-        "version_hash": version.sha256[:12],
-        "confirm": "on",
-    } | changes
 
 
 def register(cast: Cast, version: AgreementVersion, organisation, **changes: Any) -> RegisterOutcome:  # type: ignore[no-untyped-def]

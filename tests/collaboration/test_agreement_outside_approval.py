@@ -27,26 +27,17 @@ from collaboration.models import (
     Approval,
     Invitation,
     Membership,
-    PartyState,
     Role,
 )
 from collaboration.services import RegisteringMemberError
 from tests.collaboration.helpers import send_version
 from tests.conftest import Cast, client_for
-from tests.factories import MembershipFactory, OrganisationFactory, PartyFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.pdf_reading import attachments, text_of
 
 pytestmark = pytest.mark.django_db
 
 DECISION = "Styrelseprotokoll 2026-11-24 § 7"
-
-
-@pytest.fixture
-def church(cast: Cast):  # type: ignore[no-untyped-def]
-    """Equmeniakyrkan, an accepted party with nobody in the portal."""
-    organisation = OrganisationFactory(name="Equmeniakyrkan Halmstad")
-    PartyFactory(collaboration=cast.collaboration, organisation=organisation, state=PartyState.ACCEPTED)
-    return organisation
 
 
 def register_url(cast: Cast, organisation, number: int = 1) -> str:  # type: ignore[no-untyped-def]
