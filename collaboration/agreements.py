@@ -775,6 +775,7 @@ def _adopt_if_everyone_approved(
     Adoption.objects.create(
         agreement=agreement, version=version, version_sha256=version.sha256, adopted_at=now, completed_by=user
     )
+    _render_ahead(version)
     Activity.record(
         collaboration=agreement.collaboration,
         kind=ActivityKind.AGREEMENT_ADOPTED,
@@ -793,6 +794,13 @@ def _adopt_if_everyone_approved(
         exclude=None,
     )
     return True
+
+
+def _render_ahead(version: AgreementVersion) -> None:
+    """Have the task worker make the adopted version's PDFs once this is committed (they are kept for good)."""
+    from collaboration.tasks import render_adopted_agreement
+
+    transaction.on_commit(lambda: render_adopted_agreement.enqueue(version_id=version.pk))
 
 
 def parties_changed_since(version: AgreementVersion, current: list[Organisation]) -> tuple[list[str], list[str]]:

@@ -84,10 +84,28 @@ def index_csv(rows: list[dict[str, str]]) -> bytes:
     return csv_bytes(sheet)
 
 
+def _refusal(refused: pdf.DocumentRefused) -> str:
+    if isinstance(refused, pdf.DocumentTooLong):
+        return _("Inte med: dokumentet blir cirka %(pages)d sidor, fler än %(limit)d") % {
+            "pages": refused.pages,
+            "limit": refused.limit,
+        }
+    assert isinstance(refused, pdf.DocumentTooSlow)
+    return _("Inte med: dokumentet tog längre tid än %(seconds)d sekunder att skapa") % {"seconds": refused.seconds}
+
+
+def _parties(snapshot: dict[str, Any]) -> str:
+    """The parties a version names, as the index lists them: "Name (organisationsnummer), …"."""
+    return ", ".join(
+        f"{p.get('name', '')} ({p['organisation_number']})" if p.get("organisation_number") else p.get("name", "")
+        for p in snapshot.get("parties", [])
+    )
+
+
 def _not_exported(collaboration: Collaboration, version: Any, why: str) -> dict[str, str]:
     return {
-        "title": collaboration.title,
-        "parties": "",
+        "title": version.snapshot.get("collaboration", {}).get("title") or collaboration.title,
+        "parties": _parties(version.snapshot),
         "version": str(version.number),
         "sha256": version.sha256,
         "adopted": "",
@@ -126,15 +144,8 @@ def build(export: AgreementExport) -> None:
                     )
                     AgreementExport.objects.filter(pk=export.pk).update(done=skipped + number)
                     continue
-                except pdf.DocumentTooLong as too_long:
-                    rows.append(
-                        _not_exported(
-                            collaboration,
-                            version,
-                            _("Inte med: dokumentet blir cirka %(pages)d sidor, fler än %(limit)d")
-                            % {"pages": too_long.pages, "limit": too_long.limit},
-                        )
-                    )
+                except pdf.DocumentRefused as refused:
+                    rows.append(_not_exported(collaboration, version, _refusal(refused)))
                     AgreementExport.objects.filter(pk=export.pk).update(done=skipped + number)
                     continue
                 name = f"{number:03d}-{document.file_stem}.pdf"
@@ -144,12 +155,7 @@ def build(export: AgreementExport) -> None:
                 rows.append(
                     {
                         "title": snapshot.get("collaboration", {}).get("title") or collaboration.title,
-                        "parties": ", ".join(
-                            f"{p.get('name', '')} ({p['organisation_number']})"
-                            if p.get("organisation_number")
-                            else p.get("name", "")
-                            for p in snapshot.get("parties", [])
-                        ),
+                        "parties": _parties(snapshot),
                         "version": str(version.number),
                         "sha256": version.sha256,
                         "adopted": timezone.localtime(agreement.adopted_at).date().isoformat()

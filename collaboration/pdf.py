@@ -15,19 +15,20 @@ Django's storage with `cached_pdf`.
 
 from __future__ import annotations
 
-import io
+import html as html_module
 import logging
 import mimetypes
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
-import pikepdf
 import weasyprint
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -35,6 +36,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from collaboration import pdf_layout
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +113,11 @@ LINES_PER_PAGE = 48  # fewer than the ~49 lines a page holds
 _TAG = re.compile(r"<[^>]*>")
 
 
-class DocumentTooLong(Exception):
+class DocumentRefused(Exception):
+    """A document not made on this request, because it would hold the worker too long. Nothing changed."""
+
+
+class DocumentTooLong(DocumentRefused):
     """The document would be longer than `MAX_PAGES`: it is not laid out at all (the text stays as it is)."""
 
     def __init__(self, pages: int) -> None:
@@ -119,40 +126,77 @@ class DocumentTooLong(Exception):
         self.limit = MAX_PAGES
 
 
+class DocumentTooSlow(DocumentRefused):
+    """Its layout took longer than the time limit and was stopped (`pdf_layout.lay_out`)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 def estimate_pages(html: str) -> int:
     """A quick upper estimate of the pages `html` fills, without laying it out (linear in its length)."""
-    import html as html_module
-
     lines = 0
     for line in html_module.unescape(_TAG.sub("", html)).split("\n"):
         lines += max(1, -(-len(line.strip()) // CHARS_PER_LINE))
     return 1 + lines // LINES_PER_PAGE
 
 
-# A run of text with no break opportunity longer than this gets one (a zero-width space) every BREAK_EVERY
-# characters. WeasyPrint finds a place to break a too-long word (`overflow-wrap: anywhere`) at a cost of
-# milliseconds per wrapped line: 220,000 characters of 100-letter words took 17 s to lay out, as prose 2 s.
-# Longer than a SHA-256 (64), which is printed whole on one line.
+# Text is evened out for print before it is laid out (`printable`); what people typed is stored as they typed it.
+#
+# * A run of text with no break opportunity longer than LONG_RUN gets one (a zero-width space) every
+#   BREAK_EVERY characters. WeasyPrint finds a place to break a too-long word (`overflow-wrap: anywhere`) at
+#   a cost of milliseconds per wrapped line: 220,000 characters of 100-letter words took 17 s to lay out, as
+#   prose 2 s. Words joined by no-break spaces are such a run too (29 s before). LONG_RUN is longer than a
+#   SHA-256 (64), which is printed whole on one line.
+# * A letter keeps at most MAX_MARKS combining marks (accents): one letter with 19,999 of them in each
+#   section took 28 s. Real writing stacks two or three (Vietnamese, pointed Hebrew).
+# * A run of more than MAX_BLANKS spaces and tabs on a line prints as MAX_BLANKS spaces: 19,998 spaces took
+#   15 s, as many tabs more than 40 s.
 LONG_RUN = 72
 BREAK_EVERY = 36
+MAX_MARKS = 4
+MAX_BLANKS = 16
 _BODY_TEXT = re.compile(r"(?s)(<body\b.*?>)(.*)(</body>)")
 _TEXT_NODE = re.compile(r">([^<]+)<")
-_LONG_RUN = re.compile(rf"(?:&[#0-9A-Za-z]+;|[^\s&\u200b]){{{LONG_RUN + 1},}}")
+# Characters after which a line may break (spaces, tabs, line breaks, the breaking spaces of Unicode, ZWSP);
+# a no-break space (U+00A0, U+2007, U+202F) is not one of them.
+_BREAKING = " \t\n\r\f\v\u1680\u2000-\u2006\u2008-\u200b\u205f\u3000"
+_LONG_RUN = re.compile(rf"(?:&[#0-9A-Za-z]+;|[^{_BREAKING}&]){{{LONG_RUN + 1},}}")
 _UNIT = re.compile(r"&[#0-9A-Za-z]+;|.", re.S)
+_BLANKS = re.compile(rf"[ \t]{{{MAX_BLANKS + 1},}}")
 
 
-def breakable(html: str) -> str:
-    """`html` with a zero-width space every BREAK_EVERY characters in each very long run of body text.
+def _fewer_marks(text: str) -> str:
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    marks = 0
+    for character in text:
+        if character >= "\u0300" and unicodedata.category(character).startswith("M"):
+            marks += 1
+            if marks > MAX_MARKS:
+                continue
+        else:
+            marks = 0
+        kept.append(character)
+    return "".join(kept)
 
-    Entities stay whole; only text between tags in the body changes, never markup, attributes or the title.
+
+def _breakable_run(match: re.Match[str]) -> str:
+    units = _UNIT.findall(match.group())
+    return "\u200b".join("".join(units[i : i + BREAK_EVERY]) for i in range(0, len(units), BREAK_EVERY))
+
+
+def printable(html: str) -> str:
+    """`html` with its body text evened out for print (see above); markup, attributes and the title never change.
+
+    Entities stay whole. Linear in the length of the HTML.
     """
 
-    def run(match: re.Match[str]) -> str:
-        units = _UNIT.findall(match.group())
-        return "\u200b".join("".join(units[i : i + BREAK_EVERY]) for i in range(0, len(units), BREAK_EVERY))
-
     def text(match: re.Match[str]) -> str:
-        return ">" + _LONG_RUN.sub(run, match.group(1)) + "<"
+        evened = _BLANKS.sub(" " * MAX_BLANKS, _fewer_marks(match.group(1)))
+        return ">" + _LONG_RUN.sub(_breakable_run, evened) + "<"
 
     def body(match: re.Match[str]) -> str:
         return match.group(1) + _TEXT_NODE.sub(text, match.group(2)) + match.group(3)
@@ -160,20 +204,89 @@ def breakable(html: str) -> str:
     return _BODY_TEXT.sub(body, html, count=1)
 
 
+def _prefetch(html: str, fetcher: StaticOnlyFetcher) -> dict[str, pdf_layout.Resource]:
+    """What `html` links to (stylesheets, images) and what those stylesheets ask for (fonts), read here.
+
+    The layout child gets these bytes and nothing else; a URL that is not a static file of the portal is
+    refused here (and listed in `fetcher.refused`), so the child never sees it.
+    """
+    resources: dict[str, pdf_layout.Resource] = {}
+    pending = [urljoin(BASE_URL, html_module.unescape(link.group(1) or link.group(2))) for link in _LINKED.finditer(html)]
+    while pending:
+        url = pending.pop()
+        if url in resources or url in fetcher.refused:
+            continue
+        try:
+            response = fetcher.fetch(url)
+        except RefusedURL:
+            continue
+        body = response.read()
+        resources[url] = pdf_layout.Resource(body=body, content_type=response.content_type or "")
+        if response.content_type == "text/css":
+            text = body.decode("utf-8", "replace")
+            pending.extend(urljoin(url, found.group(1).strip()) for found in _CSS_URL.finditer(text))
+    return resources
+
+
+_LINKED = re.compile(r'<link\b[^>]*?\bhref="([^"]+)"|<img\b[^>]*?\bsrc="([^"]+)"')
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
+
+# How long one document may take to lay out: on request (settings.PDF_RENDER_SECONDS), or longer in the
+# task worker, which sets its own with `time_limit`. A request is never held longer than this.
+_limit: ContextVar[float | None] = ContextVar("pdf_time_limit", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Lay out the documents made inside this block with `seconds` each (the task worker's longer limit)."""
+    token = _limit.set(seconds)
+    try:
+        yield
+    finally:
+        _limit.reset(token)
+
+
+def _seconds() -> float:
+    from django.conf import settings
+
+    chosen = _limit.get()
+    return chosen if chosen is not None else float(settings.PDF_RENDER_SECONDS)
+
+
 def _write(
-    template_name: str, context: Mapping[str, Any], *, fetcher: StaticOnlyFetcher | None = None, **options: Any
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    fetcher: StaticOnlyFetcher | None = None,
+    attachment: pdf_layout.AttachedSource | None = None,
+    declare_ua: bool = False,
+    **options: Any,
 ) -> bytes:
     fetcher = fetcher or StaticOnlyFetcher()
-    html = breakable(_html(template_name, context))
+    html = printable(_html(template_name, context))
     pages = estimate_pages(html)
     if pages > MAX_PAGES:
         # Refused before layout, which is where the time goes: no request holds a worker for long.
         logger.info("A PDF of about %d pages from %s was refused (limit %d).", pages, template_name, MAX_PAGES)
         raise DocumentTooLong(pages)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    pdf = document.write_pdf(**options)
-    assert isinstance(pdf, bytes)
-    return mark_margin_boxes_as_artifacts(pdf)
+    job = pdf_layout.Job(
+        html=html,
+        base_url=BASE_URL,
+        resources=_prefetch(html, fetcher),
+        options=options,
+        attachment=attachment,
+        declare_ua=declare_ua,
+    )
+    seconds = _seconds()
+    try:
+        result = pdf_layout.lay_out(job, seconds=seconds)
+    except pdf_layout.LayoutTimedOut:
+        logger.warning("A PDF from %s took more than %s s to lay out and was stopped.", template_name, seconds)
+        raise DocumentTooSlow(seconds) from None
+    for url in result.refused:
+        fetcher.refused.append(url)
+        logger.warning("A PDF asked for %s, which is not a static file of the portal; refused.", url)
+    return result.pdf
 
 
 def render_pdf(
@@ -203,130 +316,17 @@ def render_archive_pdf(
     names the content it was made from. The PDF/UA-1 declaration (the `pdfuaid:part` XMP
     entry) is added after rendering: WeasyPrint writes one variant's identification only.
     """
-    attachment = weasyprint.Attachment(
-        string=source_json,
-        name=source_name,
-        description="Källdata för dokumentet (JSON)",
-        relationship="Source",
-        url_fetcher=fetcher or StaticOnlyFetcher(),
-    )
-    pdf = _write(
+    return _write(
         template_name,
         {**context, "pdf_title": title},
         fetcher=fetcher,
+        attachment=pdf_layout.AttachedSource(
+            content=source_json, name=source_name, description="Källdata för dokumentet (JSON)"
+        ),
+        declare_ua=True,
         pdf_variant="pdf/a-3a",
         pdf_identifier=identifier.encode(),
-        attachments=[attachment],
     )
-    return declare_pdf_ua(pdf)
-
-
-PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
-
-
-def declare_pdf_ua(pdf: bytes) -> bytes:
-    """Add `pdfuaid:part=1` to the XMP metadata: the document says it conforms to PDF/UA-1 too."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            meta.register_xml_namespace(PDFUA_NS, "pdfuaid")
-            meta[f"{{{PDFUA_NS}}}part"] = "1"
-        if "/AF" in document.Root:
-            # WeasyPrint 70 lists each attached file twice in the catalogue's /AF: once is enough.
-            unique = {spec.objgen: spec for spec in document.Root.AF}
-            document.Root.AF = pikepdf.Array(list(unique.values()))
-        out = io.BytesIO()
-        document.save(out)
-    return out.getvalue()
-
-
-def mark_margin_boxes_as_artifacts(pdf: bytes) -> bytes:
-    """Turn the page-margin boxes' marked content (running header, "Sida X av Y") into artifacts.
-
-    WeasyPrint 70 tags margin-box text as ordinary marked content with an MCID but links it to
-    no structure element in the tree (WeasyPrint issue #1836), so checkers report untagged
-    content and some readers skip it anyway. Here every MCID on a page that the structure tree
-    does not reach becomes `/Artifact <</Type /Pagination>> BDC`, which is what PDF/UA asks
-    for page headers and footers. A PDF without a structure tree is returned unchanged.
-    """
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        root = document.Root.get("/StructTreeRoot")
-        if root is None:
-            return pdf
-        reached = _reachable_mcids(document, root)
-        parent_tree = _flat_parent_tree(root)
-        changed = False
-        for number, page in enumerate(document.pages):
-            kept = reached.get(number, set())
-            rewritten: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
-            artifacts: list[int] = []
-            for instruction in pikepdf.parse_content_stream(page):
-                if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-                    rewritten.append(instruction)  # an inline image, kept as it is
-                    continue
-                operands, operator = instruction.operands, instruction.operator
-                if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
-                    mcid = operands[1].get("/MCID")
-                    if mcid is not None and int(mcid) not in kept:  # type: ignore[call-overload]
-                        properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
-                        rewritten.append(
-                            pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact, properties], operator)
-                        )
-                        artifacts.append(int(mcid))  # type: ignore[call-overload]
-                        continue
-                rewritten.append(pikepdf.ContentStreamInstruction(operands, operator))
-            if artifacts:
-                page.Contents = document.make_stream(pikepdf.unparse_content_stream(rewritten))
-                # The parent tree no longer maps those MCIDs to the structure elements nobody reaches.
-                mapping = parent_tree.get(int(page.obj.get("/StructParents", -1)))
-                if mapping is not None:
-                    for artifact in artifacts:
-                        if artifact < len(mapping):
-                            mapping[artifact] = None
-                changed = True
-        if not changed:
-            return pdf
-        out = io.BytesIO()
-        document.save(out)
-    return out.getvalue()
-
-
-def _flat_parent_tree(root: pikepdf.Object) -> dict[int, pikepdf.Array]:
-    """The structure parent tree's page arrays by key (WeasyPrint writes one flat /Nums array)."""
-    nums = root.get("/ParentTree", pikepdf.Dictionary()).get("/Nums", pikepdf.Array())
-    pairs = zip(list(nums)[0::2], list(nums)[1::2], strict=False)
-    return {int(key): value for key, value in pairs if isinstance(value, pikepdf.Array)}
-
-
-def _reachable_mcids(document: pikepdf.Pdf, root: pikepdf.Object) -> dict[int, set[int]]:
-    """The MCIDs each page's content has in the structure tree, found by walking down from its root."""
-    page_numbers = {page.obj.objgen: number for number, page in enumerate(document.pages)}
-    found: dict[int, set[int]] = {}
-    seen: set[tuple[int, int]] = set()
-    stack: list[tuple[pikepdf.Object, int | None]] = [(root, None)]
-    while stack:
-        node, page = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend((child, page) for child in node)
-            continue
-        if isinstance(node, int):  # pikepdf hands PDF integers over as Python ints
-            if page is not None:
-                found.setdefault(page, set()).add(int(node))
-            continue
-        if not isinstance(node, pikepdf.Dictionary):
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        if "/Pg" in node:
-            page = page_numbers.get(node.Pg.objgen, page)
-        if "/MCID" in node:
-            if page is not None:
-                found.setdefault(page, set()).add(int(node.MCID))
-            continue
-        if "/K" in node:
-            stack.append((node.K, page))
-    return found
 
 
 # File names -----------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def build_agreement_export(*, export_id: int) -> None:
     """
     from django.conf import settings
 
-    from collaboration import batch_export
+    from collaboration import batch_export, pdf
     from collaboration.models import AgreementExport, ExportStatus
 
     batch_export.delete_expired_exports()
@@ -89,7 +89,8 @@ def build_agreement_export(*, export_id: int) -> None:
         return
     if export.status != ExportStatus.READY:
         try:
-            batch_export.build(export)
+            with pdf.time_limit(settings.PDF_TASK_RENDER_SECONDS):
+                batch_export.build(export)
         except Exception:
             logger.exception("The agreement export %s could not be built", export.code)
             AgreementExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
@@ -109,3 +110,31 @@ def build_agreement_export(*, export_id: int) -> None:
     # A worker killed after mailing and before this line mails once more on the run again: at least once, since
     # a coordinator who is never told is worse off than one told twice.
     AgreementExport.objects.filter(pk=export_id).update(mailed_at=timezone.now())
+
+
+@task()
+def render_adopted_agreement(*, version_id: int) -> None:
+    """Render and keep the PDF and the archive copy of a version just adopted, with the task worker's time limit.
+
+    Both never change once made (`pdf.cached_pdf`), so every later download is a read from storage, and
+    the first person to download does not wait for the layout (nor meet the shorter limit of a request).
+    A version that fails its hash check, or a document too long to make, is logged and left: the download
+    page then says so, as it would have anyway.
+    """
+    from django.conf import settings
+
+    from collaboration import pdf
+    from collaboration.agreements import VersionTampered
+    from collaboration.documents import agreement_version_pdf
+    from collaboration.models import AgreementVersion
+
+    version = AgreementVersion.objects.select_related("agreement__collaboration").filter(pk=version_id).first()
+    if version is None or version.agreement.adopted_version_id != version.pk:
+        return
+    with pdf.time_limit(settings.PDF_TASK_RENDER_SECONDS):
+        for archive in (False, True):
+            try:
+                agreement_version_pdf(agreement=version.agreement, version=version, user=None, archive=archive)
+            except (VersionTampered, pdf.DocumentRefused):
+                logger.warning("The adopted version %s could not be rendered ahead", version_id, exc_info=True)
+                return

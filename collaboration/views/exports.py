@@ -14,7 +14,7 @@ from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.documents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
 from collaboration.models import Agreement, AgreementVersion, Collaboration
-from collaboration.pdf import MEDIA_TYPE, DocumentTooLong
+from collaboration.pdf import MEDIA_TYPE, DocumentRefused, DocumentTooLong, DocumentTooSlow
 from collaboration.process import get_guide
 from portal.http import AuthedRequest
 
@@ -40,7 +40,7 @@ def checklist_download(request: AuthedRequest, code: str, guide: str, blank: boo
         document = checklist_pdf(
             guide=guide_obj, collaboration=collaboration, party=acting, user=request.user, blank=blank
         )
-    except DocumentTooLong as too_long:
+    except DocumentRefused as too_long:
         return _too_long(request, collaboration, too_long, reverse("guide_review", args=[collaboration.code, guide]))
     if request.method == "GET":  # HEAD asks what it would get: nothing was taken
         with transaction.atomic():
@@ -82,15 +82,15 @@ def _agreement_version(
 
 
 def _too_long(
-    request: AuthedRequest, collaboration: Collaboration, too_long: DocumentTooLong, back: str
+    request: AuthedRequest, collaboration: Collaboration, refused: DocumentRefused, back: str
 ) -> HttpResponse:
-    """A document too long to make on request: said plainly, nothing made or changed (422)."""
-    return render(
-        request,
-        "collaboration/document_too_long.html",
-        {"collaboration": collaboration, "pages": too_long.pages, "limit": too_long.limit, "back": back},
-        status=422,
-    )
+    """A document too long, or too slow, to make on request: said plainly, nothing made or changed (422)."""
+    context: dict[str, object] = {"collaboration": collaboration, "back": back}
+    if isinstance(refused, DocumentTooLong):
+        context.update(too_long=True, pages=refused.pages, limit=refused.limit)
+    else:
+        context.update(too_long=False, seconds=round(refused.seconds) if isinstance(refused, DocumentTooSlow) else 0)
+    return render(request, "collaboration/document_too_long.html", context, status=422)
 
 
 def _tampered(request: AuthedRequest, collaboration: Collaboration, version: AgreementVersion) -> HttpResponse:
@@ -112,7 +112,7 @@ def agreement_version_download(request: AuthedRequest, code: str, number: int) -
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
     except agreement_service.VersionTampered:
         return _tampered(request, collaboration, version)
-    except DocumentTooLong as too_long:
+    except DocumentRefused as too_long:
         return _too_long(request, collaboration, too_long, reverse("agreement_version", args=[code, number]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
@@ -129,7 +129,7 @@ def agreement_archive_download(request: AuthedRequest, code: str, number: int) -
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
     except agreement_service.VersionTampered:
         return _tampered(request, collaboration, version)
-    except DocumentTooLong as too_long:
+    except DocumentRefused as too_long:
         return _too_long(request, collaboration, too_long, reverse("agreement_version", args=[code, number]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
@@ -150,7 +150,7 @@ def agreement_draft_download(request: AuthedRequest, code: str) -> HttpResponse:
         document = agreement_draft_pdf(
             agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
         )
-    except DocumentTooLong as too_long:
+    except DocumentRefused as too_long:
         return _too_long(request, collaboration, too_long, reverse("agreement_edit", args=[collaboration.code]))
     _log_download(request, collaboration, document)
     return pdf_response(document)

@@ -199,3 +199,50 @@ def test_a_party_without_approvers_is_named_and_its_paper_decision_registered(pa
     )
     assert_accessible(page)
     assert Approval.objects.get(organisation=church).is_registered
+
+
+def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings):
+    """Too long, too slow and a tampered version: each refusal is a page of its own that passes axe and leads back."""
+    from collaboration import agreements
+    from collaboration.models import AgreementVersion
+    from tests.collaboration.helpers import MODEL, send_version, write_sections
+
+    code = cast.collaboration.code
+    sign_in(page, cast.officer.email, PASSWORD)
+    allow_status(page, 422)
+    allow_status(page, 409)
+
+    # Too slow: any layout stopped at once (stands in for text slow in a way not foreseen).
+    settings.PDF_RENDER_SECONDS = 0.001
+    page.goto(reverse("checklist_pdf", args=[code, MODEL]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentet tog för lång tid att skapa som PDF")
+    expect(page.get_by_role("alert")).to_contain_text("all text finns kvar som den skrevs")
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka", exact=True).click()
+    page.wait_for_url(f"**{reverse('guide_review', args=[code, MODEL])}")
+    settings.PDF_RENDER_SECONDS = 60
+
+    # Too long: every section of the draft full of one-letter lines.
+    agreement = agreements.agreement_start(
+        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
+    )
+    write_sections(agreement, {s.slug: "a\n" * 9_999 for s in agreements.text_sections()}, cast.officer, cast.kommun)
+    page.goto(reverse("agreement_draft_pdf", args=[code]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentet blir för långt för att skapas som PDF")
+    expect(page.get_by_role("alert")).to_contain_text("högst 80 sidor")
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka", exact=True).click()
+    page.wait_for_url(f"**{reverse('agreement_edit', args=[code])}")
+
+    # An adopted version whose stored text no longer matches its hash.
+    write_sections(agreement, {s.slug: "Barn och unga." for s in agreements.text_sections()}, cast.officer, cast.kommun)
+    version = send_version(cast.collaboration, cast.officer, cast.kommun)
+    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    AgreementVersion.objects.filter(pk=version.pk).update(content=version.content.replace("Barn", "Vuxna"))
+    page.goto(reverse("agreement_version_pdf", args=[code, version.number]))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Version {version.number} kunde inte kontrolleras")
+    expect(page.get_by_role("alert")).to_contain_text("stämmer inte med sin kontrollsumma")
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka till avsiktsförklaringen").click()
+    page.wait_for_url(f"**{reverse('agreement_detail', args=[code])}")

@@ -158,6 +158,15 @@ class Command(BaseCommand):
             "11 sections of one long word": "x" * ANSWER_MAX_LENGTH,
             f"11 sections of {under_cap} short lines": "a\n" * under_cap,
             "11 sections of 9,999 short lines": "a\n" * 9_999,
+            # Text made to be slow to lay out in other ways: each is evened out before layout (pdf.printable),
+            # and whatever still takes longer than settings.PDF_RENDER_SECONDS is stopped there.
+            "11 sections of one letter + 19,999 accents": "a" + "\u0301" * (ANSWER_MAX_LENGTH - 1),
+            "11 sections of words joined by nbsp": ("ord\u00a0" * ANSWER_MAX_LENGTH)[:ANSWER_MAX_LENGTH],
+            "11 sections of 19,998 spaces": "x" + " " * (ANSWER_MAX_LENGTH - 2) + "x",
+            "11 sections of 19,998 tabs": "x" + "\t" * (ANSWER_MAX_LENGTH - 2) + "x",
+            "11 sections of zero-width joiners": "x" + "\u200d" * (ANSWER_MAX_LENGTH - 2) + "x",
+            "11 sections of emoji with skin tones": "\U0001f44d\U0001f3fd" * (ANSWER_MAX_LENGTH // 4),
+            "11 sections of one Arabic line": ("\u0645\u0631\u062d\u0628\u0627 " * 4000)[:ANSWER_MAX_LENGTH],
         }
         for name, text in cases.items():
             sections = [{"slug": f"s{i}", "title": f"Avsnitt {i}", "text": text} for i in range(11)]
@@ -175,8 +184,13 @@ class Command(BaseCommand):
                 "made_at": None,
                 "made_by": "",
             }
+            started = time.perf_counter()
             try:
                 document = pdf.render_pdf("pdf/agreement.html", context, title="Prov")
+            except pdf.DocumentTooSlow as stopped:
+                took = (time.perf_counter() - started) * 1000
+                self.stdout.write(f"{name:40s} stopped after {stopped.seconds:.0f} s ({took:8.1f} ms)")
+                continue
             except pdf.DocumentTooLong as refused:
                 took = median_ms(partial(self._refused, context), rounds)
                 self.stdout.write(f"{name:40s} refused (about {refused.pages} pages) in {took:8.1f} ms")
@@ -186,7 +200,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _refused(context: dict[str, Any]) -> None:
-        with contextlib.suppress(pdf.DocumentTooLong):
+        with contextlib.suppress(pdf.DocumentRefused):
             pdf.render_pdf("pdf/agreement.html", context, title="Prov")
 
     def _agreements(self, count: int, rounds: int, floor_ms: float) -> None:
