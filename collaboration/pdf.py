@@ -211,7 +211,9 @@ def _prefetch(html: str, fetcher: StaticOnlyFetcher) -> dict[str, pdf_layout.Res
     refused here (and listed in `fetcher.refused`), so the child never sees it.
     """
     resources: dict[str, pdf_layout.Resource] = {}
-    pending = [urljoin(BASE_URL, html_module.unescape(link.group(1) or link.group(2))) for link in _LINKED.finditer(html)]
+    pending = [
+        urljoin(BASE_URL, html_module.unescape(link.group(1) or link.group(2))) for link in _LINKED.finditer(html)
+    ]
     while pending:
         url = pending.pop()
         if url in resources or url in fetcher.refused:

@@ -14,6 +14,7 @@ The marking of margin boxes and the PDF/UA declaration (pikepdf) are done in the
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
@@ -121,13 +122,12 @@ def write(job: Job) -> Result:
 
 
 def _child(job: Job, connection: Connection) -> None:
-    try:
+    # A platform that refuses the ceiling still has the time limit.
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    except (ValueError, OSError):  # pragma: no cover - a platform that refuses it: time still bounds the work
-        pass
     try:
         outcome: tuple[str, Any] = ("done", write(job))
-    except BaseException:  # noqa: BLE001 - everything goes back to the parent, which raises it there
+    except BaseException:
         outcome = ("failed", traceback.format_exc())
     connection.send(outcome)
     connection.close()
@@ -283,5 +283,3 @@ def _reachable_mcids(document: pikepdf.Pdf, root: pikepdf.Object) -> dict[int, s
         if "/K" in node:
             stack.append((node.K, page))
     return found
-
-
