@@ -1,4 +1,4 @@
-"""PDF documents: one module turns a template under templates/pdf/ into bytes (style.md, convention 7).
+"""PDF documents: this one module turns a template under templates/pdf/ into bytes.
 
 Two kinds of output, both tagged (structure tree, `/Lang` from `<html lang>`, `/Title` from `<title>`):
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 
-# As issue 11 measures: two sync workers, one per core of the 2-core machine the benchmarks run on.
+# As the load benchmark measures: two sync workers, one per core of the 2-core machine the benchmarks run on.
 DEFAULT_WORKERS = 2
 HEALTH_PATH = "/halsa/"
 

@@ -20,7 +20,7 @@ Rules the table encodes:
 * read-only pages answer 405 to a POST, action URLs 405 to a GET, and every
   URL 405 to a method it does not take;
 * a refused request changes nothing, an allowed POST changes something;
-* a party's own answers (per-party phases, issue 7) are its own: another party's
+* a party's own answers (per-party phases) are its own: another party's
   private answers are 404 wherever they could show (the revision of the förening's
   own checklist answer is 404 to the kommun's people and the other way round), and
   the public parties' own prerequisites answer 404 to civil-society parties on every
@@ -546,7 +546,7 @@ def assign_officer(w: World) -> dict[str, Any]:
 GET, POST = "GET", "POST"
 
 
-# --- The agreement (issue 8): the world has version 1 under review, with a comment on a section. ---
+# --- The agreement: the world has version 1 under review, with a comment on a section. ---
 
 
 def agreement_url(name: str, *args: Any) -> Url:
@@ -750,7 +750,7 @@ ROWS: list[Row] = [
     Row("step",                 POST, step,                 PARTY_ACTION, save_answer),
     Row("guide_review",         GET,  guide_review,         PARTY_PAGE),
     Row("guide_review",         POST, guide_review,         NOT_THIS_METHOD),
-    # Issue 9: PDF downloads. Each party's copy holds only what it may read (tests/collaboration/test_pdf_downloads.py).
+    # PDF downloads. Each party's copy holds only what it may read (tests/collaboration/test_pdf_downloads.py).
     Row("checklist_pdf",        GET,  checklist_pdf,        PARTY_PAGE),
     Row("checklist_pdf",        GET,  own_checklist_pdf,    PARTY_PAGE),
     Row("checklist_pdf",        POST, checklist_pdf,        NOT_THIS_METHOD),
@@ -766,7 +766,7 @@ ROWS: list[Row] = [
     Row("principle_check",      POST, principle_check,      NOT_THIS_METHOD),
     Row("principle_rate",       GET,  principle_rate,       PARTY_PAGE),
     Row("principle_rate",       POST, principle_rate,       PARTY_ACTION, rate_principles),
-    # Own workspaces (issue 7): each party writes its own checklist; only the public parties see their prerequisites.
+    # Own workspaces: each party writes its own checklist; only the public parties see their prerequisites.
     Row("step",                 GET,  checklist_step,         PARTY_PAGE),
     Row("step",                 POST, checklist_step,         PARTY_ACTION, save_own_checklist_answer),
     Row("step_history",         GET,  checklist_history,      PARTY_PAGE),
@@ -796,7 +796,7 @@ ROWS: list[Row] = [
     Row("party_leave",          POST, leave_for("forening"),         (404,   302,  404,  302,  404,     404,    404,     404, 302), leave),
     Row("party_leave",          GET,  leave_for("kommun"),           (404,   404,  200,  404,  404,     404,    404,     404, 302)),
     Row("party_leave",          POST, leave_for("invited_org"),      NOBODY, leave),
-    # Issue 7: who does what, and the collaboration's own life: any member of an accepted party.
+    # Who does what, and the collaboration's own life: any member of an accepted party.
     Row("step_assign",          GET,  step_assign,          PARTY_PAGE),
     Row("step_assign",          POST, step_assign,          PARTY_ACTION, assign_officer),
     Row("collaboration_edit",   GET,  collaboration_edit,   PARTY_PAGE),
@@ -835,7 +835,7 @@ ROWS: list[Row] = [
     Row("invitation_revoke",    GET,  kommun_invitation_revoke,             NOT_THIS_METHOD),
     Row("invitation_revoke",    POST, kommun_invitation_revoke,             (403,   404,  302,  404,  404,     404,    404,     404, 302)),
     Row("invitation_revoke",    POST, registered_invitation_revoke,         (404,   404,  302,  404,  404,     404,    404,     404, 302)),
-    # Issue 10: the overview is for the organisation's members; statistics, mapping and exports for its
+    # The overview is for the organisation's members; statistics, mapping and exports for its
     # coordinators (other members 403); everyone else 404, coordinators of partner organisations too.
     #                                                                                      officer board coord civil outsider invited declined left anonymous
     Row("overview",             GET,  overview_of("overview", "kommun"),                   (200,   404,  200,  404,  404,     404,    404,     404, 302)),
@@ -852,7 +852,7 @@ ROWS: list[Row] = [
     Row("organisation_edit",    GET,  overview_of("organisation_edit", "kommun"),          (403,   404,  200,  404,  404,     404,    404,     404, 302)),
     Row("organisation_edit",    POST, overview_of("organisation_edit", "kommun"),          (403,   404,  302,  404,  404,     404,    404,     404, 302), local_compact),
     Row("organisation_edit",    GET,  overview_of("organisation_edit", "registered"),      NOBODY),
-    # Issue 6 items 3 and 7. draft_discard's POST changes only the session (tests/portal/test_drafts.py).
+    # Drafts of signed-out posts and the language of mail. draft_discard's POST changes only the session (tests/portal/test_drafts.py).
     Row("agreement_detail",     GET,  agreement_url("agreement_detail"),  PARTY_PAGE),
     Row("agreement_detail",     POST, agreement_url("agreement_detail"),  NOT_THIS_METHOD),
     Row("agreement_start",      GET,  agreement_url("agreement_start"),   NOT_THIS_METHOD),
@@ -882,7 +882,7 @@ ROWS: list[Row] = [
     Row("agreement_version",    GET,  agreement_url("agreement_version", 1), PARTY_PAGE),
     Row("agreement_version",    POST, agreement_url("agreement_version", 1), NOT_THIS_METHOD),
     Row("agreement_version",    GET,  agreement_url("agreement_version", 2), NOBODY),
-    # Issue 9: the agreement as PDF. Version 1 is under review: it has no archive copy until it is adopted.
+    # The agreement as PDF. Version 1 is under review: it has no archive copy until it is adopted.
     Row("agreement_version_pdf", GET,  agreement_url("agreement_version_pdf", 1), PARTY_PAGE),
     Row("agreement_version_pdf", POST, agreement_url("agreement_version_pdf", 1), NOT_THIS_METHOD),
     Row("agreement_version_pdf", GET,  agreement_url("agreement_version_pdf", 2), NOBODY),
@@ -899,7 +899,7 @@ ROWS: list[Row] = [
     Row("agreement_comment",    POST, agreement_url("agreement_comment", 1), PARTY_ACTION, comment_section, agreement_url("agreement_version", 1)),
     Row("agreement_comment_resolve", GET,  agreement_comment_resolve,     NOT_THIS_METHOD),
     Row("agreement_comment_resolve", POST, agreement_comment_resolve,     PARTY_ACTION),
-    # Issue 9: a coordinator's batch export of the organisation's adopted agreements, for that coordinator only.
+    # A coordinator's batch export of the organisation's adopted agreements, for that coordinator only.
     #                                                                       officer board coord civil outsider invited declined left anonymous
     Row("agreement_export_create", GET,  kommun_export_create,              (404,   404,  200,  404,  404,     404,    404,     404, 302)),
     Row("agreement_export_create", POST, kommun_export_create,              (404,   404,  302,  404,  404,     404,    404,     404, 302), export_all),

@@ -2,7 +2,7 @@
 
 Answers in the guided process and the sections of a shared agreement are both
 "shared texts": boxes that any party's people may edit at the same time. Both go
-through `SharedText.save_texts` and the pure rule `decide`, so that autosave,
+through `SharedText.save_edits` and the pure rule `decide`, so that autosave,
 versions, the conflict view and history behave the same everywhere, and a
 colleague's newer text is never overwritten unseen. Concrete models say what a
 box is (`SLOT`: the foreign key naming the question or section) and where it

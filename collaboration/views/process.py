@@ -184,7 +184,7 @@ def task_list_view(request: AuthedRequest, code: str, guide: str) -> HttpRespons
             "guide": guide_obj,
             "acting": acting,
             "phases": task_list(collaboration, guide_obj, party=acting),
-            # Issue 7: who is responsible for each step, and by when (one query).
+            # Who is responsible for each step, and by when (one query).
             "assignments": StepAssignment.objects.by_step(collaboration),
         },
     )
@@ -250,7 +250,7 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     if phase_obj is None:
         raise Http404("Ingen sådan fas.")
     acting = acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide)
-    answer_party(phase_obj, acting)  # 404 for a phase closed to the party (per-party answers: issue 7)
+    answer_party(phase_obj, acting)  # 404 for a phase closed to the party (per-party answers)
     organisations = collaboration.organisations_of(request.user)
     agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
     # Confirm for a party that has not yet; all of them may confirm again once nobody is awaited

@@ -37,7 +37,7 @@ PROBLEM = (MODEL, PHASE_1, "problem-och-behov")
 MALGRUPP = (MODEL, PHASE_1, "malgrupp")
 PARTNER = (MODEL, PHASE_1, "samverkanspartner")
 PHASE_1_STEPS = ["problem-och-behov", "malgrupp", "samverkanspartner"]
-# Each public party's own prerequisites, and each party's own checklist (issue 7).
+# Each public party's own prerequisites, and each party's own checklist.
 PREREQUISITES = "forutsattningar"
 PREREQ_STATUS = (MODEL, PREREQUISITES, "status")
 CHECKLIST_PHASE = "checklista"

@@ -9,9 +9,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaboration.models import Activity, ActivityKind, StepAssignment, StepStatus
+from collaboration.models import Activity, ActivityKind, StepAssignment, StepProgress, StepStatus
 from collaboration.models.assignments import today
-from tests.collaboration.helpers import MALGRUPP, MODEL, PHASE_1, PROBLEM, mark_steps, step_obj, task_list_url
+from tests.collaboration.helpers import (
+    MALGRUPP,
+    MODEL,
+    PHASE_1,
+    PREREQ_STATUS,
+    PROBLEM,
+    mark_steps,
+    step_obj,
+    task_list_url,
+)
 from tests.conftest import client_for
 from tests.factories import CollaborationFactory, StepAssignmentFactory
 
@@ -155,3 +164,20 @@ def test_mina_uppgifter_shows_the_twenty_due_first_and_says_how_many_there_are(c
     assert "Uppdrag 19" in tasks  # the earliest due first
     assert "Uppdrag 20" not in tasks
     assert "Du ansvarar för 23 steg som inte är klara. Här visas de 20 som ska vara klara först" in tasks
+
+
+def test_an_assignment_in_a_phase_that_became_per_party_leaves_my_tasks_once_the_party_is_done(cast):
+    """Assignments made while the prerequisites were answered together (before migration 0016 made them the
+    public parties' own, or an admin changed a phase's answer mode) are done when the party's own step is:
+    they cannot be cleared by hand any more (steps of per-party phases take no assignment)."""
+    step = step_obj(PREREQ_STATUS)
+    StepAssignmentFactory(
+        collaboration=cast.collaboration, step=step, responsible=cast.officer, responsible_organisation=cast.kommun
+    )
+    StepProgress.objects.create(
+        collaboration=cast.collaboration, step=step, party_organisation=cast.kommun, status=StepStatus.DONE
+    )
+    assert not StepAssignment.objects.open().filter(collaboration=cast.collaboration, step=step).exists()
+    response = client_for(cast.officer).get(reverse("home"))
+    assert response.status_code == 200
+    assert "Mina uppgifter" not in response.text

@@ -1,4 +1,4 @@
-"""No organisation is pulled into a collaboration without consent (issue 6, item 9).
+"""No organisation is pulled into a collaboration without consent.
 
 The creator's organisation takes part from the start; every other organisation
 is invited, sees only the invitation until its coordinator (or a board member of

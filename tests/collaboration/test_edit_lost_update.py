@@ -1,4 +1,4 @@
-"""Review 3: "Ändra samverkan" writes back every field the page was loaded with (no base, no conflict)."""
+"""The page "Ändra samverkan" writes back every field the page was loaded with (no base, no conflict)."""
 
 from __future__ import annotations
 

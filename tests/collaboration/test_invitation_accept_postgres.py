@@ -1,4 +1,4 @@
-"""Review 3: a double click on "Skapa konto" on an invitation (needs PostgreSQL for real concurrency)."""
+"""A double click on "Skapa konto" on an invitation (needs PostgreSQL for real concurrency)."""
 
 from __future__ import annotations
 

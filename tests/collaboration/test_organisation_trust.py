@@ -1,4 +1,4 @@
-"""Nobody takes over an organisation by registering it (issue 6, items 10 and 14).
+"""Nobody takes over an organisation by registering it.
 
 * the registering side sees only the first-coordinator invitation it sent, and
   nothing once the organisation has a coordinator of its own;

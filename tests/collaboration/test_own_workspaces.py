@@ -1,4 +1,4 @@
-"""Own workspaces (issue 7): each party answers the checklist for itself and shares it when it wants;
+"""Own workspaces: each party answers the checklist for itself and shares it when it wants;
 the public parties' prerequisites are theirs alone; per-party answers keep versions, conflicts and history."""
 
 from __future__ import annotations

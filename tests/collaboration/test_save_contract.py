@@ -160,7 +160,7 @@ def test_an_empty_box_for_a_question_never_answered_stores_nothing(cast):
     assert not Answer.objects.filter(question=question).exists()
 
 
-# Per-party answers (issue 7): the same contract, once per party.
+# Per-party answers: the same contract, once per party.
 
 
 def save_for(cast, party, question, text, base, writer, user):

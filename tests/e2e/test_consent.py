@@ -1,4 +1,4 @@
-"""Consent in a real browser: an invited förening sees only the invitation until it accepts (issue 6, item 9)."""
+"""Consent in a real browser: an invited förening sees only the invitation until it accepts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every page the demo people can reach, in a real browser: axe and 320 px reflow (from the hostile review of issue 7).
+"""Every page the demo people can reach, in a real browser: axe and 320 px reflow.
 
 Also the error states of the new forms (principle rating, reopening a phase, responsibility, edit, end).
 """

@@ -1,4 +1,4 @@
-"""Issue 7 in a real browser: assign a step, find it under Mina uppgifter, edit and end the collaboration.
+"""Who does what, in a real browser: assign a step, find it under Mina uppgifter, edit and end the collaboration.
 
 axe and the 320 px reflow check run on every page visited.
 """

@@ -1,4 +1,4 @@
-"""Two parties fill the checklist on their own, one shares it, the other reads both side by side (issue 7)."""
+"""Two parties fill the checklist on their own, one shares it, the other reads both side by side."""
 
 from __future__ import annotations
 

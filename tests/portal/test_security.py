@@ -146,7 +146,7 @@ def test_pages_for_someone_not_signed_in_keep_their_caching(client, name):
     assert "private" not in response.get("Cache-Control", "")
 
 
-# --- Every page, for every role (issue 11) -------------------------------------------------------
+# --- Every page, for every role -------------------------------------------------------
 
 
 def assert_security_headers(response, signed_in: bool, where: str) -> None:

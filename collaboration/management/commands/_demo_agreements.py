@@ -1,4 +1,4 @@
-"""Demo agreements (issue 8): one fastställd after two versions, one under review with a change request, one draft.
+"""Demo agreements: one fastställd after two versions, one under review with a change request, one draft.
 
 Everything goes through the workflows in `collaboration/agreements.py` (and `collaboration_edit`
 for contact persons and the period), so the activity log and the frozen versions are real.

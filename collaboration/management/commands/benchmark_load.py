@@ -54,7 +54,7 @@ PAGE_SIZE = 25  # the start page's and the overview's
 SAVED = '"outcome": "saved"'  # in the autosave answer's JSON (collaboration.views.cowriting)
 RESULT_MARK = "BENCHMARK_RESULT "
 
-# Targets (issue 11): a page serves at least 1/8 of the floor's throughput; p95 under 100 ms, autosave under 50.
+# Targets: a page serves at least 1/8 of the floor's throughput; p95 under 100 ms, autosave under 50.
 MIN_RATIO = 1 / 8
 P95_TARGET_MS = 100.0
 AUTOSAVE_P95_TARGET_MS = 50.0

@@ -65,7 +65,7 @@ class Command(BaseCommand):
             "step": reverse("step", args=[collaboration.code, "samverkansmodellen", step.phase.slug, step.slug]),
             "phase review": reverse("phase_review", args=[collaboration.code, "samverkansmodellen", step.phase.slug]),
         }
-        # The coordinator overview of the benchmark kommun (issue 10): the list, filtered and searched, its
+        # The coordinator overview of the benchmark kommun: the list, filtered and searched, its
         # last page, the statistics and the mapping, all over every one of its collaborations.
         kommun = Organisation.objects.get(organisation_number=BENCH_PUBLIC[1]).code
         overview = reverse("overview", args=[kommun])

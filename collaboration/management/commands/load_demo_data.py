@@ -235,7 +235,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
 
     def _end(self, collaboration: Collaboration, spec: dict[str, Any], user: User, organisation: Organisation) -> None:
-        """Issue 7: one ended collaboration and one archived, logged as if done in the portal."""
+        """One ended collaboration and one archived, logged as if done in the portal."""
         if spec.get("ended"):
             services.collaboration_end(
                 collaboration=collaboration, user=user, acting_organisation=organisation, closing_note=spec["ended"]
@@ -244,7 +244,7 @@ class Command(BaseCommand):
             services.collaboration_archive(collaboration=collaboration, user=user, acting_organisation=organisation)
 
     def _assign(self, users: dict[str, User], officer: User, organisations: dict[str, Organisation]) -> None:
-        """Issue 7: steps with a responsible person and a due date. A step that has one keeps it on a rerun."""
+        """Steps with a responsible person and a due date. A step that has one keeps it on a rerun."""
         today = timezone.localdate()
         for spec in COLLABORATIONS:
             collaboration = Collaboration.objects.get(title=spec["title"])

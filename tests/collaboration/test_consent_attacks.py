@@ -1,4 +1,4 @@
-"""Review 3: organisations an attacker cannot take over, and invitations that are what the coordinator last sent."""
+"""Organisations an attacker cannot take over, and invitations that are what the coordinator last sent."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _membership_url(membership: Membership) -> str:
 def test_the_registering_side_cannot_make_its_own_officer_first_coordinator_by_deactivating_them_for_a_moment(
     cast, django_capture_on_commit_callbacks
 ):
-    """Rule (issue 14): the first coordinator is not one of the registering organisation's people unless an admin
+    """Rule: the first coordinator is not one of the registering organisation's people unless an admin
     approves. The kommun's coordinator deactivates a colleague, invites them, and turns them back on."""
     squatted = OrganisationFactory(name="Stockholms stad", registered_by=cast.kommun, verified_at=None)
     coordinator = client_for(cast.coordinator)

@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: the new pages make a fixed number of queries however much data there is."""
+"""Attacks with volume: the per-party pages make a fixed number of queries however much data there is."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: the principle check never writes over a colleague's newer rating unseen."""
+"""The principle check, attacked: it never writes over a colleague's newer rating unseen."""
 
 from __future__ import annotations
 

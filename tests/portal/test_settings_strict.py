@@ -1,4 +1,4 @@
-"""Review 3: strict settings. A typo in the mail backend must stop a production start, not print mail to the log."""
+"""Strict settings. A typo in the mail backend must stop a production start, not print mail to the log."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: privacy of per-party work, assignments on per-party steps, two-party members."""
+"""Attacks on privacy of per-party work, assignments on per-party steps, two-party members."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: crawl every page of the demo as each demo person; nothing private leaks, nothing breaks."""
+"""Crawl every page of the demo as each demo person; nothing private leaks, nothing breaks."""
 
 from __future__ import annotations
 

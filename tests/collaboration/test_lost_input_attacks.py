@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: nothing a user typed is lost on the new forms when the session expired."""
+"""Attacks on the forms: nothing a user typed is lost on the new forms when the session expired."""
 
 from __future__ import annotations
 

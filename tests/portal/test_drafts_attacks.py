@@ -1,4 +1,4 @@
-"""Review 3: drafts of signed-out posts (portal/drafts.py) under attack and in awkward but real use."""
+"""Drafts of signed-out posts (portal/drafts.py) under attack and in awkward but real use."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CSRF on every POST, redirects only to the portal's own pages, sessions rotated at sign-in (issue 11).
+"""CSRF on every POST, redirects only to the portal's own pages, sessions rotated at sign-in.
 
 The POSTs come from the permission matrix (tests/test_permissions.py, built from the URL
 resolver), so a new form is checked here without being listed.
@@ -17,9 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal import drafts
 from tests import test_permissions as matrix
-from tests.attacks.hostile import row_counts
-from tests.attacks.test_hostile_forms import allowed_role
 from tests.factories import PASSWORD
+from tests.hostile import row_counts
+from tests.test_hostile_forms import allowed_role
 
 pytestmark = pytest.mark.django_db
 

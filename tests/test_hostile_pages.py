@@ -1,4 +1,4 @@
-"""Hostile text stored everywhere people write, then every page read by everyone who may read it (issue 11).
+"""Hostile text stored everywhere people write, then every page read by everyone who may read it.
 
 test_hostile_forms.py posts the payloads through the forms; here they are put straight into
 every text people write (so also where a form would have cleaned them, as a name) and
@@ -30,7 +30,9 @@ from collaboration.models import (
 )
 from portal.models import User
 from tests import test_permissions as matrix
-from tests.attacks.hostile import (
+from tests.collaboration.helpers import questions
+from tests.conftest import client_for
+from tests.hostile import (
     ATTRIBUTE_BREAK,
     HOSTILE,
     MARKUP,
@@ -41,8 +43,6 @@ from tests.attacks.hostile import (
     assert_safe_page,
     forms_of,
 )
-from tests.collaboration.helpers import questions
-from tests.conftest import client_for
 from tests.pdf_reading import text_of
 
 pytestmark = pytest.mark.django_db

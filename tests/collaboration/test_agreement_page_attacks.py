@@ -1,4 +1,4 @@
-"""Hostile review of issue 8's pages: the shared agreement as an unkind colleague uses it."""
+"""The agreement's pages, attacked: the shared agreement as an unkind colleague uses it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review 3: create-once (portal/once.py) must not swallow a real second action with the same content."""
+"""Create-once (portal/once.py) must not swallow a real second action with the same content."""
 
 from __future__ import annotations
 

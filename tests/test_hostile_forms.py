@@ -1,4 +1,4 @@
-"""Hostile text in every field of every form (issue 11): markup, template syntax, SQL, NUL, 1 MB, bidi, combining.
+"""Hostile text in every field of every form: markup, template syntax, SQL, NUL, 1 MB, bidi, combining.
 
 The forms are found, not listed: every POST row of the permission matrix
 (tests/test_permissions.py, itself checked against the URL resolver) names a URL and a
@@ -30,7 +30,9 @@ from django.utils.html import escape
 
 from collaboration.models import Invitation, Role, Step
 from tests import test_permissions as matrix
-from tests.attacks.hostile import (
+from tests.collaboration.helpers import MODEL, PHASE_1, mark_steps, phase_review_url
+from tests.conftest import client_for
+from tests.hostile import (
     HOSTILE,
     MARKER,
     NUL,
@@ -44,8 +46,6 @@ from tests.attacks.hostile import (
     stored_forms,
     stored_texts,
 )
-from tests.collaboration.helpers import MODEL, PHASE_1, mark_steps, phase_review_url
-from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: 'what is expected of you' must point at things one can and should do."""
+"""Attacks on 'what is expected of you' must point at things one can and should do."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile review 2 of issue 7: agreeing on a phase."""
+"""Agreeing on a phase, attacked: stale pages, other parties, two people at once."""
 
 from __future__ import annotations
 
