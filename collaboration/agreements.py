@@ -11,10 +11,11 @@ import enum
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,11 +49,11 @@ from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha
 from collaboration.models.texts import EMPTY_BASE
 from collaboration.principle_check import latest_principle_ratings
 from collaboration.process import SaveReport
+from collaboration.services import SentInvitation, invitation_send
+from collaboration.signals import agreement_adopted, parties_changed
+from portal import notifications
+from portal.models import User
 from principles.models import Principle
-
-if TYPE_CHECKING:
-    from collaboration.services import SentInvitation
-    from portal.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -775,7 +776,7 @@ def _adopt_if_everyone_approved(
     Adoption.objects.create(
         agreement=agreement, version=version, version_sha256=version.sha256, adopted_at=now, completed_by=user
     )
-    _render_ahead(version)
+    agreement_adopted.send(sender=AgreementVersion, version=version)
     Activity.record(
         collaboration=agreement.collaboration,
         kind=ActivityKind.AGREEMENT_ADOPTED,
@@ -796,13 +797,6 @@ def _adopt_if_everyone_approved(
     return True
 
 
-def _render_ahead(version: AgreementVersion) -> None:
-    """Have the task worker make the adopted version's PDFs once this is committed (they are kept for good)."""
-    from collaboration.tasks import render_adopted_agreement
-
-    transaction.on_commit(lambda: render_adopted_agreement.enqueue(version_id=version.pk))
-
-
 def parties_changed_since(version: AgreementVersion, current: list[Organisation]) -> tuple[list[str], list[str]]:
     """(names that joined, names that left) between the parties `version` names and the `current` ones."""
     named = {str(p.get("code") or p.get("organisation_number")): p.get("name", "") for p in version.parties}
@@ -818,6 +812,11 @@ def parties_changed_since(version: AgreementVersion, current: list[Organisation]
             still.add(organisation.pk)
     joined = [o.name for o in current if o.pk not in still]
     return joined, left
+
+
+@receiver(parties_changed)
+def _parties_changed(sender: object, *, collaboration: Collaboration, user: User | None, **kwargs: object) -> None:
+    after_parties_changed(collaboration=collaboration, user=user)
 
 
 def after_parties_changed(*, collaboration: Collaboration, user: User | None) -> None:
@@ -894,9 +893,6 @@ def _tell_approvers_their_approval_lapsed(
 
     The mail links to the differences between what they approved and the text as it is now.
     """
-    from portal.models import User as UserModel
-    from portal.notifications import notify
-
     in_now = Party.objects.accepted().filter(collaboration=agreement.collaboration).values("organisation_id")
     approvals = list(
         Approval.objects.filter(version=version, organisation__in=in_now).values_list(
@@ -907,7 +903,7 @@ def _tell_approvers_their_approval_lapsed(
         return
     # Those who may approve for each party still in that had approved; for a registered approval (its party
     # has nobody here), the coordinator who registered it, while still one of a party's people here.
-    people = UserModel.objects.filter(
+    people = User.objects.filter(
         Q(
             pk__in=Membership.objects.active()
             .filter(approver_memberships(), organisation_id__in=[org for org, _by in approvals])
@@ -919,7 +915,7 @@ def _tell_approvers_their_approval_lapsed(
             memberships__organisation__in=in_now,
         )
     ).distinct()
-    notify(
+    notifications.notify(
         recipients=people,
         kind="godkannande-galler-inte",
         subject=_("Ert godkännande av version %(n)d gäller inte längre") % {"n": version.number},
@@ -1075,8 +1071,6 @@ def invite_first_approver(
     organisation's own, and none of the inviting side's people may take it. None when the user may
     not (not a public party's coordinator here) or the party has someone who may approve, or a coordinator.
     """
-    from collaboration.services import invitation_send
-
     if not may_register_approvals(user, collaboration):
         return None
     is_party = Party.objects.accepted().filter(collaboration=collaboration, organisation=organisation).exists()
@@ -1230,18 +1224,15 @@ def comment_threads(version: AgreementVersion) -> dict[str, list[AgreementCommen
 
 def _notify(*, agreement: Agreement, kind: str, subject: str, summary: str, path: str, exclude: User | None) -> None:
     """E-mail the people of every accepted party, each as they chose (immediately, daily, none)."""
-    from portal.models import User as UserModel
-    from portal.notifications import notify
-
     collaboration = agreement.collaboration
-    people = UserModel.objects.filter(
+    people = User.objects.filter(
         is_active=True,
         memberships__is_active=True,
         memberships__organisation__in=Party.objects.accepted()
         .filter(collaboration=collaboration)
         .values("organisation_id"),
     ).distinct()
-    notify(
+    notifications.notify(
         recipients=people,
         kind=kind,
         subject=subject,

@@ -7,8 +7,9 @@ class CollaborationConfig(AppConfig):
     verbose_name = "Samverkan"
 
     def ready(self) -> None:
+        # The receivers of collaboration.signals, connected in every process (web, task worker, commands).
         # A change to guidance content in this process is seen by its next request (collaboration.guidance).
-        from collaboration import guidance
+        from collaboration import agreements, documents, guidance  # noqa: F401
         from collaboration.models import (
             Guide,
             Method,

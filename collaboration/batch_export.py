@@ -3,7 +3,7 @@
 The zip holds each agreement's archive copy (PDF/A-3a with the version's JSON inside, the same file as
 "Arkivexemplar, PDF/A" on the version's page, read from storage once rendered) and `index.csv`: one row
 per agreement with the title, the parties, the version, its SHA-256 and the date it was adopted.
-The build runs as a background task (`tasks.build_agreement_export`); the zip is kept for
+The build runs as a background task (`build_agreement_export`, below); the zip is kept for
 `EXPORT_KEPT_FOR` and then deleted (`delete_expired_exports`).
 """
 
@@ -15,9 +15,13 @@ import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +37,7 @@ from collaboration.models import (
     ExportStatus,
     Organisation,
 )
+from portal import emails
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -54,13 +59,11 @@ def exportable(organisation: Organisation) -> CollaborationQuerySet:
 
 def export_start(*, organisation: Organisation, user: User, collaborations: Iterable[Collaboration]) -> AgreementExport:
     """Record the export and queue the task that builds it (after the transaction commits)."""
-    from collaboration import tasks
-
     chosen = list(collaborations)
     with transaction.atomic():
         export = AgreementExport.objects.create(organisation=organisation, requested_by=user, total=len(chosen))
         export.collaborations.set(chosen)
-        transaction.on_commit(lambda: tasks.build_agreement_export.enqueue(export_id=export.pk))
+        transaction.on_commit(lambda: build_agreement_export.enqueue(export_id=export.pk))
     return export
 
 
@@ -185,3 +188,50 @@ def delete_expired_exports(now: Any = None) -> int:
         AgreementExport.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file="")
         count += 1
     return count
+
+
+@task()
+def build_agreement_export(*, export_id: int) -> None:
+    """Build a coordinator's zip of adopted agreements, then tell them by e-mail that it is ready.
+
+    Expired zips of earlier exports are deleted first, so storage is cleaned even without the
+    `delete_expired_exports` command in cron. A failed build marks the export failed (the
+    progress page says so) and the task ends as failed.
+    """
+    delete_expired_exports()
+    export = (
+        AgreementExport.objects.select_related("organisation", "requested_by")
+        # RUNNING too: a worker killed mid-build leaves it so, and the task is then run again
+        # (portal.taskqueue), never at the same time as the first run.
+        # READY and not mailed: the first run was killed between finishing the zip and mailing.
+        .filter(
+            Q(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]) | Q(status=ExportStatus.READY, mailed_at=None),
+            pk=export_id,
+        )
+        .first()
+    )
+    if export is None:
+        return
+    if export.status != ExportStatus.READY:
+        try:
+            with pdf.time_limit(settings.PDF_TASK_RENDER_SECONDS):
+                build(export)
+        except Exception:
+            logger.exception("The agreement export %s could not be built", export.code)
+            AgreementExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
+            raise
+        export.refresh_from_db()
+    link = settings.SITE_URL + reverse("agreement_export_detail", args=[export.organisation.code, export.code])
+    try:
+        emails.deliver(
+            "agreement_export",
+            to=export.requested_by.email,
+            context={"export": export, "organisation": export.organisation, "link": link, "user": export.requested_by},
+        )
+    except Exception:
+        # The zip is ready on the progress page all the same.
+        logger.exception("The e-mail about agreement export %s could not be sent", export.code)
+        return
+    # A worker killed after mailing and before this line mails once more on the run again: at least once, since
+    # a coordinator who is never told is worse off than one told twice.
+    AgreementExport.objects.filter(pk=export_id).update(mailed_at=timezone.now())

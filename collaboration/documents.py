@@ -7,15 +7,20 @@ same reads (`process.review`, `process.task_list`) with the reader's own party.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
+from django.dispatch import receiver
+from django.tasks import task
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
-from collaboration.agreements import build_snapshot, check_version_intact
+from collaboration.agreements import VersionTampered, build_snapshot, check_version_intact
 from collaboration.models import (
     Adoption,
     Agreement,
@@ -32,6 +37,7 @@ from collaboration.models import (
     Step,
 )
 from collaboration.process import MODEL_GUIDE, PhaseRow, StepRow, review, task_list
+from collaboration.signals import agreement_adopted
 from collaboration.templatetags.parties import genitive
 
 if TYPE_CHECKING:
@@ -368,3 +374,35 @@ def agreement_draft_pdf(*, agreement: Agreement, user: User, organisation: Organ
         title=title,
         file_stem=pdf.file_stem(_("Avsiktsförklaring"), collaboration.title, _("utkast")),
     )
+
+
+# --- Made ahead -------------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(agreement_adopted)
+def _render_ahead(sender: object, *, version: AgreementVersion, **kwargs: object) -> None:
+    """Have the task worker make the adopted version's PDFs once the adoption commits (they are kept for good)."""
+    transaction.on_commit(lambda: render_adopted_agreement.enqueue(version_id=version.pk))
+
+
+@task()
+def render_adopted_agreement(*, version_id: int) -> None:
+    """Render and keep the PDF and the archive copy of a version just adopted, with the task worker's time limit.
+
+    Both never change once made (`pdf.cached_pdf`), so every later download is a read from storage, and
+    the first person to download does not wait for the layout (nor meet the shorter limit of a request).
+    A version that fails its hash check, or a document too long to make, is logged and left: the download
+    page then says so, as it would have anyway.
+    """
+    version = AgreementVersion.objects.select_related("agreement__collaboration").filter(pk=version_id).first()
+    if version is None or version.agreement.adopted_version_id != version.pk:
+        return
+    with pdf.time_limit(settings.PDF_TASK_RENDER_SECONDS):
+        for archive in (False, True):
+            try:
+                agreement_version_pdf(agreement=version.agreement, version=version, user=None, archive=archive)
+            except (VersionTampered, pdf.DocumentRefused):
+                logger.warning("The adopted version %s could not be rendered ahead", version_id, exc_info=True)
+                return

@@ -6,15 +6,19 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
+from django.db.models import OuterRef, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import (
+    ActivityKind,
     CollaborationForm,
     Membership,
     Organisation,
     OrganisationKind,
+    Party,
+    PartyState,
     Role,
     Sector,
 )
@@ -480,8 +484,6 @@ class PartyInviteForm(forms.Form):
 
     def __init__(self, *args: Any, collaboration: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from collaboration.models import Party, PartyState
-
         taken = Party.objects.filter(
             collaboration=collaboration, state__in=[PartyState.INVITED, PartyState.ACCEPTED]
         ).values("organisation_id")
@@ -512,10 +514,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def party_people(collaboration: Any) -> Any:
     """Active members of the collaboration's accepted parties, each with the name of its organisation."""
-    from django.db.models import OuterRef, Subquery
-
-    from collaboration.models import Party
-
     parties = Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id")
     memberships = Membership.objects.active().filter(organisation_id__in=parties)
     first_org = memberships.filter(user=OuterRef("pk")).order_by("organisation__name").values("organisation__name")[:1]
@@ -610,8 +608,6 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from collaboration.models import ActivityKind
-
         self.fields["handelse"].choices = [("", _("Alla händelser")), *ActivityKind.choices]  # type: ignore[attr-defined]
 
 

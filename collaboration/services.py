@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from collaboration import tasks
+from collaboration import signals, tasks
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -41,6 +41,7 @@ from collaboration.models import (
     decide,
     text_digest,
 )
+from collaboration.process import refresh_current_phase
 from portal import once
 from portal.models import User
 
@@ -98,8 +99,6 @@ def collaboration_create(
                 ),
             ]
         )
-        from collaboration.process import refresh_current_phase
-
         refresh_current_phase(collaboration)
     return collaboration
 
@@ -195,12 +194,11 @@ def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -
             message=message,
         )
         if accept:
-            # A party joining while a version is under review makes that version outdated. The agreement's
-            # row is locked before the collaboration's (touch below), in the order every agreement workflow
-            # takes them: the other order deadlocks with an approval or an autosave on PostgreSQL.
-            from collaboration.agreements import after_parties_changed
-
-            after_parties_changed(collaboration=locked.collaboration, user=user)
+            # A party joining while a version is under review makes that version outdated (the receiver in
+            # agreements). The agreement's row is locked before the collaboration's (touch below), in the order
+            # every agreement workflow takes them: the other order deadlocks with an approval or an autosave on
+            # PostgreSQL.
+            signals.parties_changed.send(sender=Party, collaboration=locked.collaboration, user=user)
         locked.collaboration.touch()
     return locked
 
@@ -241,10 +239,8 @@ def party_leave(*, party: Party, user: User, message: str = "") -> Party:
             summary=_("%(org)s lämnade samverkan") % {"org": locked.organisation.name},
             message=message,
         )
-        # A version under review that names the party that left can no longer be adopted.
-        from collaboration.agreements import after_parties_changed
-
-        after_parties_changed(collaboration=locked.collaboration, user=user)
+        # A version under review that names the party that left can no longer be adopted (agreements).
+        signals.parties_changed.send(sender=Party, collaboration=locked.collaboration, user=user)
         Collaboration.objects.filter(pk=locked.collaboration_id).update(updated_at=timezone.now())
     return locked
 

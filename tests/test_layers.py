@@ -56,3 +56,120 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "views.py"
     module.write_text("def home(request):\n    from collaboration.models import Collaboration\n")
     assert "collaboration.models" in imported_modules(module)
+
+
+# --- Migrations follow the same order -----------------------------------------------------------------
+
+
+def migration_dependencies(app: str) -> list[tuple[str, str]]:
+    """(migration file, app label it depends on) for every dependency of `app`'s migrations, read from the files."""
+    found = []
+    for path in sorted((ROOT / app / "migrations").glob("[0-9]*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "dependencies" for t in node.targets):
+                for element in getattr(node.value, "elts", []):
+                    label = element.elts[0].value if isinstance(element, ast.Tuple) else None
+                    if isinstance(label, str):
+                        found.append((path.name, label))
+    return found
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_an_apps_migrations_depend_only_on_its_own_and_the_apps_below(app):
+    allowed = set(LAYERS[: LAYERS.index(app) + 1])
+    ours = set(LAYERS)
+    wrong = [f"{name} depends on {label}" for name, label in migration_dependencies(app) if label in ours - allowed]
+    assert wrong == []
+
+
+def test_the_migration_check_reads_dependencies():
+    assert ("0009_phaseprinciple_copy.py", "principles") in migration_dependencies("collaboration")
+
+
+# --- No circle of imports inside the project ----------------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_names(path: Path) -> set[str]:
+    """`imported_modules`, and for `from a import b` also `a.b`: the module b when a is a package."""
+    found = imported_modules(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each product module and the project modules it imports (at module level or in a function)."""
+    paths = [p for app in LAYERS for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
+    modules = {module_name(p): p for p in paths}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for imported in imported_names(path):
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                targets.add(imported)
+        graph[name] = targets
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The circles of the graph (strongly connected parts with more than one module), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            part = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                part.append(member)
+                if member == node:
+                    break
+            if len(part) > 1:
+                cycles.append(sorted(part))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+# A package imports its own modules to offer them (models/__init__ gathers the models): not a circle of workflows.
+PACKAGES_THAT_GATHER = {"collaboration.models", "portal.models", "principles.models"}
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    graph = import_graph()
+    for package in PACKAGES_THAT_GATHER:
+        for name in graph:
+            graph[name].discard(package) if name.startswith(package + ".") else None
+    assert import_cycles(graph) == []
+
+
+def test_the_graph_sees_a_module_imported_from_its_package():
+    assert "collaboration.pdf" in import_graph()["collaboration.documents"]
+
+
+def test_the_circle_check_finds_a_circle():
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

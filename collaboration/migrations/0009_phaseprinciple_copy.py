@@ -4,17 +4,14 @@ from collaboration.content.loader import load_phase_principles
 
 
 def copy(apps, schema_editor):
-    """Copy the phase↔principle links from the principles app, where they used to live."""
-    Old = apps.get_model("principles", "PhasePrinciple")
+    """Load the shipped phase↔principle links, which this app owns.
+
+    They lived in the principles app at first; the installs of that time copied them here when this
+    migration ran. The principles app's migrations no longer name them (it depends on no app of the
+    project), so a new install loads the shipped links here.
+    """
     New = apps.get_model("collaboration", "PhasePrinciple")
-    rows = [
-        New(phase_id=old.phase_id, principle_id=old.principle_id, why=old.why, order=old.order)
-        for old in Old.objects.all()
-    ]
-    if rows:
-        New.objects.bulk_create(rows)
-    else:
-        # A new install: principles 0002 no longer loads the links, so load the shipped ones here.
+    if not New.objects.exists():
         load_phase_principles(apps, "guidance_v1.json")
 
 

@@ -10,5 +10,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("principles", "0001_initial"), ("collaboration", "0003_content")]
+    dependencies = [("principles", "0001_initial")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

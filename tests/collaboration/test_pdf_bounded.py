@@ -17,7 +17,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from collaboration import agreements, batch_export, pdf, tasks
+from collaboration import agreements, batch_export, pdf
 from collaboration.forms import ANSWER_MAX_LENGTH
 from collaboration.models import AgreementText, ExportStatus
 from tests.collaboration.helpers import MODEL, questions, send_version, write_answer, write_sections
@@ -267,7 +267,7 @@ def test_the_batch_export_has_the_task_workers_limit_not_a_requests(cast: Cast, 
     export = batch_export.export_start(
         organisation=cast.kommun, user=cast.coordinator, collaborations=[cast.collaboration]
     )
-    tasks.build_agreement_export.call(export_id=export.pk)
+    batch_export.build_agreement_export.call(export_id=export.pk)
     export.refresh_from_db()
     assert len(zip_names(export)) == 2  # the agreement and the index
 
@@ -277,7 +277,7 @@ def test_the_batch_export_has_the_task_workers_limit_not_a_requests(cast: Cast, 
     export = batch_export.export_start(
         organisation=cast.kommun, user=cast.coordinator, collaborations=[cast.collaboration]
     )
-    tasks.build_agreement_export.call(export_id=export.pk)
+    batch_export.build_agreement_export.call(export_id=export.pk)
     export.refresh_from_db()
     assert export.status == ExportStatus.READY
     assert zip_names(export) == ["index.csv"]
