@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
 ]
+# Tooling (demo data, seeding, benchmarks, the load test): for development and measurement, never production.
+DEVTOOLS = env_bool("PORTAL_DEVTOOLS", DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("collaboration.devtools")
 
 MIDDLEWARE = [
     # First: a load balancer's probe is answered whatever its Host header or scheme.
@@ -112,7 +116,7 @@ if DEBUG:
 # The load benchmark (`manage.py benchmark_load`) measures a trivial view as its floor, through the same
 # server, settings and middleware as the pages. Its URL exists only when this is on, never by default.
 BENCHMARK_FLOOR = env_bool("PORTAL_BENCHMARK_FLOOR", False)
-ROOT_URLCONF = "portal.urls_benchmark" if BENCHMARK_FLOOR else "portal.urls"
+ROOT_URLCONF = "collaboration.devtools.urls_benchmark" if BENCHMARK_FLOOR else "portal.urls"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 FORM_RENDERER = "portal.renderers.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"

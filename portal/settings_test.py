@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF")
 
 from portal.settings import *  # noqa: F403
-from portal.settings import MIDDLEWARE, STORAGES
+from portal.settings import INSTALLED_APPS, MIDDLEWARE, STORAGES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Fast hashing: tests create many users.
@@ -30,3 +30,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Stored files (cached PDFs) go to a folder of this run's own, never into the checkout's .var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="samverkan-test-media-"))
+
+# The tests run the tooling too (demo data, seeding, the benchmarks' and load test's own tests).
+if "collaboration.devtools" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "collaboration.devtools"]

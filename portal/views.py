@@ -57,17 +57,6 @@ def healthz(request: AnyRequest) -> JsonResponse:
     return health_response()
 
 
-@login_required
-@require_safe
-def benchmark_floor(request: AuthedRequest) -> HttpResponse:
-    """The load benchmark's floor: what every page costs before its own work.
-
-    Routed only by `portal.urls_benchmark`. The same middleware runs as for a page, and
-    `login_required` loads the session and the user as every signed-in page does.
-    """
-    return HttpResponse(b"ok", content_type="text/plain")
-
-
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True

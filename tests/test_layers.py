@@ -171,5 +171,17 @@ def test_the_graph_sees_a_module_imported_from_its_package():
     assert "collaboration.pdf" in import_graph()["collaboration.documents"]
 
 
+def test_nothing_in_the_product_imports_the_tooling():
+    """collaboration.devtools (demo data, seeding, benchmarks, load test) is installed only for development."""
+    wrong = [
+        f"{name} imports {target}"
+        for name, targets in import_graph().items()
+        if not name.startswith("collaboration.devtools")
+        for target in targets
+        if target.startswith("collaboration.devtools")
+    ]
+    assert wrong == []
+
+
 def test_the_circle_check_finds_a_circle():
     assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
 from collaboration import agreements
-from collaboration.management.commands.benchmark_load import (
+from collaboration.devtools.management.commands.benchmark_load import (
     FLOOR_PATH,
     RESULT_MARK,
     WRK,
@@ -32,8 +32,8 @@ from collaboration.management.commands.benchmark_load import (
     parse_wrk_output,
     step_form_fields,
 )
+from collaboration.devtools.serving import Response, production_environment
 from collaboration.models import Answer, Edit
-from portal.serving import Response, production_environment
 from tests.collaboration.helpers import MALGRUPP, questions, send_version, step_obj, step_url, stored
 from tests.conftest import client_for
 from tests.factories import CollaborationFactory
@@ -47,7 +47,7 @@ def test_the_floor_view_does_not_exist_unless_the_benchmark_turns_it_on(cast, of
         reverse("benchmark_floor")
 
 
-@override_settings(ROOT_URLCONF="portal.urls_benchmark")
+@override_settings(ROOT_URLCONF="collaboration.devtools.urls_benchmark")
 def test_turned_on_the_floor_answers_a_signed_in_person_with_a_tiny_page(cast, officer_client, client):
     response = officer_client.get(FLOOR_PATH)
     assert response.status_code == 200

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from collaboration.content import ensure_loaded
-from collaboration.management.commands.load_demo_data import PREREQUISITES_ANSWER
+from collaboration.devtools.management.commands.load_demo_data import PREREQUISITES_ANSWER
 from portal.models import User
 from tests.conftest import client_for
 

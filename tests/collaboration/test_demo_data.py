@@ -288,7 +288,7 @@ def test_the_demo_shows_an_adopted_agreement_one_under_review_and_a_draft_and_lo
 def test_a_demo_database_from_before_the_agreements_gets_them_and_keeps_its_confirmations():
     from unittest import mock
 
-    from collaboration.management.commands import load_demo_data
+    from collaboration.devtools.management.commands import load_demo_data
     from collaboration.models import Agreement, PhaseConfirmation
 
     with (

@@ -307,7 +307,7 @@ def test_a_coordinator_cannot_edit_a_membership_of_another_organisation(cast, co
 
 
 def test_the_hint_and_the_error_give_the_same_example_and_it_is_no_demo_organisation(cast, coordinator_client):
-    from collaboration.management.commands import load_demo_data
+    from collaboration.devtools.management.commands import load_demo_data
 
     page = coordinator_client.get(CREATE).text
     assert "Tio siffror, till exempel 802480-1238." in page

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from collaboration.management.commands._seed_scale import PASSWORD, seeded_collaborations
+from collaboration.devtools.management.commands._seed_scale import PASSWORD, seeded_collaborations
 from collaboration.models import (
     Activity,
     Adoption,

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from collaboration.agreements import snapshot_of
-from collaboration.management.commands import _seed_texts as words
+from collaboration.devtools.management.commands import _seed_texts as words
 from collaboration.models import (
     Activity,
     ActivityKind,

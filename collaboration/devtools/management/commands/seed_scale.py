@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from collaboration.management.commands._seed_scale import (
+from collaboration.devtools.management.commands._seed_scale import (
     FIXED_PEOPLE,
     PASSWORD,
     Sizes,

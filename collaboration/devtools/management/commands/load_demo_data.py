@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collaboration import services
-from collaboration.management.commands._demo_agreements import grona_process_answers, load_agreements
+from collaboration.devtools.management.commands._demo_agreements import grona_process_answers, load_agreements
 from collaboration.models import (
     Base,
     Collaboration,

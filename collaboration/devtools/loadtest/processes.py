@@ -22,7 +22,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from portal.serving import free_port, production_environment
+from collaboration.devtools.serving import free_port, production_environment
 
 # The app servers' database connections carry this name, so that a fault can cut exactly those.
 APP_CONNECTION_NAME = "loadtest-app"
@@ -61,7 +61,7 @@ class Setup:
         return self.folder / "media"
 
     def env(self, application_name: str) -> dict[str, str]:
-        """The production environment of `portal.serving`, with one secret key for every process of the run
+        """The production environment of `collaboration.devtools.serving`, with one secret key for every process of the run
         (two app servers must read each other's sessions) and mail retried within the run."""
         return production_environment(
             database_url=database_url(self.database, application_name),

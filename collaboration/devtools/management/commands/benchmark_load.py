@@ -38,9 +38,16 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from collaboration.devtools.serving import (
+    DEFAULT_WORKERS,
+    HEALTH_PATH,
+    PortalClient,
+    Response,
+    ServingError,
+    running_portal,
+)
 from collaboration.models import Collaboration, Membership, Organisation, Role, Step
 from portal.models import User
-from portal.serving import DEFAULT_WORKERS, HEALTH_PATH, PortalClient, Response, ServingError, running_portal
 
 WRK = "/usr/bin/wrk"
 WRK_MISSING = (

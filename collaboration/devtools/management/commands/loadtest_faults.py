@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from collaboration.loadtest import processes
-from collaboration.loadtest.run import run
+from collaboration.devtools.loadtest import processes
+from collaboration.devtools.loadtest.run import run
 
 
 class Command(BaseCommand):
