@@ -31,7 +31,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.charts import BarChart, bar_chart
-from collaboration.exports import Sheet
 from collaboration.models import (
     Agreement,
     AgreementState,
@@ -48,6 +47,7 @@ from collaboration.models import (
     Status,
 )
 from collaboration.process import MODEL_GUIDE
+from collaboration.spreadsheets import Sheet
 from collaboration.survey import NO_FORM, OTHER_FORM, SURVEY_CATEGORIES, category_of
 
 INACTIVE_DAYS = 60

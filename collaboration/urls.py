@@ -5,7 +5,7 @@ from collaboration.views import (
     batch_exports,
     catalogue,
     collaborations,
-    exports,
+    downloads,
     home,
     organisations,
     overview,
@@ -71,17 +71,17 @@ urlpatterns = [
     # The dot keeps the PDFs apart from the process URLs (a slug has none).
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/utkast.pdf",
-        exports.agreement_draft_download,
+        downloads.agreement_draft_download,
         name="agreement_draft_pdf",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/avsiktsforklaring.pdf",
-        exports.agreement_version_download,
+        downloads.agreement_version_download,
         name="agreement_version_pdf",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/arkivexemplar.pdf",
-        exports.agreement_archive_download,
+        downloads.agreement_archive_download,
         name="agreement_archive_pdf",
     ),
     path(
@@ -110,10 +110,10 @@ urlpatterns = [
     path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
     path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
     # The dot keeps these apart from the phase and step URLs (a slug has none).
-    path("samverkan/<uuid:code>/<slug:guide>/checklista.pdf", exports.checklist_download, name="checklist_pdf"),
+    path("samverkan/<uuid:code>/<slug:guide>/checklista.pdf", downloads.checklist_download, name="checklist_pdf"),
     path(
         "samverkan/<uuid:code>/<slug:guide>/tom-checklista.pdf",
-        exports.checklist_download,
+        downloads.checklist_download,
         {"blank": True},
         name="checklist_blank_pdf",
     ),

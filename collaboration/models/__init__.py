@@ -1,5 +1,4 @@
 from .activity import Activity, ActivityKind
-from .agreeing import PhaseConfirmation, PrincipleRating, Rating
 from .agreements import (
     Adoption,
     Agreement,
@@ -31,8 +30,9 @@ from .answers import (
     text_digest,
 )
 from .assignments import StepAssignment
+from .batch_export import EXPORT_KEPT_FOR, AgreementExport, ExportStatus
 from .collaborations import Collaboration, CollaborationQuerySet, FormChoice, Party, PartyState, Status
-from .exports import EXPORT_KEPT_FOR, AgreementExport, ExportStatus
+from .consensus import PhaseConfirmation, PrincipleRating, Rating
 from .guidance import (
     AnswerMode,
     CollaborationForm,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from collaboration import exports
+from collaboration import spreadsheets
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_member
 from collaboration.overview import (
     DEFAULT_SORT,
@@ -124,7 +124,7 @@ def overview_export(request: AuthedRequest, code: str) -> HttpResponse:
     organisation = get_organisation_for_coordinator(request.user, code)
     table = request.GET.get("tabell", "lista")
     fmt = request.GET.get("format", "csv")
-    if fmt not in exports.FORMATS:
+    if fmt not in spreadsheets.FORMATS:
         raise Http404("Inget sådant format.")
     filter_form = OverviewFilter(request.GET, organisation=organisation)
     values = filter_form.values()
@@ -142,7 +142,7 @@ def overview_export(request: AuthedRequest, code: str) -> HttpResponse:
     filename = "-".join(
         part for part in (slugify(organisation.name), slugify(table), timezone.localdate().isoformat()) if part
     )
-    return exports.response(sheet, fmt, filename)  # type: ignore[arg-type]
+    return spreadsheets.response(sheet, fmt, filename)  # type: ignore[arg-type]
 
 
 def _chosen(request: AuthedRequest) -> str:

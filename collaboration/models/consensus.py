@@ -1,4 +1,7 @@
-"""Agreeing together: each party confirms a phase, and each party rates how the six principles are upheld."""
+"""Phase consensus: each party confirms a phase, and each party rates how the six principles are upheld.
+
+Not the shared agreement document (avsiktsförklaring): that is `agreements.py`.
+"""
 
 from __future__ import annotations
 
