@@ -445,7 +445,7 @@ def test_sixty_thousand_characters_are_refused_at_the_field(cast: Cast, church, 
 
 
 def test_a_version_sent_just_after_midnight_takes_a_decision_of_that_local_day(cast: Cast, church):
-    from collaboration.views.agreements import RegisterApprovalForm
+    from collaboration.agreement_forms import RegisterApprovalForm
 
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     local_midnight = timezone.localtime().replace(hour=0, minute=30)
