@@ -93,8 +93,9 @@ def _refusal(refused: pdf.DocumentRefused) -> str:
             "pages": refused.pages,
             "limit": refused.limit,
         }
-    assert isinstance(refused, pdf.DocumentTooSlow)
-    return _("Inte med: dokumentet tog längre tid än %(seconds)d sekunder att skapa") % {"seconds": refused.seconds}
+    if isinstance(refused, pdf.DocumentTooSlow):
+        return _("Inte med: dokumentet tog längre tid än %(seconds)d sekunder att skapa") % {"seconds": refused.seconds}
+    return _("Inte med: dokumentet kunde inte skapas")
 
 
 def _parties(snapshot: dict[str, Any]) -> str:

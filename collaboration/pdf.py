@@ -15,6 +15,7 @@ Django's storage with `cached_pdf`.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_module
 import logging
 import mimetypes
@@ -32,6 +33,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 import weasyprint
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -134,12 +136,30 @@ class DocumentTooSlow(DocumentRefused):
         self.seconds = seconds
 
 
+class DocumentFailed(DocumentRefused):
+    """The layout process failed (out of memory, killed from outside): logged, nothing made."""
+
+
 def estimate_pages(html: str) -> int:
-    """A quick upper estimate of the pages `html` fills, without laying it out (linear in its length)."""
+    """A quick upper estimate of the pages `html` fills, without laying it out (linear in its length).
+
+    `html` has been through `printable`, so every line break is a "\n". A line counts by its width: a tab
+    as 8 characters, a wide letter (W, M, m, w, @) as 1.5, an East Asian wide character as 2.
+    """
     lines = 0
     for line in html_module.unescape(_TAG.sub("", html)).split("\n"):
-        lines += max(1, -(-len(line.strip()) // CHARS_PER_LINE))
+        lines += max(1, -(-_width(line.strip()) // CHARS_PER_LINE))
     return 1 + lines // LINES_PER_PAGE
+
+
+_WIDE_ASCII = "MWmw@"
+
+
+def _width(line: str) -> int:
+    width = len(line) + 7 * line.count("\t") + sum(line.count(c) for c in _WIDE_ASCII) // 2
+    if not line.isascii():
+        width += sum(1 for c in line if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF")
+    return width
 
 
 # Text is evened out for print before it is laid out (`printable`); what people typed is stored as they typed it.
@@ -150,13 +170,20 @@ def estimate_pages(html: str) -> int:
 #   prose 2 s. Words joined by no-break spaces are such a run too (29 s before). LONG_RUN is longer than a
 #   SHA-256 (64), which is printed whole on one line.
 # * A letter keeps at most MAX_MARKS combining marks (accents): one letter with 19,999 of them in each
-#   section took 28 s. Real writing stacks two or three (Vietnamese, pointed Hebrew).
+#   section took 28 s. Real writing stacks two or three (Vietnamese, pointed Hebrew), a Tibetan stack five.
+# * Every line break the layout makes is a "\n" (a lone CR, U+2028, U+2029, NEL, VT, FF), so that the
+#   estimate counts it: "a\r" × 9,999 in each section was still laying out after 120 s.
+# * Bidirectional embedding and isolate controls are left out (the paragraph's direction is set from its
+#   text): thousands of them took more than 30 s. Names are cleaned of them when typed (portal.text).
+# * A zero-width space never goes inside a grapheme (before a mark, a joiner or a variation selector, inside
+#   a flag), and a URL up to URL_KEPT_WHOLE characters gets none.
 # * A run of more than MAX_BLANKS spaces and tabs on a line prints as MAX_BLANKS spaces: 19,998 spaces took
 #   15 s, as many tabs more than 40 s.
 LONG_RUN = 72
 BREAK_EVERY = 36
-MAX_MARKS = 4
+MAX_MARKS = 6
 MAX_BLANKS = 16
+URL_KEPT_WHOLE = 2048  # a URL up to this long gets no zero-width space: copied out of the PDF, it still works
 _BODY_TEXT = re.compile(r"(?s)(<body\b.*?>)(.*)(</body>)")
 _TEXT_NODE = re.compile(r">([^<]+)<")
 # Characters after which a line may break (spaces, tabs, line breaks, the breaking spaces of Unicode, ZWSP);
@@ -165,6 +192,8 @@ _BREAKING = " \t\n\r\f\v\u1680\u2000-\u2006\u2008-\u200b\u205f\u3000"
 _LONG_RUN = re.compile(rf"(?:&[#0-9A-Za-z]+;|[^{_BREAKING}&]){{{LONG_RUN + 1},}}")
 _UNIT = re.compile(r"&[#0-9A-Za-z]+;|.", re.S)
 _BLANKS = re.compile(rf"[ \t]{{{MAX_BLANKS + 1},}}")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _fewer_marks(text: str) -> str:
@@ -173,7 +202,7 @@ def _fewer_marks(text: str) -> str:
     kept: list[str] = []
     marks = 0
     for character in text:
-        if character >= "\u0300" and unicodedata.category(character).startswith("M"):
+        if character >= "\u0300" and unicodedata.category(character)[0] == "M":
             marks += 1
             if marks > MAX_MARKS:
                 continue
@@ -183,9 +212,41 @@ def _fewer_marks(text: str) -> str:
     return "".join(kept)
 
 
+def _joins_previous(unit: str) -> bool:
+    """Whether `unit` belongs to the grapheme before it: a mark, a joiner, a variation selector, a skin tone."""
+    first = unit[0]
+    return (
+        unicodedata.category(first)[0] == "M"
+        or first in "\u200c\u200d"
+        or "\ufe00" <= first <= "\ufe0f"
+        or "\U000e0100" <= first <= "\U000e01ef"
+        or "\U0001f3fb" <= first <= "\U0001f3ff"
+        or "\U000e0020" <= first <= "\U000e007f"
+    )
+
+
+def _is_regional_indicator(unit: str) -> bool:
+    return "\U0001f1e6" <= unit[0] <= "\U0001f1ff"
+
+
 def _breakable_run(match: re.Match[str]) -> str:
-    units = _UNIT.findall(match.group())
-    return "\u200b".join("".join(units[i : i + BREAK_EVERY]) for i in range(0, len(units), BREAK_EVERY))
+    run = match.group()
+    if "://" in run and len(run) <= URL_KEPT_WHOLE:
+        return run
+    out: list[str] = []
+    since_break = 0
+    indicators = 0  # regional indicators in a row: a flag is two of them
+    previous = ""
+    for unit in _UNIT.findall(run):
+        flag_half = _is_regional_indicator(unit) and indicators % 2 == 1
+        if since_break >= BREAK_EVERY and not _joins_previous(unit) and previous not in ("\u200d",) and not flag_half:
+            out.append("\u200b")
+            since_break = 0
+        indicators = indicators + 1 if _is_regional_indicator(unit) else 0
+        out.append(unit)
+        since_break += 1
+        previous = unit
+    return "".join(out)
 
 
 def printable(html: str) -> str:
@@ -195,7 +256,8 @@ def printable(html: str) -> str:
     """
 
     def text(match: re.Match[str]) -> str:
-        evened = _BLANKS.sub(" " * MAX_BLANKS, _fewer_marks(match.group(1)))
+        evened = _BIDI_CONTROLS.sub("", _LINE_BREAKS.sub("\n", match.group(1)))
+        evened = _BLANKS.sub(" " * MAX_BLANKS, _fewer_marks(evened))
         return ">" + _LONG_RUN.sub(_breakable_run, evened) + "<"
 
     def body(match: re.Match[str]) -> str:
@@ -232,6 +294,12 @@ def _prefetch(html: str, fetcher: StaticOnlyFetcher) -> dict[str, pdf_layout.Res
 
 _LINKED = re.compile(r'<link\b[^>]*?\bhref="([^"]+)"|<img\b[^>]*?\bsrc="([^"]+)"')
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
+
+# A document stopped for its time is remembered for a while (by its text, digits left out so that the printing
+# time in it does not count), and refused at once when asked for again unchanged.
+_REFUSED = "pdf-refused:"
+REFUSAL_KEPT_SECONDS = 600
+_NOT_DIGITS = re.compile(r"[0-9]")
 
 # How long one document may take to lay out: on request (settings.PDF_RENDER_SECONDS), or longer in the
 # task worker, which sets its own with `time_limit`. A request is never held longer than this.
@@ -280,11 +348,19 @@ def _write(
         declare_ua=declare_ua,
     )
     seconds = _seconds()
+    memo = _REFUSED + hashlib.sha256(_NOT_DIGITS.sub("", html).encode() + repr(sorted(options)).encode()).hexdigest()
+    if (remembered := cache.get(memo)) is not None and remembered >= seconds:
+        # Stopped a moment ago with at least this much time: not laid out again (not even for a HEAD).
+        raise DocumentTooSlow(seconds)
     try:
         result = pdf_layout.lay_out(job, seconds=seconds)
     except pdf_layout.LayoutTimedOut:
         logger.warning("A PDF from %s took more than %s s to lay out and was stopped.", template_name, seconds)
+        cache.set(memo, seconds, REFUSAL_KEPT_SECONDS)
         raise DocumentTooSlow(seconds) from None
+    except pdf_layout.LayoutFailed:
+        logger.exception("The layout process of a PDF from %s failed.", template_name)
+        raise DocumentFailed() from None
     for url in result.refused:
         fetcher.refused.append(url)
         logger.warning("A PDF asked for %s, which is not a static file of the portal; refused.", url)

@@ -2,9 +2,10 @@
 
 WeasyPrint's layout is where a PDF's time goes, and text can be made to be slow to lay out in ways no
 estimate made beforehand catches. So `lay_out` does it in a child process forked from a forkserver
-that has WeasyPrint loaded and warmed up (`collaboration.pdf_forkserver`), waits at most `seconds` for
-the finished bytes, and kills the child when the time is up: no request waits longer than that,
-whatever the text. The child also gets a memory ceiling. Each render costs about 20 ms more than in the
+that has WeasyPrint loaded and warmed up (`collaboration.pdf_forkserver`). The child may use `seconds` of
+CPU (the kernel stops it then) and the parent waits at most twice that in wall-clock time before it kills
+the child: no request waits longer, whatever the text, and layouts side by side on a busy machine are not
+refused for sharing the cores. The child also gets a memory ceiling. Each render costs about 20 ms more than in the
 same process (benchmark_pdf).
 
 What the document may fetch (its stylesheet and fonts) is read in the parent, by `pdf.StaticOnlyFetcher`,
@@ -17,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import math
 import multiprocessing
 import resource
+import signal
 import threading
 import traceback
 from collections.abc import Mapping
@@ -121,10 +124,13 @@ def write(job: Job) -> Result:
     return Result(pdf=pdf, refused=fetcher.refused)
 
 
-def _child(job: Job, connection: Connection) -> None:
-    # A platform that refuses the ceiling still has the time limit.
+def _child(job: Job, connection: Connection, seconds: float) -> None:
+    # A platform that refuses a ceiling still has the parent's wall-clock limit.
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    with contextlib.suppress(ValueError, OSError):
+        cpu = max(1, math.ceil(seconds))  # whole seconds: SIGXCPU at the soft limit, SIGKILL a second later
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     try:
         outcome: tuple[str, Any] = ("done", write(job))
     except BaseException:
@@ -148,26 +154,40 @@ def _forkserver() -> multiprocessing.context.ForkServerContext:
         return _context
 
 
+# The child's own CPU time is the limit (`RLIMIT_CPU`: the kernel stops it), so layouts running side by side on
+# a busy machine are not refused for waiting their turn; the parent waits at most WALL_FACTOR times as long
+# in wall-clock time, and stops the child itself then.
+WALL_FACTOR = 2.0
+
+
 def lay_out(job: Job, *, seconds: float) -> Result:
-    """`job` laid out in a child process that may take at most `seconds`; `LayoutTimedOut` when it does not finish."""
+    """`job` laid out in a child process that may use `seconds` of CPU; `LayoutTimedOut` when it does not finish.
+
+    The child is stopped whatever ends the wait: its time is up, it failed, or the wait itself was
+    interrupted (a worker told to stop, an exception): no layout outlives the request that asked for it.
+    """
     context = _forkserver()
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(job, sending), name="pdf-layout", daemon=True)
+    child = context.Process(target=_child, args=(job, sending, seconds), name="pdf-layout", daemon=True)
     child.start()
     sending.close()
     try:
-        if not receiving.poll(seconds):
-            child.kill()
-            child.join()
+        if not receiving.poll(seconds * WALL_FACTOR):
             raise LayoutTimedOut(seconds)
         try:
             status, payload = receiving.recv()
-        except EOFError as died:  # the child ended without a word: killed, or out of memory
+        except EOFError as died:  # the child ended without a word: its CPU time was up, or it was killed
             child.join()
+            if child.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+                raise LayoutTimedOut(seconds) from died
             raise LayoutFailed(f"The PDF layout process ended with exit code {child.exitcode}") from died
+    except BaseException:
+        child.kill()
+        child.join()
+        raise
     finally:
         receiving.close()
-    child.join(timeout=5)
+    child.join(timeout=1)
     if child.is_alive():  # pragma: no cover - it sent everything; it only has to exit
         child.kill()
         child.join()

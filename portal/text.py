@@ -45,9 +45,10 @@ class MultilineField(forms.CharField):
     """A CharField for text typed in a box: browsers post line breaks as CRLF, people see one character.
 
     The line breaks are folded before the length is checked, so a text the live count says
-    fits is never refused for its line breaks.
+    fits is never refused for its line breaks. A lone CR (posted by a script, pasted from an old
+    program) is a line break too, and is stored as one.
     """
 
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
-        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value

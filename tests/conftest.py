@@ -19,6 +19,15 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: nothing one test's requests remembered (a PDF refused for its
+    time, throttling counts) carries over into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _guidance_content(request: pytest.FixtureRequest) -> None:
     """Keep the shipped guidance content in place.
 

@@ -85,11 +85,11 @@ def _too_long(
     request: AuthedRequest, collaboration: Collaboration, refused: DocumentRefused, back: str
 ) -> HttpResponse:
     """A document too long, or too slow, to make on request: said plainly, nothing made or changed (422)."""
-    context: dict[str, object] = {"collaboration": collaboration, "back": back}
+    context: dict[str, object] = {"collaboration": collaboration, "back": back, "reason": "failed"}
     if isinstance(refused, DocumentTooLong):
-        context.update(too_long=True, pages=refused.pages, limit=refused.limit)
-    else:
-        context.update(too_long=False, seconds=round(refused.seconds) if isinstance(refused, DocumentTooSlow) else 0)
+        context.update(reason="long", pages=refused.pages, limit=refused.limit)
+    elif isinstance(refused, DocumentTooSlow):
+        context.update(reason="slow", seconds=round(refused.seconds))
     return render(request, "collaboration/document_too_long.html", context, status=422)
 
 
