@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration import pdf
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -486,6 +487,7 @@ class SendOutcome(enum.Enum):
     LOCKED = "locked"  # adopted: start a new version first
     IN_REVIEW = "in-review"  # this text is already the version under review
     EMPTY = "empty"  # nothing written yet
+    TOO_LONG = "too-long"  # its PDF would be longer than pdf.MAX_PAGES: no version anyone could print
 
 
 def agreement_send(
@@ -506,6 +508,10 @@ def agreement_send(
             return SendOutcome.IN_REVIEW, locked.latest_version
         if not AgreementText.objects.filter(agreement=locked).exclude(text="").exists():
             return SendOutcome.EMPTY, None
+        texts = list(AgreementText.objects.filter(agreement=locked).values_list("text", flat=True))
+        if pdf.estimate_text_pages(texts) > pdf.MAX_PAGES:
+            # Adopted, it would have no PDF and no archive copy, and every batch export would leave it out.
+            return SendOutcome.TOO_LONG, None
         number = (locked.latest_version.number if locked.latest_version else 0) + 1
         now = timezone.now()
         content = canonical_json(

@@ -152,6 +152,19 @@ def estimate_pages(html: str) -> int:
     return 1 + lines // LINES_PER_PAGE
 
 
+# The pages an agreement's title block, parties and approvals take besides its sections, at most.
+FRAME_PAGES = 6
+
+
+def estimate_text_pages(texts: list[str]) -> int:
+    """About how many pages `texts` (typed text, one paragraph each) fill in print, plus a document's frame.
+
+    For checking a text before it is frozen (an agreement version is sent), with no template at hand.
+    """
+    body = "".join(f"<p>{html_module.escape(text)}</p>" for text in texts)
+    return FRAME_PAGES + estimate_pages(printable(f"<html><body>{body}</body></html>"))
+
+
 _WIDE_ASCII = "MWmw@"
 
 

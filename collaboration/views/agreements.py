@@ -46,6 +46,7 @@ from collaboration.models import (
     Party,
     Role,
 )
+from collaboration.pdf import MAX_PAGES
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 
@@ -416,6 +417,17 @@ def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
             return redirect("agreement_version", code=collaboration.code, number=version.number)
         if outcome is service.SendOutcome.EMPTY:
             messages.error(request, _("Skriv något i avsiktsförklaringen innan ni skickar den för granskning."))
+        elif outcome is service.SendOutcome.TOO_LONG:
+            messages.error(
+                request,
+                _(
+                    "Avsiktsförklaringen blir längre än %(limit)d sidor och kan då inte skrivas ut eller arkiveras. "
+                    "Korta de längsta avsnitten (eller ta bort tomma rader) och skicka den sedan. Texten är kvar som "
+                    "den skrevs."
+                )
+                % {"limit": MAX_PAGES},
+            )
+            return redirect("agreement_edit", code=collaboration.code)
         else:
             messages.error(request, _("Avsiktsförklaringen är fastställd. Påbörja en ny version innan ni ändrar den."))
         return redirect("agreement_detail", code=collaboration.code)

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from collaboration import agreements, batch_export, pdf
 from collaboration.forms import ANSWER_MAX_LENGTH
-from collaboration.models import AgreementText, ExportStatus
+from collaboration.models import AgreementState, AgreementText, ExportStatus
 from tests.collaboration.helpers import MODEL, questions, send_version, write_answer, write_sections
 from tests.conftest import Cast
 from tests.pdf_reading import page_count, text_of
@@ -58,10 +58,40 @@ def test_the_reviews_reproduction_is_refused_at_once_with_a_swedish_page(cast: C
     assert all(text == SHORT_LINES for text in stored.values())
 
 
+def sent_before_the_check(cast: Cast, texts: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A version sent before sending checked its length (`agreement_send` refuses such a text now)."""
+    with mock.patch.object(pdf, "estimate_text_pages", return_value=1):
+        return send_version(cast.collaboration, cast.officer, cast.kommun, texts)
+
+
+def test_a_draft_too_long_to_print_is_not_sent_and_stays_as_typed(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
+    """A version that could never be printed or archived is never sent: adopted, it would have no PDF at all."""
+    agreement = draft(cast, {slug: SHORT_LINES for slug in section_slugs()})
+    response = officer_client.post(reverse("agreement_send", args=[cast.collaboration.code]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("agreement_edit", args=[cast.collaboration.code])
+    page = response.content.decode()
+    assert f"Avsiktsförklaringen blir längre än {pdf.MAX_PAGES} sidor" in page
+    assert "Texten är kvar som den skrevs." in page
+    agreement.refresh_from_db()
+    assert agreement.latest_version is None
+    assert agreement.state == AgreementState.UTKAST
+    assert set(AgreementText.objects.filter(agreement=agreement).values_list("text", flat=True)) == {SHORT_LINES}
+    # Shortened, it is sent.
+    write_sections(agreement, {slug: "Kort text." for slug in section_slugs()}, cast.officer, cast.kommun)
+    outcome, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert outcome is agreements.SendOutcome.SENT
+    assert version is not None
+
+
+def test_the_send_check_counts_like_the_pdf_does() -> None:
+    assert pdf.estimate_text_pages([SHORT_LINES] * 11) > pdf.MAX_PAGES
+    sentence = "Föreningen och kommunen ses varje månad och följer upp läxhjälpen tillsammans med skolorna. "
+    full = (sentence * (ANSWER_MAX_LENGTH // len(sentence) + 1))[:ANSWER_MAX_LENGTH]
+    assert pdf.estimate_text_pages([full] * 11) <= pdf.MAX_PAGES  # every section full of prose is sent
+
+
 def test_a_version_sent_with_such_text_is_refused_too_and_the_review_continues(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
-    version = send_version(
-        cast.collaboration, cast.officer, cast.kommun, {slug: SHORT_LINES for slug in section_slugs()}
-    )
+    version = sent_before_the_check(cast, {slug: SHORT_LINES for slug in section_slugs()})
     response = officer_client.get(reverse("agreement_version_pdf", args=[cast.collaboration.code, version.number]))
     assert response.status_code == 422
     assert officer_client.get(reverse("agreement_version", args=[cast.collaboration.code, 1])).status_code == 200
@@ -122,9 +152,7 @@ def test_breakable_changes_only_long_runs_of_body_text() -> None:
 
 
 def test_the_batch_export_leaves_out_a_document_over_the_cap_and_says_so(cast: Cast) -> None:
-    version = send_version(
-        cast.collaboration, cast.officer, cast.kommun, {slug: SHORT_LINES for slug in section_slugs()}
-    )
+    version = sent_before_the_check(cast, {slug: SHORT_LINES for slug in section_slugs()})
     agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
     agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     export = batch_export.export_start(
