@@ -47,9 +47,8 @@ from collaboration.models import (
     may_approve,
 )
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
-from collaboration.models.texts import EMPTY_BASE
+from collaboration.models.texts import EMPTY_BASE, SaveReport
 from collaboration.principle_check import latest_principle_ratings
-from collaboration.process import SaveReport
 from collaboration.services import SentInvitation, invitation_send
 from collaboration.signals import agreement_adopted, parties_changed
 from portal import notifications

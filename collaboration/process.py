@@ -26,11 +26,9 @@ from collaboration.models import (
     AnswerMode,
     Collaboration,
     Edit,
-    FieldResult,
     Guide,
     Membership,
     Organisation,
-    Outcome,
     Party,
     Phase,
     PhaseCompletion,
@@ -46,6 +44,7 @@ from collaboration.models import (
     StepStatus,
     party_filter,
 )
+from collaboration.models.texts import SaveReport
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -265,28 +264,6 @@ def load_step(
         shared=owner is not None
         and SharedPhase.objects.filter(collaboration=collaboration, phase=step.phase, organisation=owner).exists(),
     )
-
-
-@dataclass
-class SaveReport:
-    """What a save of a step did, box by box (see Answer.save_texts)."""
-
-    results: dict[int, FieldResult] = field(default_factory=dict)
-
-    def _with(self, *outcomes: Outcome) -> list[int]:
-        return [pk for pk, result in self.results.items() if result.outcome in outcomes]
-
-    @property
-    def saved(self) -> list[int]:
-        return self._with(Outcome.SAVED)
-
-    @property
-    def conflicts(self) -> list[int]:
-        return self._with(Outcome.CONFLICT)
-
-    @property
-    def stale(self) -> list[int]:
-        return self._with(Outcome.STALE)
 
 
 def step_save(

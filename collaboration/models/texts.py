@@ -12,7 +12,7 @@ lives (the `scope` filter); their history model names its text with `TEXT_FIELD`
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -122,6 +122,28 @@ def decide(
     if base is not None and base.version < stored_version and own_since_base:
         return Outcome.SAVED
     return Outcome.CONFLICT
+
+
+@dataclass
+class SaveReport:
+    """What one save did, box by box: the result of the save contract for a step's answers or an agreement's sections."""
+
+    results: dict[int, FieldResult] = field(default_factory=dict)
+
+    def _with(self, *outcomes: Outcome) -> list[int]:
+        return [pk for pk, result in self.results.items() if result.outcome in outcomes]
+
+    @property
+    def saved(self) -> list[int]:
+        return self._with(Outcome.SAVED)
+
+    @property
+    def conflicts(self) -> list[int]:
+        return self._with(Outcome.CONFLICT)
+
+    @property
+    def stale(self) -> list[int]:
+        return self._with(Outcome.STALE)
 
 
 class SharedText(models.Model):

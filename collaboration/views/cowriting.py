@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from collaboration.forms import ANSWER_MAX_LENGTH
 from collaboration.models import Base, Edit, Outcome, text_digest
-from collaboration.process import SaveReport
+from collaboration.models.texts import SaveReport
 from portal.http import AnyRequest
 from portal.text import MultilineField
 

@@ -27,9 +27,9 @@ from collaboration.models import (
     StepStatus,
     party_filter,
 )
+from collaboration.models.texts import SaveReport
 from collaboration.process import (
     ConfirmOutcome,
-    SaveReport,
     answer_party,
     compare,
     get_guide,

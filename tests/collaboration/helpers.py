@@ -26,7 +26,7 @@ from collaboration.models import (
     StepStatus,
     text_digest,
 )
-from collaboration.process import SaveReport
+from collaboration.models.texts import SaveReport
 from portal.models import User
 
 MODEL = "samverkansmodellen"
