@@ -40,6 +40,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from collaboration import pdf_layout
+from portal.text import BIDI_CONTROLS
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +207,8 @@ _LONG_RUN = re.compile(rf"(?:&[#0-9A-Za-z]+;|[^{_BREAKING}&]){{{LONG_RUN + 1},}}
 _UNIT = re.compile(r"&[#0-9A-Za-z]+;|.", re.S)
 _BLANKS = re.compile(rf"[ \t]{{{MAX_BLANKS + 1},}}")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# The embeddings, overrides and isolates of portal.text's list; the marks (LRM, RLM) stay, they are single.
+_BIDI_CONTROLS = re.compile("[" + "".join(sorted(BIDI_CONTROLS - {"\u200e", "\u200f"})) + "]")
 
 
 def _fewer_marks(text: str) -> str:
@@ -252,7 +254,7 @@ def _breakable_run(match: re.Match[str]) -> str:
     previous = ""
     for unit in _UNIT.findall(run):
         flag_half = _is_regional_indicator(unit) and indicators % 2 == 1
-        if since_break >= BREAK_EVERY and not _joins_previous(unit) and previous not in ("\u200d",) and not flag_half:
+        if since_break >= BREAK_EVERY and not _joins_previous(unit) and previous != "\u200d" and not flag_half:
             out.append("\u200b")
             since_break = 0
         indicators = indicators + 1 if _is_regional_indicator(unit) else 0

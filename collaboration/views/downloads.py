@@ -40,8 +40,8 @@ def checklist_download(request: AuthedRequest, code: str, guide: str, blank: boo
         document = checklist_pdf(
             guide=guide_obj, collaboration=collaboration, party=acting, user=request.user, blank=blank
         )
-    except DocumentRefused as too_long:
-        return _too_long(request, collaboration, too_long, reverse("guide_review", args=[collaboration.code, guide]))
+    except DocumentRefused as refused:
+        return _refused(request, collaboration, refused, reverse("guide_review", args=[collaboration.code, guide]))
     if request.method == "GET":  # HEAD asks what it would get: nothing was taken
         with transaction.atomic():
             services.document_exported(
@@ -81,9 +81,7 @@ def _agreement_version(
     return collaboration, agreement, version
 
 
-def _too_long(
-    request: AuthedRequest, collaboration: Collaboration, refused: DocumentRefused, back: str
-) -> HttpResponse:
+def _refused(request: AuthedRequest, collaboration: Collaboration, refused: DocumentRefused, back: str) -> HttpResponse:
     """A document too long, or too slow, to make on request: said plainly, nothing made or changed (422)."""
     context: dict[str, object] = {"collaboration": collaboration, "back": back, "reason": "failed"}
     if isinstance(refused, DocumentTooLong):
@@ -112,8 +110,8 @@ def agreement_version_download(request: AuthedRequest, code: str, number: int) -
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
     except agreement_service.VersionTampered:
         return _tampered(request, collaboration, version)
-    except DocumentRefused as too_long:
-        return _too_long(request, collaboration, too_long, reverse("agreement_version", args=[code, number]))
+    except DocumentRefused as refused:
+        return _refused(request, collaboration, refused, reverse("agreement_version", args=[code, number]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
 
@@ -129,8 +127,8 @@ def agreement_archive_download(request: AuthedRequest, code: str, number: int) -
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
     except agreement_service.VersionTampered:
         return _tampered(request, collaboration, version)
-    except DocumentRefused as too_long:
-        return _too_long(request, collaboration, too_long, reverse("agreement_version", args=[code, number]))
+    except DocumentRefused as refused:
+        return _refused(request, collaboration, refused, reverse("agreement_version", args=[code, number]))
     _log_download(request, collaboration, document)
     return pdf_response(document)
 
@@ -150,7 +148,7 @@ def agreement_draft_download(request: AuthedRequest, code: str) -> HttpResponse:
         document = agreement_draft_pdf(
             agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
         )
-    except DocumentRefused as too_long:
-        return _too_long(request, collaboration, too_long, reverse("agreement_edit", args=[collaboration.code]))
+    except DocumentRefused as refused:
+        return _refused(request, collaboration, refused, reverse("agreement_edit", args=[collaboration.code]))
     _log_download(request, collaboration, document)
     return pdf_response(document)

@@ -202,7 +202,7 @@ def test_a_party_without_approvers_is_named_and_its_paper_decision_registered(pa
 
 
 def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings):
-    """Too long, too slow and a tampered version: each refusal is a page of its own that passes axe and leads back."""
+    """Too long, too slow, a failed layout and a tampered version: each refusal is a page of its own that passes axe and leads back."""
     from collaboration import agreements
     from collaboration.models import AgreementVersion
     from tests.collaboration.helpers import MODEL, send_version, write_sections
@@ -221,6 +221,17 @@ def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings)
     page.get_by_role("link", name="Tillbaka", exact=True).click()
     page.wait_for_url(f"**{reverse('guide_review', args=[code, MODEL])}")
     settings.PDF_RENDER_SECONDS = 60
+
+    # A layout process that failed (out of memory, killed from outside).
+    from unittest import mock
+
+    from collaboration import pdf_layout
+
+    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=pdf_layout.LayoutFailed("killed")):
+        page.goto(reverse("checklist_pdf", args=[code, MODEL]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentet kunde inte skapas som PDF")
+    expect(page.get_by_role("alert")).to_contain_text("all text finns kvar som den skrevs")
+    assert_accessible(page)
 
     # Too long: every section of the draft full of one-letter lines.
     agreement = agreements.agreement_start(
