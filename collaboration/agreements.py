@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
+from collaboration.cowriting.contract import EMPTY_BASE, Edit, Outcome, SaveReport
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -35,10 +36,8 @@ from collaboration.models import (
     Approval,
     ChangeRequest,
     Collaboration,
-    Edit,
     Membership,
     Organisation,
-    Outcome,
     Party,
     Role,
     SectionKind,
@@ -47,7 +46,6 @@ from collaboration.models import (
     may_approve,
 )
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
-from collaboration.models.texts import EMPTY_BASE, SaveReport
 from collaboration.principle_check import latest_principle_ratings
 from collaboration.services import SentInvitation, invitation_send
 from collaboration.signals import agreement_adopted, parties_changed

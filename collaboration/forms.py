@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from collaboration.cowriting.forms import LoadedFieldsMixin
 from collaboration.models import (
     ActivityKind,
     CollaborationForm,
@@ -28,8 +29,6 @@ from collaboration.validators import normalise_organisation_number, validate_org
 from portal.forms import NameField
 from portal.models import User
 from portal.text import normalise_email
-
-ANSWER_MAX_LENGTH = 20_000
 
 
 def organisation_label(organisation: Organisation) -> str:
@@ -546,9 +545,7 @@ class StepAssignmentForm(forms.Form):
         self.fields["responsible"].queryset = party_people(collaboration)  # type: ignore[attr-defined]
 
 
-class CollaborationEditForm(forms.Form):
-    # What each field held when the page was loaded (services.edit_state): nothing is written back unseen.
-    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
+class CollaborationEditForm(LoadedFieldsMixin, forms.Form):
     title = CollaborationCreateForm.base_fields["title"]
     description = CollaborationCreateForm.base_fields["description"]
     starts_on = CollaborationCreateForm.base_fields["starts_on"]
@@ -572,12 +569,6 @@ class CollaborationEditForm(forms.Form):
 
     def contacts(self) -> dict[int, Any]:
         return {party.pk: self.cleaned_data.get(f"contact_{party.pk}") for party in self.parties}
-
-    def loaded_digests(self) -> dict[str, str]:
-        """What each field held when the page was loaded (digests, see services.value_digest)."""
-        raw = (self.cleaned_data.get("loaded") or "") if self.is_bound and hasattr(self, "cleaned_data") else ""
-        pairs = (item.partition("=") for item in str(raw).split(",") if "=" in item)
-        return {key: value for key, _, value in pairs}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -614,7 +605,7 @@ class ActivityFilterForm(forms.Form):
 FIRST_COMPACT_YEAR = 1990  # the first local överenskommelser came after the national one of 2008; leave room
 
 
-class LocalCompactForm(forms.Form):
+class LocalCompactForm(LoadedFieldsMixin, forms.Form):
     """The organisation's local (or regional) överenskommelse with civil society."""
 
     has_local_compact = forms.TypedChoiceField(
@@ -641,7 +632,6 @@ class LocalCompactForm(forms.Form):
             "max_length": _("Adressen får vara högst %(limit_value)d tecken (nu %(show_value)d)."),
         },
     )
-    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_local_compact_since(self) -> int | None:
         from django.utils import timezone
@@ -663,10 +653,6 @@ class LocalCompactForm(forms.Form):
             data["local_compact_since"] = None
             data["local_compact_url"] = ""
         return data
-
-    def loaded_digests(self) -> dict[str, str]:
-        pairs = (item.partition("=") for item in (self.cleaned_data.get("loaded") or "").split(",") if item)
-        return {key: value for key, _sep, value in pairs}
 
 
 class OrganisationChoiceForm(forms.Form):

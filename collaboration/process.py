@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration.cowriting.contract import Edit, SaveReport
 from collaboration.guidance import guide_content
 from collaboration.models import (
     Activity,
@@ -25,7 +26,6 @@ from collaboration.models import (
     Answer,
     AnswerMode,
     Collaboration,
-    Edit,
     Guide,
     Membership,
     Organisation,
@@ -44,7 +44,6 @@ from collaboration.models import (
     StepStatus,
     party_filter,
 )
-from collaboration.models.texts import SaveReport
 
 if TYPE_CHECKING:
     from portal.models import User

@@ -15,10 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from collaboration import signals, tasks
+from collaboration.cowriting.contract import fields_state, save_fields
 from collaboration.models import (
     Activity,
     ActivityKind,
-    Base,
     ClaimStatus,
     Collaboration,
     CollaborationForm,
@@ -27,7 +27,6 @@ from collaboration.models import (
     Membership,
     Organisation,
     OrganisationClaim,
-    Outcome,
     Party,
     PartyState,
     Phase,
@@ -38,8 +37,6 @@ from collaboration.models import (
     Status,
     Step,
     StepAssignment,
-    decide,
-    text_digest,
 )
 from collaboration.process import refresh_current_phase
 from portal import once
@@ -482,26 +479,17 @@ def step_assign(
     return assignment
 
 
-def _as_text(value: object) -> str:
-    """A form value as text (dates, ids and text alike), to be judged by the one save rule, `decide`."""
-    return "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
-
-
-def value_digest(value: object) -> str:
-    """The digest the edit page carries for a field: the same digest answers carry (`text_digest`)."""
-    return text_digest(_as_text(value))
-
-
 def edit_state(collaboration: Collaboration, parties: list[Party]) -> str:
     """The `loaded` field of the edit page: each field's digest as the page shows it now."""
-    values: dict[str, object] = {
-        "title": collaboration.title,
-        "description": collaboration.description,
-        "starts_on": collaboration.starts_on,
-        "ends_on": collaboration.ends_on,
-        **{f"contact_{p.pk}": p.contact_id for p in parties},
-    }
-    return ",".join(f"{key}={value_digest(value)}" for key, value in values.items())
+    return fields_state(
+        {
+            "title": collaboration.title,
+            "description": collaboration.description,
+            "starts_on": collaboration.starts_on,
+            "ends_on": collaboration.ends_on,
+            **{f"contact_{p.pk}": p.contact_id for p in parties},
+        }
+    )
 
 
 @dataclass
@@ -532,47 +520,27 @@ def collaboration_edit(
     """
     loaded = loaded or {}
     result = EditResult()
-
-    def decide_field(key: str, current: object, wanted: object) -> bool:
-        """Whether to write `wanted` over `current`: the answers' rule (`decide`), with the loaded digest as base.
-
-        A field without a loaded digest is taken as loaded with what is stored now.
-        """
-        stored = _as_text(current)
-        outcome = decide(
-            stored_text=stored,
-            stored_version=0,
-            text=_as_text(wanted),
-            base=Base(0, loaded.get(key) or text_digest(stored)),
-            seen=None,
-            own_since_base=False,
-        )
-        if outcome is Outcome.CONFLICT:
-            result.moved_on.append(key)
-        return outcome is Outcome.SAVED
-
     with transaction.atomic():
         locked = Collaboration.objects.select_for_update().get(pk=collaboration.pk)
+        facts = save_fields(
+            locked,
+            {"title": title, "description": description, "starts_on": starts_on, "ends_on": ends_on},
+            loaded,
+            also=("updated_at",),
+        )
+        result.moved_on += facts.moved_on
         changed = result.changed
-        fields = []
-        for field, value in [
-            ("title", title),
-            ("description", description),
-            ("starts_on", starts_on),
-            ("ends_on", ends_on),
-        ]:
-            if decide_field(field, getattr(locked, field), value):
-                setattr(locked, field, value)
-                fields.append(field)
-                changed.append(str(Collaboration._meta.get_field(field).verbose_name))  # type: ignore[union-attr]
-        if fields:
-            locked.save(update_fields=[*fields, "updated_at"])
+        changed += [str(Collaboration._meta.get_field(name).verbose_name) for name in facts.written]  # type: ignore[union-attr]
         parties = Party.objects.accepted().filter(collaboration=locked, pk__in=list(contacts))
         for party in parties.select_related("organisation"):
             contact = contacts[party.pk]
-            if decide_field(f"contact_{party.pk}", party.contact_id, contact.pk if contact else None):
-                party.contact = contact
-                party.save(update_fields=["contact"])
+            key = f"contact_{party.pk}"
+            written = save_fields(
+                party, {"contact_id": contact.pk if contact else None}, {"contact_id": loaded.get(key, "")}
+            )
+            if written.moved_on:
+                result.moved_on.append(key)
+            elif written.written:
                 changed.append(_("kontaktperson för %(org)s") % {"org": party.organisation.name})
         if changed:
             Activity.record(
@@ -711,7 +679,7 @@ COMPACT_FIELDS = ("has_local_compact", "local_compact_since", "local_compact_url
 
 def compact_state(organisation: Organisation) -> str:
     """The `loaded` field of the organisation's edit page: each field's digest as the page shows it now."""
-    return ",".join(f"{name}={value_digest(getattr(organisation, name))}" for name in COMPACT_FIELDS)
+    return fields_state({name: getattr(organisation, name) for name in COMPACT_FIELDS})
 
 
 def organisation_compact_update(
@@ -724,11 +692,9 @@ def organisation_compact_update(
 ) -> EditResult:
     """Record whether the organisation has a local överenskommelse, since when and where to read it.
 
-    The same rule as `collaboration_edit`: a field left as loaded is never written back, and a
-    field a colleague changed since the page was loaded is kept and reported in `moved_on`.
+    The same rule as `collaboration_edit` (`save_fields`): a field left as loaded is never written back,
+    and a field a colleague changed since the page was loaded is kept and reported in `moved_on`.
     """
-    loaded = loaded or {}
-    result = EditResult()
     wanted = {
         "has_local_compact": has_local_compact,
         "local_compact_since": local_compact_since,
@@ -736,24 +702,9 @@ def organisation_compact_update(
     }
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        fields = []
-        for name, value in wanted.items():
-            stored = _as_text(getattr(locked, name))
-            outcome = decide(
-                stored_text=stored,
-                stored_version=0,
-                text=_as_text(value),
-                base=Base(0, loaded.get(name) or text_digest(stored)),
-                seen=None,
-                own_since_base=False,
-            )
-            if outcome is Outcome.CONFLICT:
-                result.moved_on.append(name)
-            elif outcome is Outcome.SAVED:
-                setattr(locked, name, value)
-                fields.append(name)
-                result.changed.append(str(Organisation._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
-        if fields:
-            locked.save(update_fields=fields)
+        report = save_fields(locked, wanted, loaded or {})
     organisation.refresh_from_db(fields=list(COMPACT_FIELDS))
-    return result
+    return EditResult(
+        changed=[str(Organisation._meta.get_field(name).verbose_name) for name in report.written],  # type: ignore[union-attr]
+        moved_on=report.moved_on,
+    )

@@ -50,6 +50,7 @@ from django.utils import timezone
 from collaboration import agreements as agreement_service
 from collaboration import batch_export
 from collaboration.content import ensure_loaded
+from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.models import (
     Agreement,
     AgreementComment,
@@ -59,10 +60,8 @@ from collaboration.models import (
     AgreementVersion,
     Answer,
     Approval,
-    Base,
     ChangeRequest,
     Collaboration,
-    Edit,
     FormChoice,
     Invitation,
     Membership,
@@ -80,7 +79,6 @@ from collaboration.models import (
     SharedPhase,
     Step,
     StepAssignment,
-    text_digest,
 )
 from portal.models import User
 from portal.notifications import choice_token

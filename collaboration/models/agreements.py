@@ -1,7 +1,7 @@
 """The shared agreement (avsiktsförklaring): sections written together, frozen versions, approvals.
 
 One agreement per collaboration. Its sections are shared texts (the same save contract as
-the process answers, see `texts.SharedText`). "Skicka för granskning" freezes the texts and
+the process answers, see `collaboration.cowriting`). "Skicka för granskning" freezes the texts and
 the parties into an immutable, numbered `AgreementVersion` identified by the SHA-256 of
 its canonical JSON. Only the parties a version names (its snapshot) approve it, each for itself; when every party it
 names has approved it, it is adopted (fastställd): an `Adoption` row records that, and the agreement
@@ -21,12 +21,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from collaboration.cowriting.texts import SharedText, TextRevision
 from portal.shipped import ShippedContent
 
 from .collaborations import Collaboration
 from .guidance import Question
 from .organisations import Membership, Organisation, Role, Sector
-from .texts import SharedText, TextRevision
 
 # The version of the snapshot's layout; a reader of an old archive copy can tell which it has.
 # Format 2 names each party by its organisation's code as well; format 1 by organisationsnummer only.

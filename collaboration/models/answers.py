@@ -8,26 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from collaboration.cowriting.contract import Edit, FieldResult
+from collaboration.cowriting.texts import SharedText, TextRevision
+
 from .collaborations import Collaboration
 from .guidance import Phase, Question, Step
 from .organisations import Organisation
-from .texts import (
-    REVISION_WINDOW,
-    UNKNOWN_BASE,
-    Base,
-    Edit,
-    FieldResult,
-    Outcome,
-    SharedText,
-    TextRevision,
-    decide,
-    text_digest,
-)
 
 if TYPE_CHECKING:
     from portal.models import User
-
-__all__ = ["REVISION_WINDOW", "UNKNOWN_BASE", "Base", "Edit", "FieldResult", "Outcome", "decide", "text_digest"]
 
 
 def party_filter(party: Organisation | None, prefix: str = "") -> dict[str, object]:

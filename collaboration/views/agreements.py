@@ -28,6 +28,9 @@ from collaboration.agreement_forms import (
     PartyDetailsForm,
     RegisterApprovalForm,
 )
+from collaboration.cowriting.contract import Base, Edit, SaveReport
+from collaboration.cowriting.forms import SharedTextForm
+from collaboration.cowriting.page import edit_page, is_autosave, signed_out
 from collaboration.models import (
     Adoption,
     Agreement,
@@ -37,10 +40,8 @@ from collaboration.models import (
     AgreementText,
     AgreementVersion,
     Approval,
-    Base,
     ChangeRequest,
     Collaboration,
-    Edit,
     Membership,
     Organisation,
     Party,
@@ -49,8 +50,6 @@ from collaboration.models import (
 from collaboration.pdf import MAX_PAGES
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
-
-from .cowriting import SharedTextForm, autosave_response, conflict_page, resolution, resolve
 
 EDIT_TEMPLATE = "collaboration/agreement/edit.html"
 
@@ -253,7 +252,7 @@ def agreement_pull(request: AuthedRequest, code: str, section: str) -> HttpRespo
 
 @dataclass
 class AgreementPage:
-    """The editing page's boxes, in the shape views/cowriting.py expects."""
+    """The editing page's boxes, in the shape `cowriting.page.edit_page` expects."""
 
     questions: list[AgreementSection]
     answers: dict[int, AgreementText]
@@ -272,17 +271,13 @@ def _page(agreement: Agreement) -> AgreementPage:
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: AnyRequest, code: str) -> HttpResponse:
     """Write the draft together: the same autosave, versions and conflict view as the step pages."""
-    if not request.user.is_authenticated:
-        if request.method == "POST" and request.htmx:
-            drafts.stash(request)
-            return render(request, f"{EDIT_TEMPLATE}#autosave", {"signed_out": True, "login_next": request.path})
-        return drafts.signed_out_response(request)
+    if (response := signed_out(request, EDIT_TEMPLATE)) is not None:
+        return response
     authed: AuthedRequest = request  # type: ignore[assignment]
     collaboration = get_collaboration_for(authed.user, code)
     agreement = _agreement_for(collaboration)
     page = _page(agreement)
     action = request.POST.get("action", "save")
-    autosave = request.method == "POST" and bool(request.htmx) and action == "autosave"
     acting = acting_organisation(authed.user, collaboration)
     context: dict[str, Any] = {
         "collaboration": collaboration,
@@ -290,59 +285,43 @@ def agreement_edit(request: AnyRequest, code: str) -> HttpResponse:
         "page": page,
         "notice": service.state_notice(agreement),
     }
-    if agreement.is_locked:
+
+    def locked() -> HttpResponse:
         if request.method == "POST":
             drafts.stash(request)  # what was typed in a page opened before adoption is kept
         return render(
             request, "collaboration/agreement/locked.html", context, status=409 if request.method == "POST" else 200
         )
 
-    if request.method == "GET":
-        draft = drafts.restore(request)
-        if draft is not None:
-            form = SharedTextForm(page=page, initial={k: v for k, v in draft.dict().items() if k != "writer"})
-            context["restored_draft"] = True
-        else:
-            form = SharedTextForm(page=page)
-        context.update({"form": form, "rows": form.rows()})
-        return render(request, EDIT_TEMPLATE, context)
+    if agreement.is_locked:
+        return locked()
 
-    drafts.discard(request)
-    data = request.POST.copy()
-    resolved = None if autosave else resolution(request, page)
-    if resolved is not None:
-        return resolve(request, context, page, data, *resolved, EDIT_TEMPLATE)
-    form = SharedTextForm(data, page=page)
-    valid = form.is_valid()
-    if not valid and not autosave:
-        context.update({"form": form, "rows": form.rows()})
-        return render(request, EDIT_TEMPLATE, context)
-    try:
-        report = service.agreement_save(
-            agreement=agreement,
-            edits=form.edits(explicit=not autosave),
-            writer=form.writer_token(),
-            user=authed.user,
-            organisation=acting,
-        )
-    except service.AgreementLocked:
-        drafts.stash(request)
-        return render(request, "collaboration/agreement/locked.html", context, status=409)
-    page.answers.update({pk: r.answer for pk, r in report.results.items() if r.answer is not None})
-    if autosave:
-        return autosave_response(request, context, page, form, report, EDIT_TEMPLATE)
-    if report.conflicts:
-        return conflict_page(request, context, page, data, report, EDIT_TEMPLATE)
-    if report.stale:
-        messages.info(
-            request, _("En kollega hade ändrat några avsnitt som du inte rörde. Deras nya text står kvar och visas nu.")
-        )
-    messages.success(request, _("Avsiktsförklaringen är sparad."))
-    if action == "save-send":
-        return redirect("agreement_send", code=collaboration.code)
-    if action == "save":
-        return redirect(request.path)
-    return redirect("agreement_detail", code=collaboration.code)
+    def save(form: SharedTextForm, valid: bool) -> SaveReport | HttpResponse:
+        try:
+            return service.agreement_save(
+                agreement=agreement,
+                edits=form.edits(explicit=not is_autosave(request)),
+                writer=form.writer_token(),
+                user=authed.user,
+                organisation=acting,
+            )
+        except service.AgreementLocked:
+            return locked()
+
+    def after_save(form: SharedTextForm, report: SaveReport) -> HttpResponse:
+        if report.stale:
+            messages.info(
+                request,
+                _("En kollega hade ändrat några avsnitt som du inte rörde. Deras nya text står kvar och visas nu."),
+            )
+        messages.success(request, _("Avsiktsförklaringen är sparad."))
+        if action == "save-send":
+            return redirect("agreement_send", code=collaboration.code)
+        if action == "save":
+            return redirect(request.path)
+        return redirect("agreement_detail", code=collaboration.code)
+
+    return edit_page(request, template=EDIT_TEMPLATE, context=context, page=page, save=save, after_save=after_save)
 
 
 @drafts.keep_post_when_signed_out

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.cowriting.contract import SaveReport
+from collaboration.cowriting.forms import SharedTextForm
+from collaboration.cowriting.page import edit_page, is_autosave, signed_out
 from collaboration.forms import OrganisationChoiceForm
 from collaboration.guidance import guide_content
 from collaboration.models import (
@@ -27,7 +30,6 @@ from collaboration.models import (
     StepStatus,
     party_filter,
 )
-from collaboration.models.texts import SaveReport
 from collaboration.process import (
     ConfirmOutcome,
     answer_party,
@@ -45,16 +47,7 @@ from collaboration.process import (
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
 
-from .cowriting import (
-    SharedTextForm,
-    autosave_response,
-    conflict_page,
-    resolution,
-    resolve,
-)
-
 STEP_TEMPLATE = "collaboration/step.html"
-StepForm = SharedTextForm
 
 
 def _step_url(collaboration: Collaboration, guide_slug: str, phase_slug: str, step_slug: str) -> str:
@@ -63,99 +56,65 @@ def _step_url(collaboration: Collaboration, guide_slug: str, phase_slug: str, st
 
 @require_http_methods(["GET", "POST"])
 def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
-    path = request.path
-    if not request.user.is_authenticated:
-        if request.method == "POST" and request.htmx:
-            drafts.stash(request)
-            return render(request, "collaboration/step.html#autosave", {"signed_out": True, "login_next": path})
-        return drafts.signed_out_response(request)
+    if (response := signed_out(request, STEP_TEMPLATE)) is not None:
+        return response
     authed: AuthedRequest = request  # type: ignore[assignment]
     collaboration = get_collaboration_for(authed.user, code)
     guide_obj = get_guide(guide)
     action = request.POST.get("action", "save-later")
-    autosave = request.method == "POST" and bool(request.htmx) and action == "autosave"
     acting = acting_organisation(authed.user, collaboration, phase_slug=phase, guide_slug=guide)
-    page = load_step(collaboration, guide_obj, phase, step, party=acting, for_autosave=autosave)
+    page = load_step(collaboration, guide_obj, phase, step, party=acting, for_autosave=is_autosave(request))
     context: dict[str, Any] = {"collaboration": collaboration, "page": page, "guide": guide_obj, "acting": acting}
-
-    if request.method == "GET":
-        draft = drafts.restore(request)
-        if draft is not None:
-            form = StepForm(page=page, initial={k: v for k, v in draft.dict().items() if k != "writer"})
-            context["restored_draft"] = True
-        else:
-            form = StepForm(page=page)
-        context.update({"form": form, "rows": form.rows()})
-        return render(request, "collaboration/step.html", context)
-
-    # What the writer posts now supersedes the text kept while they were signed out.
-    drafts.discard(request)
-    data = request.POST.copy()
-
-    resolved = None if autosave else resolution(request, page)
-    if resolved is not None:
-        return resolve(request, context, page, data, *resolved, STEP_TEMPLATE)
-
-    form = StepForm(data, page=page)
-    valid = form.is_valid()
-    if not valid and not autosave:
-        # Nothing is saved; every typed word comes back with the errors beside it.
-        context.update({"form": form, "rows": form.rows()})
-        return render(request, "collaboration/step.html", context)
-
-    mark = {"save-done": StepStatus.DONE, "reopen": StepStatus.IN_PROGRESS}.get(action) if valid else None
     # Marking a step done with questions left empty is asked once (see _ask_before_done): save first.
-    ask_unanswered = mark == StepStatus.DONE and request.POST.get("unanswered") != "confirmed"
-    if ask_unanswered:
-        mark = None
-    report = step_save(
-        collaboration=collaboration,
-        step=page.step,
-        edits=form.edits(explicit=not autosave),
-        writer=form.writer_token(),
-        user=authed.user,
-        organisation=acting,
-        party=page.party,
-        mark=mark,
-    )
-    page.answers.update({pk: r.answer for pk, r in report.results.items() if r.answer is not None})
+    ask_unanswered = action == "save-done" and request.POST.get("unanswered") != "confirmed"
 
-    if autosave:
-        return autosave_response(request, context, page, form, report, STEP_TEMPLATE)
-
-    if report.conflicts:
-        return conflict_page(request, context, page, data, report, STEP_TEMPLATE)
-    if ask_unanswered:
-        unanswered = [q for q in page.questions if not (q.pk in page.answers and page.answers[q.pk].text.strip())]
-        if unanswered:
-            return _ask_before_done(request, context, unanswered, report)
-        step_save(
+    def save(form: SharedTextForm, valid: bool) -> SaveReport:
+        mark = {"save-done": StepStatus.DONE, "reopen": StepStatus.IN_PROGRESS}.get(action) if valid else None
+        return step_save(
             collaboration=collaboration,
             step=page.step,
-            edits=[],
+            edits=form.edits(explicit=not is_autosave(request)),
             writer=form.writer_token(),
             user=authed.user,
             organisation=acting,
             party=page.party,
-            mark=StepStatus.DONE,
+            mark=None if ask_unanswered else mark,
         )
-    if report.stale:
-        messages.info(
-            request,
-            _("En kollega hade ändrat några svar som du inte rörde. Deras nya text står kvar och visas nu."),
-        )
-    if action == "save-done":
-        messages.success(request, _("Steget ”%(step)s” är markerat som klart.") % {"step": page.step.title})
-    elif action == "reopen":
-        messages.success(request, _("Steget ”%(step)s” är öppnat igen.") % {"step": page.step.title})
-        return redirect(path)
-    else:
-        messages.success(request, _("Dina svar är sparade."))
-    if action == "save":
-        return redirect(path)
-    if action in ("save-continue", "save-done") and page.next is not None:
-        return redirect(_step_url(collaboration, guide, page.next.phase.slug, page.next.slug))
-    return redirect("task_list", code=collaboration.code, guide=guide)
+
+    def after_save(form: SharedTextForm, report: SaveReport) -> HttpResponse:
+        if ask_unanswered:
+            unanswered = [q for q in page.questions if not (q.pk in page.answers and page.answers[q.pk].text.strip())]
+            if unanswered:
+                return _ask_before_done(request, context, unanswered, report)
+            step_save(
+                collaboration=collaboration,
+                step=page.step,
+                edits=[],
+                writer=form.writer_token(),
+                user=authed.user,
+                organisation=acting,
+                party=page.party,
+                mark=StepStatus.DONE,
+            )
+        if report.stale:
+            messages.info(
+                request,
+                _("En kollega hade ändrat några svar som du inte rörde. Deras nya text står kvar och visas nu."),
+            )
+        if action == "save-done":
+            messages.success(request, _("Steget ”%(step)s” är markerat som klart.") % {"step": page.step.title})
+        elif action == "reopen":
+            messages.success(request, _("Steget ”%(step)s” är öppnat igen.") % {"step": page.step.title})
+            return redirect(request.path)
+        else:
+            messages.success(request, _("Dina svar är sparade."))
+        if action == "save":
+            return redirect(request.path)
+        if action in ("save-continue", "save-done") and page.next is not None:
+            return redirect(_step_url(collaboration, guide, page.next.phase.slug, page.next.slug))
+        return redirect("task_list", code=collaboration.code, guide=guide)
+
+    return edit_page(request, template=STEP_TEMPLATE, context=context, page=page, save=save, after_save=after_save)
 
 
 def _ask_before_done(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collaboration import agreements as service
-from collaboration.models import Agreement, AgreementSection, AgreementText, AgreementVersion, Base, Edit, text_digest
+from collaboration.cowriting.contract import Base, Edit, text_digest
+from collaboration.models import Agreement, AgreementSection, AgreementText, AgreementVersion
 from tests.conftest import Cast
 
 PARAGRAPH = (

@@ -10,23 +10,20 @@ from django.test import Client
 from django.urls import reverse
 
 from collaboration import agreements
+from collaboration.cowriting.contract import Base, Edit, SaveReport, text_digest
 from collaboration.models import (
     Agreement,
     AgreementSection,
     AgreementText,
     AgreementVersion,
     Answer,
-    Base,
     Collaboration,
-    Edit,
     Organisation,
     Question,
     Step,
     StepProgress,
     StepStatus,
-    text_digest,
 )
-from collaboration.models.texts import SaveReport
 from portal.models import User
 
 MODEL = "samverkansmodellen"

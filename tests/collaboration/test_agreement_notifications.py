@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from collaboration import agreements
-from collaboration.models import AgreementSection, Edit, PartyState, Role
-from collaboration.models.texts import EMPTY_BASE
+from collaboration.cowriting.contract import EMPTY_BASE, Edit
+from collaboration.models import AgreementSection, PartyState, Role
 from portal.models import EmailChoice, Notification
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, OrganisationFactory, PartyFactory

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaboration import agreements
-from collaboration.models import AgreementSection, AgreementText, Edit
-from collaboration.models.texts import EMPTY_BASE
+from collaboration.cowriting.contract import EMPTY_BASE, Edit
+from collaboration.models import AgreementSection, AgreementText
 from tests.conftest import Cast
 
 

@@ -18,6 +18,7 @@ import pytest
 from collaboration import agreements, services
 from collaboration.agreements import AgreementLocked, ApproveOutcome, SendOutcome
 from collaboration.content.loader import CONTENT_DIR
+from collaboration.cowriting.contract import Base, Edit, Outcome
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -28,10 +29,7 @@ from collaboration.models import (
     AgreementText,
     AgreementVersion,
     Approval,
-    Base,
-    Edit,
     Membership,
-    Outcome,
     Party,
     PartyState,
     PrincipleRating,

@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
 from collaboration import agreements
+from collaboration.cowriting.contract import Edit
 from collaboration.devtools.management.commands.benchmark_load import (
     FLOOR_PATH,
     RESULT_MARK,
@@ -33,7 +34,7 @@ from collaboration.devtools.management.commands.benchmark_load import (
     step_form_fields,
 )
 from collaboration.devtools.serving import Response, production_environment
-from collaboration.models import Answer, Edit
+from collaboration.models import Answer
 from tests.collaboration.helpers import MALGRUPP, questions, send_version, step_obj, step_url, stored
 from tests.conftest import client_for
 from tests.factories import CollaborationFactory

@@ -6,7 +6,8 @@ from html import escape
 
 import pytest
 
-from collaboration.models import Answer, AnswerRevision, text_digest
+from collaboration.cowriting.contract import text_digest
+from collaboration.models import Answer, AnswerRevision
 from tests.collaboration.helpers import (
     autosave_result,
     browser_post,

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaboration.models import Activity, ActivityKind, Answer, AnswerRevision, StepStatus, text_digest
+from collaboration.cowriting.contract import text_digest
+from collaboration.models import Activity, ActivityKind, Answer, AnswerRevision, StepStatus
 from tests.collaboration.helpers import (
     autosave_result,
     browser_post,

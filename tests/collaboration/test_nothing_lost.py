@@ -245,7 +245,8 @@ def test_a_post_that_leaves_out_a_question_does_not_clear_its_answer(cast, offic
 def test_a_kept_draft_is_dropped_once_the_writer_saves_again(cast):
     from django.urls import reverse
 
-    from collaboration.models import Question, text_digest
+    from collaboration.cowriting.contract import text_digest
+    from collaboration.models import Question
     from tests.factories import PASSWORD
 
     url = reverse("step", args=[cast.collaboration.code, "samverkansmodellen", "planera-och-justera", "metod"])

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from collaboration import agreements, pdf, pdf_layout
-from collaboration.forms import ANSWER_MAX_LENGTH
+from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 from tests.collaboration.helpers import write_sections
 from tests.conftest import Cast
 

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from collaboration import agreements, batch_export, pdf
-from collaboration.forms import ANSWER_MAX_LENGTH
+from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 from collaboration.models import AgreementState, AgreementText, ExportStatus
 from tests.collaboration.helpers import MODEL, questions, send_version, write_answer, write_sections
 from tests.conftest import Cast

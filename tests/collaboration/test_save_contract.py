@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from collaboration.models import Answer, AnswerRevision, Base, Edit, Outcome, decide, text_digest
+from collaboration.cowriting.contract import Base, Edit, Outcome, decide, text_digest
+from collaboration.models import Answer, AnswerRevision
 from tests.collaboration.helpers import questions
 
 pytestmark = pytest.mark.django_db

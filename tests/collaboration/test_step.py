@@ -7,16 +7,8 @@ from html import unescape
 
 import pytest
 
-from collaboration.models import (
-    Answer,
-    Method,
-    PhasePrinciple,
-    PhaseQuestion,
-    StepProgress,
-    StepStatus,
-    Tip,
-    text_digest,
-)
+from collaboration.cowriting.contract import text_digest
+from collaboration.models import Answer, Method, PhasePrinciple, PhaseQuestion, StepProgress, StepStatus, Tip
 from tests.collaboration.helpers import (
     CHECKLIST,
     MALGRUPP,

@@ -93,8 +93,8 @@ def test_draft_review_comment_approve_edit_and_compare(page, cast):
 
 def test_approving_by_keyboard_only(page, cast):
     from collaboration import agreements
-    from collaboration.models import AgreementSection, Edit
-    from collaboration.models.texts import EMPTY_BASE
+    from collaboration.cowriting.contract import EMPTY_BASE, Edit
+    from collaboration.models import AgreementSection
 
     agreement = agreements.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
@@ -128,8 +128,8 @@ def test_approving_by_keyboard_only(page, cast):
 def test_party_details_and_the_locked_page(page, cast):
     """A party's own details page, and what an adopted agreement's editing page says: both pass axe."""
     from collaboration import agreements
-    from collaboration.models import AgreementSection, Edit
-    from collaboration.models.texts import EMPTY_BASE
+    from collaboration.cowriting.contract import EMPTY_BASE, Edit
+    from collaboration.models import AgreementSection
 
     agreement = agreements.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False

@@ -8,8 +8,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from collaboration import agreements
-from collaboration.models import AgreementComment, AgreementSection, Edit
-from collaboration.models.texts import EMPTY_BASE
+from collaboration.cowriting.contract import EMPTY_BASE, Edit
+from collaboration.models import AgreementComment, AgreementSection
 from tests.e2e.conftest import allow_status, assert_accessible, sign_in
 from tests.factories import PASSWORD
 

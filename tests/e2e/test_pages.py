@@ -114,7 +114,8 @@ def test_the_invitation_page_is_accessible(page, cast):
 
 
 def test_history_and_an_earlier_version_are_accessible(page, cast):
-    from collaboration.models import Base, Edit, Question, Step, text_digest
+    from collaboration.cowriting.contract import Base, Edit, text_digest
+    from collaboration.models import Question, Step
     from collaboration.process import step_save
 
     step = Step.objects.get(slug="malgrupp")

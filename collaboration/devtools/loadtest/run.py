@@ -65,10 +65,9 @@ def make_data(people: int) -> tuple[list[Record], list[dict[str, Any]]]:
     Notifications they queue are tasks for the workers, like any other.
     """
     from collaboration import agreements
+    from collaboration.cowriting.contract import Base, Edit, text_digest
     from collaboration.models import (
-        Base,
         Collaboration,
-        Edit,
         Membership,
         Organisation,
         OrganisationKind,
@@ -78,7 +77,6 @@ def make_data(people: int) -> tuple[list[Record], list[dict[str, Any]]]:
         Role,
         Sector,
         Step,
-        text_digest,
     )
     from portal.models import User
 
@@ -246,7 +244,8 @@ def check_recovered(ports: list[int], records: list[Record], faults: Faults) -> 
 def revise_agreement(target: dict[str, Any], stop: threading.Event, every: float, faults: Faults) -> None:
     """The kommun edits the agreement under review and sends it again now and then: approvals race new versions."""
     from collaboration import agreements
-    from collaboration.models import Collaboration, Edit, Organisation
+    from collaboration.cowriting.contract import Edit
+    from collaboration.models import Collaboration, Organisation
     from portal.models import User
 
     user = User.objects.get(email=COORDINATOR)

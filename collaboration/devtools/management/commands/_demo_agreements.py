@@ -29,19 +29,17 @@ from collaboration.agreements import (
     section_texts,
     text_sections,
 )
+from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.models import (
     Agreement,
     AgreementState,
     AgreementVersion,
     Answer,
-    Base,
     Collaboration,
-    Edit,
     Membership,
     Organisation,
     Party,
     Question,
-    text_digest,
 )
 from collaboration.process import step_save
 from portal.models import User

@@ -58,7 +58,7 @@ FLOOR_PATH = "/benchmark/golv/"
 GUIDE = "samverkansmodellen"
 STEP = "malgrupp"  # the step benchmark_pages times too
 PAGE_SIZE = 25  # the start page's and the overview's
-SAVED = '"outcome": "saved"'  # in the autosave answer's JSON (collaboration.views.cowriting)
+SAVED = '"outcome": "saved"'  # in the autosave answer's JSON (collaboration.cowriting.page)
 RESULT_MARK = "BENCHMARK_RESULT "
 
 # Targets: a page serves at least 1/8 of the floor's throughput; p95 under 100 ms, autosave under 50.

@@ -42,14 +42,13 @@ from django.test.utils import override_settings
 
 from collaboration import agreements as agreement_service
 from collaboration import batch_export, pdf
+from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.documents import AGREEMENT_LAYOUT, VersionStatus, agreement_version_pdf, checklist_pdf
 from collaboration.models import (
     AgreementExport,
     Answer,
     AnswerMode,
-    Base,
     Collaboration,
-    Edit,
     Guide,
     Membership,
     Organisation,
@@ -62,7 +61,6 @@ from collaboration.models import (
     Step,
     StepProgress,
     StepStatus,
-    text_digest,
 )
 from collaboration.process import MODEL_GUIDE
 from portal.models import User
@@ -149,7 +147,7 @@ class Command(BaseCommand):
     def _worst_allowed(self, rounds: int) -> None:
         """The slowest documents a person can ask for, and what is refused: every section of an agreement full
         (20,000 characters) of prose, of one unbroken word, and of short lines just under `pdf.MAX_PAGES`."""
-        from collaboration.forms import ANSWER_MAX_LENGTH
+        from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 
         sentence = "Föreningen och kommunen ses varje månad och följer upp läxhjälpen tillsammans med skolorna. "
         under_cap = (pdf.MAX_PAGES - 6) * pdf.LINES_PER_PAGE // 11

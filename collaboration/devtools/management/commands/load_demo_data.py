@@ -10,12 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from collaboration import services
+from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.devtools.management.commands._demo_agreements import grona_process_answers, load_agreements
 from collaboration.models import (
-    Base,
     Collaboration,
     CollaborationForm,
-    Edit,
     Membership,
     Organisation,
     OrganisationKind,
@@ -32,7 +31,6 @@ from collaboration.models import (
     StepAssignment,
     StepProgress,
     StepStatus,
-    text_digest,
 )
 from collaboration.principle_check import RatingInput, principles_rate
 from collaboration.process import phase_confirm, refresh_current_phase, step_save

@@ -1,27 +1,21 @@
-"""The one save contract for text that several people write together.
+"""The stored half of the save contract: abstract models for a text that several people write together.
 
-Answers in the guided process and the sections of a shared agreement are both
-"shared texts": boxes that any party's people may edit at the same time. Both go
-through `SharedText.save_edits` and the pure rule `decide`, so that autosave,
-versions, the conflict view and history behave the same everywhere, and a
-colleague's newer text is never overwritten unseen. Concrete models say what a
-box is (`SLOT`: the foreign key naming the question or section) and where it
-lives (the `scope` filter); their history model names its text with `TEXT_FIELD`.
+A concrete shared text (a step's answer, an agreement's section, and any text two people will write
+next) subclasses `SharedText` and `TextRevision`, names the foreign key that says which box it is
+(`SLOT`) and its history's foreign key (`TEXT_FIELD`), and saves through `SharedText.save_edits`, which
+applies the rule of `contract.decide` to every box in a fixed number of queries.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from .organisations import Organisation
+from .contract import UNKNOWN_BASE, Base, Edit, FieldResult, Outcome, decide, text_digest
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -29,121 +23,6 @@ if TYPE_CHECKING:
 # Saves by the same person within this window are folded into one history entry,
 # so that autosave while typing does not bury the history under keystrokes.
 REVISION_WINDOW = timedelta(minutes=10)
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-class Outcome(StrEnum):
-    """What one save did to one text box."""
-
-    SAVED = "saved"  # the writer's text is stored now
-    UNCHANGED = "unchanged"  # the stored text already is the writer's text
-    UNTOUCHED = "untouched"  # the writer left the box as loaded, and nobody has saved it since
-    STALE = "stale"  # the writer left the box as loaded, but a colleague has saved newer text since
-    CONFLICT = "conflict"  # the writer changed the box, and someone else saved it since: nothing stored
-
-
-@dataclass(frozen=True)
-class Base:
-    """What the writer's form was built from: the text's version and a digest of it.
-
-    The digest lets a save tell "the writer left this field alone" from "the
-    writer changed it", so an untouched field never conflicts with a colleague's edit.
-    """
-
-    version: int
-    digest: str
-
-    @classmethod
-    def parse(cls, raw: str) -> Base | None:
-        version, _, digest = (raw or "").partition(":")
-        if not version.isdigit() or not digest:
-            return None
-        return cls(int(version), digest)
-
-    def __str__(self) -> str:
-        return f"{self.version}:{self.digest}"
-
-
-# The base of a box whose posted base could not be read: it matches no stored
-# version and no text, so a changed box conflicts rather than overwrites.
-UNKNOWN_BASE = Base(0, "-")
-EMPTY_BASE = Base(0, text_digest(""))
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One box as an editing page posted it. `slot` is what the box is for: a question or a section."""
-
-    slot: Any
-    text: str
-    base: Base | None
-    # The stored version the writer was shown in the conflict view and chose to write over.
-    seen: Base | None = None
-
-
-@dataclass(frozen=True)
-class FieldResult:
-    outcome: Outcome
-    # What is stored now (for CONFLICT and STALE: the colleague's version); None if nothing ever was.
-    answer: Any
-    # The base the writer's box stands on after the save. It moves only to a version whose
-    # text is exactly what the writer posted.
-    base: Base
-
-
-def decide(
-    *, stored_text: str, stored_version: int, text: str, base: Base | None, seen: Base | None, own_since_base: bool
-) -> Outcome:
-    """The rule for one box, given what is stored and what the writer's page posted.
-
-    * The same text as stored: nothing to do, and the writer's page may stand on the stored version.
-    * The box still holds the text it was loaded with (its digest equals the base's): the
-      writer did not touch it. Whatever is stored stands; if a colleague saved since,
-      the page is told (STALE) but its base does not move, since the box does not show
-      the colleague's text.
-    * The writer changed the box: it saves when nothing was stored since the base, when
-      everything stored since came from this same editing page (an autosave that
-      overtook the next save), or when the writer was shown exactly the stored version
-      in the conflict view and chose to write over it (`seen`). Otherwise: CONFLICT.
-    """
-    if text == stored_text:
-        return Outcome.UNCHANGED
-    if base is not None and base.digest == text_digest(text):
-        return Outcome.UNTOUCHED if base.version == stored_version else Outcome.STALE
-    if base is not None and base.version == stored_version:
-        # The version alone is not trusted: a text changed without a new version (by hand in the
-        # database, say) does not match the base's digest, and is not overwritten unseen.
-        return Outcome.SAVED if base.digest == text_digest(stored_text) else Outcome.CONFLICT
-    if seen is not None and seen.version == stored_version and seen.digest == text_digest(stored_text):
-        return Outcome.SAVED
-    if base is not None and base.version < stored_version and own_since_base:
-        return Outcome.SAVED
-    return Outcome.CONFLICT
-
-
-@dataclass
-class SaveReport:
-    """What one save did, box by box: the result of the save contract for a step's answers or an agreement's sections."""
-
-    results: dict[int, FieldResult] = field(default_factory=dict)
-
-    def _with(self, *outcomes: Outcome) -> list[int]:
-        return [pk for pk, result in self.results.items() if result.outcome in outcomes]
-
-    @property
-    def saved(self) -> list[int]:
-        return self._with(Outcome.SAVED)
-
-    @property
-    def conflicts(self) -> list[int]:
-        return self._with(Outcome.CONFLICT)
-
-    @property
-    def stale(self) -> list[int]:
-        return self._with(Outcome.STALE)
 
 
 class SharedText(models.Model):
@@ -155,7 +34,9 @@ class SharedText(models.Model):
     text = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_by_organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by_organisation = models.ForeignKey(
+        "collaboration.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -178,7 +59,7 @@ class SharedText(models.Model):
         edits: list[Edit],
         writer: str,
         user: User,
-        organisation: Organisation | None,
+        organisation: Any,  # the writer's acting organisation (collaboration.Organisation or None)
     ) -> dict[int, FieldResult]:
         """Save what one editing page posted: the one save contract for text written together.
 
@@ -279,7 +160,9 @@ class TextRevision(models.Model):
     version = models.PositiveIntegerField()
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        "collaboration.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The editing page that wrote this text (see SharedText.save_edits); empty for texts from before.
     writer = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -295,7 +178,7 @@ class TextRevision(models.Model):
         texts: list[Any],
         writer: str,
         user: User,
-        organisation: Organisation | None,
+        organisation: Any,  # the writer's acting organisation (collaboration.Organisation or None)
         now: datetime,
         based_on: dict[int, int],
     ) -> None:
