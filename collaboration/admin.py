@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from collaboration import services
 from collaboration.models import (
     Activity,
     Agreement,
@@ -43,6 +42,7 @@ from collaboration.models import (
     Step,
     Tip,
 )
+from collaboration.organisations import invitation_send, organisation_claim_handle, organisation_verify
 from portal.admin import UserAdmin
 from portal.models import User
 
@@ -108,7 +108,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = 0
         for organisation in queryset.filter(verified_at__isnull=True):
-            services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+            organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
             count += 1
         self.message_user(request, _("%(count)d organisationer är verifierade.") % {"count": count})
 
@@ -129,7 +129,7 @@ class OrganisationClaimAdmin(admin.ModelAdmin):
 
     def _handle(self, request: HttpRequest, queryset: QuerySet[OrganisationClaim], *, approve: bool) -> int:
         return sum(
-            services.organisation_claim_handle(claim=claim, by=request.user, approve=approve, request=request)  # type: ignore[arg-type]
+            organisation_claim_handle(claim=claim, by=request.user, approve=approve, request=request)  # type: ignore[arg-type]
             for claim in queryset.filter(status=ClaimStatus.PENDING)
         )
 
@@ -171,7 +171,7 @@ class InvitationAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        issued = services.invitation_send(
+        issued = invitation_send(
             request=request,
             organisation=obj.organisation,
             email=obj.email,

@@ -46,8 +46,8 @@ from collaboration.models import (
     may_approve,
 )
 from collaboration.models.agreements import SNAPSHOT_FORMAT, canonical_json, sha256_of
+from collaboration.organisations import SentInvitation, invitation_send
 from collaboration.principle_check import latest_principle_ratings
-from collaboration.services import SentInvitation, invitation_send
 from collaboration.signals import agreement_adopted, parties_changed
 from portal import notifications
 from portal.models import User

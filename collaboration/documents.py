@@ -36,8 +36,9 @@ from collaboration.models import (
     QuestionGroup,
     Step,
 )
-from collaboration.process import MODEL_GUIDE, PhaseRow, StepRow, review, task_list
+from collaboration.phases import MODEL_GUIDE, review
 from collaboration.signals import agreement_adopted
+from collaboration.steps import PhaseRow, StepRow, task_list
 from collaboration.templatetags.parties import genitive
 
 if TYPE_CHECKING:

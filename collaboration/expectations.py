@@ -33,7 +33,7 @@ from collaboration.models import (
 )
 from collaboration.models.assignments import today
 from collaboration.models.collaborations import CollaborationQuerySet
-from collaboration.process import MODEL_GUIDE, phases_awaiting_confirmation
+from collaboration.phases import MODEL_GUIDE, phases_awaiting_confirmation
 from portal.models import User
 
 

@@ -1,4 +1,4 @@
-"""Forms validate input and say what is wrong in plain Swedish; views and services act on it."""
+"""Forms validate input and say what is wrong in plain Swedish; views and workflows act on it."""
 
 from __future__ import annotations
 

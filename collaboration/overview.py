@@ -46,7 +46,7 @@ from collaboration.models import (
     Sector,
     Status,
 )
-from collaboration.process import MODEL_GUIDE
+from collaboration.phases import MODEL_GUIDE
 from collaboration.spreadsheets import Sheet
 from collaboration.survey import NO_FORM, OTHER_FORM, SURVEY_CATEGORIES, category_of
 

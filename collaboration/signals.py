@@ -1,6 +1,6 @@
 """How a lower workflow tells a higher one that something happened, without importing it.
 
-Imports point one way: `services` (collaborations and parties) is below `agreements`, which is below
+Imports point one way: the collaborations and their parties (`collaborations.py`, `parties.py`) are below `agreements`, which is below
 `documents` (PDFs). When a party joins or leaves, the agreement must react; when a version is adopted,
 its PDFs are made ahead. The lower module sends one of these signals, inside its transaction, and the
 higher module's receiver runs then and there (synchronously). The receivers are connected when their

@@ -18,7 +18,7 @@ from collaboration.models import (
     Sector,
     StepAssignment,
 )
-from collaboration.process import refresh_current_phase
+from collaboration.phases import refresh_current_phase
 from portal.models import User
 
 PASSWORD = "ett-langt-testlosenord-123"

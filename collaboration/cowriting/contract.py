@@ -168,6 +168,14 @@ class FieldsReport:
     moved_on: list[str] = field(default_factory=list)
 
 
+@dataclass
+class EditResult:
+    """What an edit page of plain fields did, for the person: what was written (in words) and what was not."""
+
+    changed: list[str] = field(default_factory=list)  # what was written, in words
+    moved_on: list[str] = field(default_factory=list)  # fields a colleague changed meanwhile: left alone
+
+
 def save_fields(
     instance: models.Model,
     wanted: Mapping[str, object],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -144,14 +144,19 @@ def _questions(group: Any) -> list[Any]:
     return list(questions.all() if hasattr(questions, "all") else questions)
 
 
-class LoadedFieldsMixin(forms.Form):
-    """A form of plain fields saved with `contract.save_fields`: it carries what each field held when loaded.
+class LoadedFieldsMixin:
+    """For a form of plain fields saved with `contract.save_fields`: it carries what each field held when loaded.
 
     The view fills `loaded` with `contract.fields_state(...)`; nothing the person left as loaded is written
-    back, and nothing a colleague saved meanwhile is overwritten unseen.
+    back, and nothing a colleague saved meanwhile is overwritten unseen. Mixed into a `forms.Form`, whose
+    metaclass collects `declared_fields` from every class it inherits from.
     """
 
-    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
+    declared_fields: ClassVar[dict[str, forms.Field]] = {
+        "loaded": forms.CharField(required=False, widget=forms.HiddenInput)
+    }
+    is_bound: bool
+    cleaned_data: dict[str, Any]
 
     def loaded_digests(self) -> dict[str, str]:
         raw = self.cleaned_data.get("loaded") if self.is_bound and hasattr(self, "cleaned_data") else ""

@@ -173,7 +173,7 @@ class SharedPhase(models.Model):
 
     While the row exists the other parties see the party's answers as they are, now and
     after later edits; taking the sharing back (deleting the row) hides them again from
-    then on. Both are logged in the activity log (collaboration.services).
+    then on. Both are logged in the activity log (collaboration.phases.share_answers).
     """
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shared_phases")

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from collaboration import batch_export, services
+from collaboration import batch_export
 from collaboration.access import get_organisation_as_coordinator
+from collaboration.collaborations import document_exported
 from collaboration.models import AgreementExport, Collaboration, Organisation
 from portal.http import AuthedRequest
 
@@ -134,7 +135,7 @@ def agreement_export_download(request: AuthedRequest, code: str, export: str) ->
         # Every party of each collaboration sees in its log that the agreement was taken out.
         with transaction.atomic():
             for collaboration in found.collaborations.all():
-                services.document_exported(
+                document_exported(
                     collaboration=collaboration,
                     user=request.user,
                     organisation=organisation,

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collaboration import services
+from collaboration import collaborations as collaboration_workflows
+from collaboration import parties as party_workflows
+from collaboration import steps as step_workflows
 from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
 from collaboration.chooser import ChooserForm, recommend
 from collaboration.expectations import expected_of
@@ -41,7 +43,7 @@ from collaboration.models import (
     StepAssignment,
     StepProgress,
 )
-from collaboration.process import MODEL_GUIDE
+from collaboration.phases import MODEL_GUIDE
 from portal import drafts, once
 from portal.http import AuthedRequest
 
@@ -62,7 +64,7 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
 
         with once.creating(request) as created_at:
-            collaboration = services.collaboration_create(
+            collaboration = collaboration_workflows.collaboration_create(
                 user=request.user,
                 acting_organisation=data.get("acting_organisation") or acting,
                 title=data["title"],
@@ -95,7 +97,7 @@ def collaboration_delete(request: AuthedRequest, code: str) -> HttpResponse:
     if not collaboration.can_be_deleted_by(request.user):
         raise Http404("Ingen samverkan som du kan ta bort.")
     if request.method == "POST":
-        if not services.collaboration_delete(collaboration=collaboration, user=request.user):
+        if not collaboration_workflows.collaboration_delete(collaboration=collaboration, user=request.user):
             raise Http404("Ingen samverkan som du kan ta bort.")
         messages.success(request, _("Samverkan ”%(title)s” är borttagen.") % {"title": collaboration.title})
         return redirect("home")
@@ -232,8 +234,10 @@ def party_invitation(request: AuthedRequest, code: str, organisation: str) -> Ht
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["action"] == "accept"
         try:
-            services.party_answer(party=party, user=request.user, accept=accept, message=form.cleaned_data["message"])
-        except services.PartyStateError:
+            party_workflows.party_answer(
+                party=party, user=request.user, accept=accept, message=form.cleaned_data["message"]
+            )
+        except party_workflows.PartyStateError:
             raise Http404("Inbjudan gäller inte längre.") from None
         if accept:
             messages.success(
@@ -272,15 +276,15 @@ def party_invite(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         try:
-            services.party_invite(
+            party_workflows.party_invite(
                 collaboration=collaboration,
                 organisation=organisation,
                 user=request.user,
                 inviting_organisation=inviting,
             )
-        except services.PartyStateError:
+        except party_workflows.PartyStateError:
             messages.info(request, _("%(organisation)s är redan inbjuden.") % {"organisation": organisation.name})
-        except services.RecentlyDeclinedError as declined:
+        except party_workflows.RecentlyDeclinedError as declined:
             messages.info(
                 request,
                 _("%(organisation)s tackade nej nyligen. Ni kan bjuda in den igen från %(date)s.")
@@ -313,8 +317,8 @@ def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpRes
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.party_leave(party=party, user=request.user, message=form.cleaned_data["message"])
-        except services.LastPartyError:
+            party_workflows.party_leave(party=party, user=request.user, message=form.cleaned_data["message"])
+        except party_workflows.LastPartyError:
             form.add_error(
                 None,
                 _(
@@ -376,7 +380,7 @@ def step_assign(request: AuthedRequest, code: str, guide: str, phase: str, step:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.step_assign(
+            step_workflows.step_assign(
                 collaboration=collaboration,
                 step=step_obj,
                 responsible=form.cleaned_data["responsible"],
@@ -384,7 +388,7 @@ def step_assign(request: AuthedRequest, code: str, guide: str, phase: str, step:
                 user=request.user,
                 acting_organisation=acting_organisation(request.user, collaboration),
             )
-        except services.PartyStateError:
+        except party_workflows.PartyStateError:
             form.add_error("responsible", _("Personen är inte längre med i någon av parterna. Välj en annan."))
         else:
             messages.success(request, _("Ansvaret för ”%(step)s” är sparat.") % {"step": step_obj.title})
@@ -421,14 +425,14 @@ def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
         "ends_on": collaboration.ends_on,
         **{f"contact_{p.pk}": p.contact_id for p in parties},
     }
-    initial["loaded"] = services.edit_state(collaboration, parties)
+    initial["loaded"] = collaboration_workflows.edit_state(collaboration, parties)
     posted = request.POST if request.method == "POST" else drafts.restore(request)
     form = CollaborationEditForm(posted, initial=initial, parties=parties)
     status = 200
     moved_on: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = services.collaboration_edit(
+        result = collaboration_workflows.collaboration_edit(
             collaboration=collaboration,
             user=request.user,
             acting_organisation=acting_organisation(request.user, collaboration),
@@ -449,7 +453,7 @@ def collaboration_edit(request: AuthedRequest, code: str) -> HttpResponse:
         # the form, and the page now stands on what is stored, so saving again is a decision.
         moved_on = result.moved_on
         data = request.POST.copy()
-        data["loaded"] = services.edit_state(collaboration, parties)
+        data["loaded"] = collaboration_workflows.edit_state(collaboration, parties)
         form = CollaborationEditForm(data, initial=initial, parties=parties)
         form.is_valid()
         status = 409
@@ -489,7 +493,7 @@ def collaboration_end(request: AuthedRequest, code: str) -> HttpResponse:
         messages.info(request, _("Samverkan är redan avslutad."))
         return redirect("collaboration_detail", code=collaboration.code)
     if request.method == "POST" and form.is_valid():
-        services.collaboration_end(
+        collaboration_workflows.collaboration_end(
             collaboration=collaboration,
             user=request.user,
             acting_organisation=acting_organisation(request.user, collaboration),
@@ -512,7 +516,7 @@ def collaboration_end(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def collaboration_archive(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
-    services.collaboration_archive(
+    collaboration_workflows.collaboration_archive(
         collaboration=collaboration,
         user=request.user,
         acting_organisation=acting_organisation(request.user, collaboration),
@@ -529,7 +533,7 @@ def collaboration_archive(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def collaboration_reopen(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
-    services.collaboration_reopen(
+    collaboration_workflows.collaboration_reopen(
         collaboration=collaboration,
         user=request.user,
         acting_organisation=acting_organisation(request.user, collaboration),

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from collaboration import agreements as agreement_service
-from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.collaborations import document_exported
 from collaboration.documents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
 from collaboration.models import Agreement, AgreementVersion, Collaboration
 from collaboration.pdf import MEDIA_TYPE, DocumentRefused, DocumentTooLong, DocumentTooSlow
-from collaboration.process import get_guide
+from collaboration.steps import get_guide
 from portal.http import AuthedRequest
 
 
@@ -44,7 +44,7 @@ def checklist_download(request: AuthedRequest, code: str, guide: str, blank: boo
         return _refused(request, collaboration, refused, reverse("guide_review", args=[collaboration.code, guide]))
     if request.method == "GET":  # HEAD asks what it would get: nothing was taken
         with transaction.atomic():
-            services.document_exported(
+            document_exported(
                 collaboration=collaboration,
                 user=request.user,
                 organisation=acting,
@@ -57,7 +57,7 @@ def checklist_download(request: AuthedRequest, code: str, guide: str, blank: boo
 def _log_download(request: AuthedRequest, collaboration: Collaboration, document: Document) -> None:
     if request.method == "GET":  # HEAD asks what it would get: nothing was taken
         with transaction.atomic():
-            services.document_exported(
+            document_exported(
                 collaboration=collaboration,
                 user=request.user,
                 organisation=acting_organisation(request.user, collaboration),

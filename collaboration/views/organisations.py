@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from collaboration import services
+from collaboration import organisations as organisation_workflows
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
 from collaboration.forms import (
     AcceptInvitationForm,
@@ -74,7 +74,7 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST if request.method == "POST" else draft)
     if request.method == "POST" and form.is_valid():
         with once.creating(request) as created_at:
-            organisation = services.organisation_register(
+            organisation = organisation_workflows.organisation_register(
                 user=request.user, registering_organisation=coordinated[0], **form.cleaned_data
             )
             created_at(reverse("organisation_detail", args=[organisation.code]))
@@ -139,14 +139,14 @@ def organisation_edit(request: AuthedRequest, code: str) -> HttpResponse:
         "has_local_compact": "ja" if organisation.has_local_compact else "nej",
         "local_compact_since": organisation.local_compact_since,
         "local_compact_url": organisation.local_compact_url,
-        "loaded": services.compact_state(organisation),
+        "loaded": organisation_workflows.compact_state(organisation),
     }
     form = LocalCompactForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     moved_on: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = services.organisation_compact_update(
+        result = organisation_workflows.organisation_compact_update(
             organisation=organisation,
             has_local_compact=data["has_local_compact"],
             local_compact_since=data["local_compact_since"],
@@ -163,7 +163,7 @@ def organisation_edit(request: AuthedRequest, code: str) -> HttpResponse:
         # person's own stay in the form, and the page now stands on what is stored.
         moved_on = result.moved_on
         posted = request.POST.copy()
-        posted["loaded"] = services.compact_state(organisation)
+        posted["loaded"] = organisation_workflows.compact_state(organisation)
         form = LocalCompactForm(posted, initial=initial)
         form.is_valid()
         status = 409
@@ -192,7 +192,7 @@ def invitation_create(request: AuthedRequest, code: str) -> HttpResponse:
         form = FirstCoordinatorInvitationForm(data, organisation=organisation, roles=[Role.COORDINATOR])
     if request.method == "POST" and form.is_valid():
         with once.creating(request) as created_at:
-            sent = services.invitation_send(
+            sent = organisation_workflows.invitation_send(
                 request=request,
                 organisation=organisation,
                 email=form.cleaned_data["email"],
@@ -263,7 +263,7 @@ def organisation_claim(request: AuthedRequest, code: str) -> HttpResponse:
         else OrganisationClaimForm(initial=draft.dict() if draft is not None else None)
     )
     if request.method == "POST" and form.is_valid():
-        services.organisation_claim_create(
+        organisation_workflows.organisation_claim_create(
             organisation=organisation, user=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(
@@ -319,13 +319,13 @@ def membership_edit(request: AuthedRequest, code: str, membership_code: str) -> 
                 },
             )
         try:
-            services.membership_update(
+            organisation_workflows.membership_update(
                 membership=membership,
                 role=form.cleaned_data["role"],
                 is_active=form.cleaned_data["is_active"],
                 approves_agreements=form.cleaned_data.get("approves_agreements"),
             )
-        except services.LastCoordinatorError:
+        except organisation_workflows.LastCoordinatorError:
             form.add_error(
                 None,
                 _("%(organisation)s måste ha minst en aktiv samordnare. Utse en ny samordnare först.")
@@ -358,8 +358,8 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
             return render(request, "collaboration/invitation_wrong_user.html", {"invitation": invitation}, status=403)
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=existing)
-            except services.RegisteringMemberError:
+                organisation_workflows.invitation_accept(invitation=invitation, user=existing)
+            except organisation_workflows.RegisteringMemberError:
                 return _registering_member_refused(request, invitation)
             except ValueError:
                 # Accepted by a second click a moment ago: nothing more to do.
@@ -378,8 +378,8 @@ def invitation_accept(request: AnyRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                     full_name=form.cleaned_data["full_name"],
                 )
-                services.invitation_accept(invitation=invitation, user=user)
-        except services.RegisteringMemberError:
+                organisation_workflows.invitation_accept(invitation=invitation, user=user)
+        except organisation_workflows.RegisteringMemberError:
             return _registering_member_refused(request, invitation)
         except (IntegrityError, ValueError):
             # A second click while the first was under way: the first created the account.

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.cowriting.contract import SaveReport
 from collaboration.cowriting.forms import SharedTextForm
@@ -30,20 +29,18 @@ from collaboration.models import (
     StepStatus,
     party_filter,
 )
-from collaboration.process import (
+from collaboration.phases import (
     ConfirmOutcome,
     answer_party,
     compare,
-    get_guide,
-    load_step,
     phase_agreements,
     phase_confirm,
     phase_reopen,
     review,
+    share_answers,
     shared_phases,
-    step_save,
-    task_list,
 )
+from collaboration.steps import get_guide, load_step, step_save, task_list
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest
 
@@ -402,7 +399,7 @@ def phase_share(request: AuthedRequest, code: str, guide: str, phase: str) -> Ht
     if acting is None:
         raise Http404("Ingen part att dela för.")
     share = request.POST.get("action") != "unshare"
-    changed = services.share_answers(
+    changed = share_answers(
         collaboration=collaboration, phase=phase_obj, organisation=acting, user=request.user, share=share
     )
     if share:

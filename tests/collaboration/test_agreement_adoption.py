@@ -14,7 +14,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from collaboration import agreements, services
+from collaboration import agreements
 from collaboration.agreements import ApproveOutcome
 from collaboration.documents import agreement_version_pdf, version_status
 from collaboration.models import (
@@ -29,6 +29,7 @@ from collaboration.models import (
     PartyState,
     Role,
 )
+from collaboration.parties import party_answer, party_leave
 from tests.collaboration.helpers import send_version, write_sections
 from tests.conftest import Cast, client_for
 from tests.factories import PartyFactory
@@ -56,13 +57,11 @@ def agreement_of(cast: Cast) -> Agreement:
 def join(cast: Cast, organisation, user) -> Party:  # type: ignore[no-untyped-def]
     """Invite `organisation` and let `user` accept, as the party pages do."""
     party = PartyFactory(collaboration=cast.collaboration, organisation=organisation, state=PartyState.INVITED)
-    return services.party_answer(party=party, user=user, accept=True)
+    return party_answer(party=party, user=user, accept=True)
 
 
 def leave(cast: Cast, organisation, user) -> None:  # type: ignore[no-untyped-def]
-    services.party_leave(
-        party=Party.objects.get(collaboration=cast.collaboration, organisation=organisation), user=user
-    )
+    party_leave(party=Party.objects.get(collaboration=cast.collaboration, organisation=organisation), user=user)
 
 
 # --- Only the parties a version names approve it, and adopt it -----------------------------------------

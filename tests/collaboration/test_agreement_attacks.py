@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import agreements, batch_export, services
+from collaboration import agreements, batch_export
 from collaboration.agreements import ApproveOutcome, RegisterOutcome
 from collaboration.documents import agreement_version_pdf
 from collaboration.models import (
@@ -36,6 +36,8 @@ from collaboration.models import (
     PartyState,
     Role,
 )
+from collaboration.organisations import RegisteringMemberError, invitation_accept
+from collaboration.parties import party_answer, party_invite, party_leave
 from portal.models import Notification
 from tests.collaboration.helpers import send_version, write_sections
 
@@ -131,7 +133,7 @@ def test_accepting_an_invitation_while_a_party_approves_does_not_deadlock(cast: 
     (touch_patch, after_patch), who = _forced_interleaving("approve")
     with touch_patch, after_patch:
         results = _at_once(
-            _as(who, "join", lambda: services.party_answer(party=party, user=cast.outsider, accept=True)),
+            _as(who, "join", lambda: party_answer(party=party, user=cast.outsider, accept=True)),
             _as(
                 who,
                 "approve",
@@ -151,7 +153,7 @@ def test_accepting_an_invitation_while_someone_autosaves_the_agreement_does_not_
     (touch_patch, after_patch), who = _forced_interleaving("save")
     with touch_patch, after_patch:
         results = _at_once(
-            _as(who, "join", lambda: services.party_answer(party=party, user=cast.outsider, accept=True)),
+            _as(who, "join", lambda: party_answer(party=party, user=cast.outsider, accept=True)),
             _as(who, "save", lambda: write_sections(agreement, {BACKGROUND: "Ny text."}, cast.officer, cast.kommun)),
         )
     assert not any(isinstance(r, Exception) for r in results), results
@@ -168,7 +170,7 @@ def test_people_of_a_party_that_left_are_not_mailed_that_its_approval_lapsed(cas
         agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
         is ApproveOutcome.APPROVED
     )
-    services.party_leave(
+    party_leave(
         party=Party.objects.get(collaboration=cast.collaboration, organisation=cast.forening),
         user=cast.civil_coordinator,
     )
@@ -240,12 +242,12 @@ def test_a_second_invitation_from_the_inviting_side_is_not_taken_by_its_own_pers
     coordinator_client.post(invite_url(cast, church), {"email": "privat@exempel.se"})
     first, second = Invitation.objects.filter(organisation=church).order_by("pk")
     chair = UserFactory(email="ordforande@kyrkan.se")
-    services.invitation_accept(invitation=first, user=chair)
+    invitation_accept(invitation=first, user=chair)
     # The kommun's officer, with the private address the form could not know.
     kommun_person = UserFactory(email="privat@exempel.se")
     MembershipFactory(user=kommun_person, organisation=cast.kommun, role=Role.OFFICER)
-    with pytest.raises(services.RegisteringMemberError):
-        services.invitation_accept(invitation=second, user=kommun_person)
+    with pytest.raises(RegisteringMemberError):
+        invitation_accept(invitation=second, user=kommun_person)
 
 
 def test_a_person_of_a_party_not_yet_accepted_does_not_become_the_first_approver(
@@ -261,8 +263,8 @@ def test_a_person_of_a_party_not_yet_accepted_does_not_become_the_first_approver
     invitation, _token = Invitation.issue(
         organisation=church, email=region_coordinator.email, role=Role.COORDINATOR, invited_by=cast.coordinator
     )
-    services.invitation_accept(invitation=invitation, user=region_coordinator)
-    services.party_answer(party=region_party, user=region_coordinator, accept=True)
+    invitation_accept(invitation=invitation, user=region_coordinator)
+    party_answer(party=region_party, user=region_coordinator, accept=True)
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     first = agreements.agreement_approve(version=version, user=region_coordinator, organisation=region)
     assert first is ApproveOutcome.APPROVED
@@ -472,17 +474,15 @@ def test_leave_rejoin_and_revise_sequences_never_adopt_without_a_named_party(cas
     v1 = send_version(cast.collaboration, cast.officer, cast.kommun)
     assert register(cast, v1, church) is RegisterOutcome.REGISTERED
     agreements.agreement_approve(version=v1, user=cast.coordinator, organisation=cast.kommun)
-    services.party_leave(
-        party=Party.objects.get(collaboration=cast.collaboration, organisation=church), user=cast.coordinator
-    )
+    party_leave(party=Party.objects.get(collaboration=cast.collaboration, organisation=church), user=cast.coordinator)
     assert Agreement.objects.get().state == AgreementState.UTKAST
     # Invited again and accepted: parties are those v1 names, but v1 stays out of review.
     party = Party.objects.get(collaboration=cast.collaboration, organisation=church)
-    services.party_invite(
+    party_invite(
         collaboration=cast.collaboration, organisation=church, user=cast.coordinator, inviting_organisation=cast.kommun
     )
     party.refresh_from_db()
-    services.party_answer(party=party, user=cast.coordinator, accept=True)
+    party_answer(party=party, user=cast.coordinator, accept=True)
     assert agreements.agreement_approve(version=v1, user=cast.board_member, organisation=cast.forening) is (
         ApproveOutcome.OUTDATED
     )
@@ -494,7 +494,7 @@ def test_leave_rejoin_and_revise_sequences_never_adopt_without_a_named_party(cas
     assert agreements.agreement_approve(version=v2, user=cast.board_member, organisation=cast.forening) is (
         ApproveOutcome.ADOPTED
     )
-    services.party_answer(
+    party_answer(
         party=PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org),
         user=cast.outsider,
         accept=True,

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import agreements, services
+from collaboration import agreements
 from collaboration.agreements import ApproveOutcome, RegisterOutcome
 from collaboration.documents import agreement_version_pdf
 from collaboration.models import (
@@ -29,7 +29,7 @@ from collaboration.models import (
     Membership,
     Role,
 )
-from collaboration.services import RegisteringMemberError
+from collaboration.organisations import RegisteringMemberError, invitation_accept
 from tests.collaboration.helpers import send_version
 from tests.conftest import Cast, client_for
 from tests.factories import MembershipFactory, UserFactory
@@ -243,7 +243,7 @@ def test_a_coordinator_invites_the_first_approver_who_can_then_approve(
     assert [m.to for m in mail.outbox if "ordforande@kyrkan.se" in m.to]
 
     person = UserFactory(email="ordforande@kyrkan.se", full_name="Maja Ordförande")
-    services.invitation_accept(invitation=invitation, user=person)
+    invitation_accept(invitation=invitation, user=person)
     assert agreements.without_approver([church]) == []
     outcome = agreements.agreement_approve(version=version, user=person, organisation=church)
     assert outcome is ApproveOutcome.APPROVED
@@ -264,7 +264,7 @@ def test_none_of_the_inviting_sides_people_can_become_the_first_approver(
     officer_private = UserFactory(email="privat@exempel.se")
     MembershipFactory(user=officer_private, organisation=cast.kommun, role=Role.OFFICER, is_active=False)
     with pytest.raises(RegisteringMemberError):
-        services.invitation_accept(invitation=invitation, user=officer_private)
+        invitation_accept(invitation=invitation, user=officer_private)
     assert not Membership.objects.filter(organisation=church).exists()
 
 

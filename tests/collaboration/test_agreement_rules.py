@@ -15,7 +15,7 @@ from unittest import mock
 
 import pytest
 
-from collaboration import agreements, services
+from collaboration import agreements
 from collaboration.agreements import AgreementLocked, ApproveOutcome, SendOutcome
 from collaboration.content.loader import CONTENT_DIR
 from collaboration.cowriting.contract import Base, Edit, Outcome
@@ -39,6 +39,7 @@ from collaboration.models import (
     SectionSource,
 )
 from collaboration.models.agreements import ImmutableError, canonical_json
+from collaboration.parties import party_leave
 from principles.models import Principle
 from tests.collaboration.helpers import (
     CHECKLIST_WHY,
@@ -486,7 +487,7 @@ def test_an_organisation_that_is_not_an_accepted_party_cannot_approve(cast: Cast
 def test_a_party_that_left_cannot_approve(cast: Cast):
     PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, state=PartyState.ACCEPTED)
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    services.party_leave(
+    party_leave(
         party=Party.objects.get(collaboration=cast.collaboration, organisation=cast.other_org), user=cast.outsider
     )
     assert approve(version, cast.outsider, cast.other_org) is ApproveOutcome.NOT_ALLOWED

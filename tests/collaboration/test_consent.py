@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from collaboration import services
 from collaboration.access import acting_organisation
 from collaboration.models import Answer, Collaboration, CollaborationForm, Party, PartyState, Role
+from collaboration.parties import LastPartyError, PartyStateError, party_answer, party_invite, party_leave
 from tests.collaboration.helpers import questions, step_url, task_list_url, write_answer
 from tests.conftest import Cast, client_for
 from tests.factories import MembershipFactory, PartyFactory, PublicOrganisationFactory
@@ -304,17 +304,17 @@ def test_only_coordinators_and_civil_board_members_answer_for_their_organisation
 
 def test_services_refuse_changes_that_do_not_follow_from_the_state(cast):
     party = Party.objects.get(collaboration=cast.collaboration, organisation=cast.forening)
-    with pytest.raises(services.PartyStateError):
-        services.party_invite(
+    with pytest.raises(PartyStateError):
+        party_invite(
             collaboration=cast.collaboration,
             organisation=cast.forening,
             user=cast.officer,
             inviting_organisation=cast.kommun,
         )
-    services.party_leave(party=party, user=cast.civil_coordinator)
-    with pytest.raises(services.PartyStateError):
-        services.party_answer(party=party, user=cast.civil_coordinator, accept=True)
-    with pytest.raises(services.LastPartyError):
-        services.party_leave(
+    party_leave(party=party, user=cast.civil_coordinator)
+    with pytest.raises(PartyStateError):
+        party_answer(party=party, user=cast.civil_coordinator, accept=True)
+    with pytest.raises(LastPartyError):
+        party_leave(
             party=Party.objects.get(collaboration=cast.collaboration, organisation=cast.kommun), user=cast.coordinator
         )

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from collaboration import services
 from collaboration.models import Party, PartyState
+from collaboration.parties import LastPartyError, PartyStateError, party_answer, party_leave
 from tests.conftest import Cast
 from tests.factories import PartyFactory
 
@@ -45,8 +45,8 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
 def test_two_people_accepting_at_once_accept_once(cast: Cast):
     party = PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, invited_by=cast.officer)
     results = at_once(
-        lambda: services.party_answer(party=party, user=cast.outsider, accept=True, message="Först"),
-        lambda: services.party_answer(party=party, user=cast.outsider, accept=True, message="Sedan"),
+        lambda: party_answer(party=party, user=cast.outsider, accept=True, message="Först"),
+        lambda: party_answer(party=party, user=cast.outsider, accept=True, message="Sedan"),
     )
     assert all(isinstance(r, Party) for r in results), results
     party.refresh_from_db()
@@ -57,10 +57,10 @@ def test_two_people_accepting_at_once_accept_once(cast: Cast):
 def test_an_accept_and_a_decline_at_once_give_one_answer(cast: Cast):
     party = PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, invited_by=cast.officer)
     results = at_once(
-        lambda: services.party_answer(party=party, user=cast.outsider, accept=True),
-        lambda: services.party_answer(party=party, user=cast.outsider, accept=False),
+        lambda: party_answer(party=party, user=cast.outsider, accept=True),
+        lambda: party_answer(party=party, user=cast.outsider, accept=False),
     )
-    assert sum(isinstance(r, services.PartyStateError) for r in results) == 1, results
+    assert sum(isinstance(r, PartyStateError) for r in results) == 1, results
     party.refresh_from_db()
     assert party.state in {PartyState.ACCEPTED, PartyState.DECLINED}
 
@@ -69,8 +69,8 @@ def test_the_last_two_parties_leaving_at_once_leave_one_behind(cast: Cast):
     kommun = Party.objects.get(collaboration=cast.collaboration, organisation=cast.kommun)
     forening = Party.objects.get(collaboration=cast.collaboration, organisation=cast.forening)
     results = at_once(
-        lambda: services.party_leave(party=kommun, user=cast.coordinator),
-        lambda: services.party_leave(party=forening, user=cast.civil_coordinator),
+        lambda: party_leave(party=kommun, user=cast.coordinator),
+        lambda: party_leave(party=forening, user=cast.civil_coordinator),
     )
-    assert sum(isinstance(r, services.LastPartyError) for r in results) == 1, results
+    assert sum(isinstance(r, LastPartyError) for r in results) == 1, results
     assert Party.objects.filter(collaboration=cast.collaboration, state=PartyState.ACCEPTED).count() == 1

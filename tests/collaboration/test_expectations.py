@@ -115,7 +115,7 @@ def test_the_start_page_shows_a_colleagues_step_and_lists_an_invitation_once(cas
 
 
 def test_a_phase_ready_for_agreement_asks_each_party_that_has_not_confirmed(cast):
-    from collaboration.process import phase_confirm
+    from collaboration.phases import phase_confirm
     from tests.collaboration.helpers import PHASE_1, PHASE_1_STEPS, phase_review_url
 
     steps = [step_obj(("samverkansmodellen", PHASE_1, slug)) for slug in PHASE_1_STEPS]
@@ -133,7 +133,7 @@ def test_a_phase_ready_for_agreement_asks_each_party_that_has_not_confirmed(cast
 
 def test_a_checklist_another_party_shared_is_there_to_read(cast):
     from collaboration.models import Phase
-    from collaboration.services import share_answers
+    from collaboration.phases import share_answers
     from tests.collaboration.helpers import CHECKLIST
 
     checklist = Phase.objects.get(guide__slug=CHECKLIST, slug="checklista")

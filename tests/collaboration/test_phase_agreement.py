@@ -18,7 +18,7 @@ from collaboration.models import (
     Step,
     StepStatus,
 )
-from collaboration.process import ConfirmOutcome, phase_confirm
+from collaboration.phases import ConfirmOutcome, phase_confirm
 from tests.collaboration.helpers import (
     MODEL,
     PHASE_1,
@@ -313,7 +313,7 @@ def test_a_former_member_of_a_party_cannot_confirm_for_it(cast, officer_client):
 
 
 def test_phases_awaiting_a_partys_confirmation_are_listed_for_its_people(cast, officer_client):
-    from collaboration.process import phases_awaiting_confirmation
+    from collaboration.phases import phases_awaiting_confirmation
 
     assert phases_awaiting_confirmation(cast.board_member) == []  # steps not done yet
     mark_steps(cast.collaboration, phase_steps())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from collaboration import services
 from collaboration.models import (
     Party,
     PartyState,
@@ -13,6 +12,7 @@ from collaboration.models import (
     Status,
     Step,
 )
+from collaboration.parties import party_answer, party_invite, party_leave
 from tests.collaboration.helpers import (
     MODEL,
     PHASE_1,
@@ -37,16 +37,16 @@ def test_a_party_that_left_and_came_back_is_asked_again(cast, officer_client, bo
     mark_steps(cast.collaboration, phase_steps())
     board_client.post(phase_review_url(cast.collaboration), CONFIRM)
     party = Party.objects.get(collaboration=cast.collaboration, organisation=cast.forening)
-    services.party_leave(party=party, user=cast.civil_coordinator, message="Vi hinner inte.")
+    party_leave(party=party, user=cast.civil_coordinator, message="Vi hinner inte.")
     # While the förening is away the kommun rewrites the joint answers, then invites the förening again.
     post_answers(officer_client, cast.collaboration, {questions(PROBLEM)[0]: "Kommunens nya text."})
-    party = services.party_invite(
+    party = party_invite(
         collaboration=cast.collaboration,
         organisation=cast.forening,
         user=cast.officer,
         inviting_organisation=cast.kommun,
     )
-    services.party_answer(party=party, user=cast.civil_coordinator, accept=True)
+    party_answer(party=party, user=cast.civil_coordinator, accept=True)
     assert Party.objects.get(pk=party.pk).state == PartyState.ACCEPTED
     officer_client.post(phase_review_url(cast.collaboration), CONFIRM)
     assert not PhaseCompletion.objects.exists(), (

@@ -116,7 +116,7 @@ def test_the_invitation_page_is_accessible(page, cast):
 def test_history_and_an_earlier_version_are_accessible(page, cast):
     from collaboration.cowriting.contract import Base, Edit, text_digest
     from collaboration.models import Question, Step
-    from collaboration.process import step_save
+    from collaboration.steps import step_save
 
     step = Step.objects.get(slug="malgrupp")
     question = Question.objects.filter(group__step=step).order_by("group__order", "order").first()

@@ -13,7 +13,6 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from collaboration import services
 from collaboration.agreements import (
     ApproveOutcome,
     RegisterOutcome,
@@ -29,6 +28,7 @@ from collaboration.agreements import (
     section_texts,
     text_sections,
 )
+from collaboration.collaborations import collaboration_edit
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.models import (
     Agreement,
@@ -41,7 +41,7 @@ from collaboration.models import (
     Party,
     Question,
 )
-from collaboration.process import step_save
+from collaboration.steps import step_save
 from portal.models import User
 
 KOMMUN, LAXHJALP, REGION, EQUMENIA = "212000-1355", "802002-8711", "232100-0289", "252002-6226"
@@ -291,7 +291,7 @@ def _party_facts(
         p.organisation.organisation_number: p for p in Party.objects.accepted().filter(collaboration=collaboration)
     }
     starts_on, ends_on = facts["period"]
-    services.collaboration_edit(
+    collaboration_edit(
         collaboration=collaboration,
         user=acting,
         acting_organisation=acting_organisation,

@@ -3,7 +3,7 @@
 Every row is made as a model instance from one seeded `random.Random` and written a model at a
 time (PostgreSQL's COPY, `bulk_create` elsewhere), a thousand collaborations per write, so the full
 set costs few round trips and bounded memory. The rows follow the
-rules the workflows keep (see collaboration/process.py, services.py and agreements.py):
+rules the workflows keep (see collaboration/steps.py, phases.py, parties.py and the agreement workflows):
 an answer's version is its latest revision's, a completed phase has a confirmation from every
 party that was in, a version's hash is computed by the model's own `canonical_json`/`sha256_of`,
 an approval names its version's hash, an adopted agreement was approved by every accepted party.

@@ -62,7 +62,7 @@ from collaboration.models import (
     StepProgress,
     StepStatus,
 )
-from collaboration.process import MODEL_GUIDE
+from collaboration.phases import MODEL_GUIDE
 from portal.models import User
 
 BENCH_PUBLIC = ("PDF-benchmarkkommunen", "212000-0159")

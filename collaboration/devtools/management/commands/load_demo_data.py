@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from collaboration import services
+from collaboration.collaborations import collaboration_archive, collaboration_end
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.devtools.management.commands._demo_agreements import grona_process_answers, load_agreements
 from collaboration.models import (
@@ -32,9 +32,9 @@ from collaboration.models import (
     StepProgress,
     StepStatus,
 )
+from collaboration.phases import phase_confirm, refresh_current_phase, share_answers
 from collaboration.principle_check import RatingInput, principles_rate
-from collaboration.process import phase_confirm, refresh_current_phase, step_save
-from collaboration.services import share_answers
+from collaboration.steps import step_assign, step_save
 from portal.models import User
 from principles.models import Principle
 
@@ -235,11 +235,11 @@ class Command(BaseCommand):
     def _end(self, collaboration: Collaboration, spec: dict[str, Any], user: User, organisation: Organisation) -> None:
         """One ended collaboration and one archived, logged as if done in the portal."""
         if spec.get("ended"):
-            services.collaboration_end(
+            collaboration_end(
                 collaboration=collaboration, user=user, acting_organisation=organisation, closing_note=spec["ended"]
             )
         if spec.get("archived"):
-            services.collaboration_archive(collaboration=collaboration, user=user, acting_organisation=organisation)
+            collaboration_archive(collaboration=collaboration, user=user, acting_organisation=organisation)
 
     def _assign(self, users: dict[str, User], officer: User, organisations: dict[str, Organisation]) -> None:
         """Steps with a responsible person and a due date. A step that has one keeps it on a rerun."""
@@ -250,7 +250,7 @@ class Command(BaseCommand):
                 step = Step.objects.get(phase__guide__slug="samverkansmodellen", phase__slug=phase_slug, slug=step_slug)
                 if StepAssignment.objects.filter(collaboration=collaboration, step=step).exists():
                     continue
-                services.step_assign(
+                step_assign(
                     collaboration=collaboration,
                     step=step,
                     responsible=users[email],

@@ -1,24 +1,21 @@
-"""The guided process: task lists, step pages, saving answers and completing phases.
+"""The phases of the guided process: whose answers a phase holds, the parties' confirmation that they agree
+("Vi är överens om …"), reopening, the phase review, comparing and sharing each party's answers.
 
-Every function here runs a fixed number of queries, whatever the number of
-answers or collaborations, so that the pages stay fast at scale.
+Every function here runs a fixed number of queries, whatever the number of answers or collaborations.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration.cowriting.contract import Edit, SaveReport
 from collaboration.guidance import guide_content
 from collaboration.models import (
     Activity,
@@ -34,7 +31,6 @@ from collaboration.models import (
     PhaseCompletion,
     PhaseConfirmation,
     PhaseKind,
-    PhasePrinciple,
     Question,
     QuestionGroup,
     SharedPhase,
@@ -42,54 +38,14 @@ from collaboration.models import (
     Step,
     StepProgress,
     StepStatus,
-    party_filter,
 )
+from portal.models import User
 
 if TYPE_CHECKING:
     from portal.models import User
 
+
 MODEL_GUIDE = "samverkansmodellen"
-
-
-@dataclass
-class StepRow:
-    step: Step
-    progress: StepProgress | None
-    answered: int
-    questions: int
-
-    @property
-    def status(self) -> str:
-        return self.progress.status if self.progress else StepStatus.NOT_STARTED
-
-    @property
-    def status_label(self) -> str:
-        return str(StepStatus(self.status).label)
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == StepStatus.DONE
-
-
-@dataclass
-class PhaseRow:
-    phase: Phase
-    steps: list[StepRow]
-    completion: PhaseCompletion | None
-    agreement: PhaseAgreement | None = None  # who has confirmed the phase, who is awaited
-    # Whose answers the steps hold for the reader: None for joint ones, else the reader's own party.
-    party: Organisation | None = None
-    # For a per-party phase: whether the reader's party shares its answers, and which other parties share theirs.
-    shared: bool = False
-    shared_by_others: list[Organisation] = field(default_factory=list)
-
-    @property
-    def steps_done(self) -> int:
-        return sum(1 for row in self.steps if row.is_done)
-
-    @property
-    def all_steps_done(self) -> bool:
-        return all(row.is_done for row in self.steps)
 
 
 def answer_party(phase: Phase, party: Organisation | None) -> Organisation | None:
@@ -107,7 +63,7 @@ def answer_party(phase: Phase, party: Organisation | None) -> Organisation | Non
     return party
 
 
-def _own_or_joint(party: Organisation | None, prefix: str) -> Q:
+def own_or_joint(party: Organisation | None, prefix: str) -> Q:
     """Joint answers of joint phases, and `party`'s own answers of per-party phases, in one filter."""
     joint = Q(**{f"{prefix}answer_mode": AnswerMode.JOINT}, party_organisation__isnull=True)
     if party is None:
@@ -115,222 +71,7 @@ def _own_or_joint(party: Organisation | None, prefix: str) -> Q:
     return joint | (~Q(**{f"{prefix}answer_mode": AnswerMode.JOINT}) & Q(party_organisation=party))
 
 
-def get_guide(slug: str) -> Guide:
-    return guide_content(slug).guide
-
-
-def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation | None) -> list[PhaseRow]:
-    """The guide's phases and steps with their status, for someone acting for `party`.
-
-    Joint phases show the joint answers; per-party phases show `party`'s own answers and
-    status, and leave out what `party` may not see (the public parties' own prerequisites).
-    """
-    content = guide_content(guide.slug)
-    phases = [phase for phase in content.phases if phase.open_to(party)]
-    progress = {
-        p.step_id: p
-        for p in StepProgress.objects.filter(collaboration=collaboration, step__phase__guide=guide)
-        .filter(_own_or_joint(party, "step__phase__"))
-        .select_related("updated_by", "updated_by_organisation")
-    }
-    shares: dict[int, list[SharedPhase]] = {}
-    for share in SharedPhase.objects.filter(collaboration=collaboration, phase__guide=guide).select_related(
-        "organisation"
-    ):
-        shares.setdefault(share.phase_id, []).append(share)
-    completions = {
-        c.phase_id: c
-        for c in PhaseCompletion.objects.filter(collaboration=collaboration, phase__guide=guide).select_related(
-            "completed_by", "completed_by_organisation"
-        )
-    }
-    answered = dict(
-        Answer.objects.filter(collaboration=collaboration, question__group__step__phase__guide=guide)
-        .filter(_own_or_joint(party, "question__group__step__phase__"))
-        .exclude(text="")
-        .values_list("question__group__step")
-        .annotate(n=Count("pk"))
-        .values_list("question__group__step", "n")
-    )
-    question_counts = {step.pk: content.question_count(step) for step in content.steps()}
-    agreements = phase_agreements(collaboration, phases)
-    return [
-        PhaseRow(
-            phase=phase,
-            steps=[
-                StepRow(
-                    step=step,
-                    progress=progress.get(step.pk),
-                    answered=answered.get(step.pk, 0),
-                    questions=question_counts.get(step.pk, 0),
-                )
-                for step in phase.steps.all()
-            ],
-            completion=completions.get(phase.pk),
-            agreement=agreements.get(phase.pk),
-            party=party if phase.is_per_party else None,
-            shared=phase.is_per_party
-            and party is not None
-            and any(s.organisation_id == party.pk for s in shares.get(phase.pk, [])),
-            shared_by_others=[
-                s.organisation
-                for s in shares.get(phase.pk, [])
-                if phase.is_shareable and (party is None or s.organisation_id != party.pk)
-            ],
-        )
-        for phase in phases
-    ]
-
-
-@dataclass
-class StepPage:
-    guide: Guide
-    phase: Phase
-    step: Step
-    groups: list[QuestionGroup]
-    answers: dict[int, Answer]
-    principles: list[PhasePrinciple]
-    previous: Step | None
-    next: Step | None
-    progress: StepProgress | None
-    # Whose answers these are: None for the joint ones, else the party writing for itself.
-    party: Organisation | None = None
-    # Whether `party` shares its answers in this phase with the other parties.
-    shared: bool = False
-    questions: list[Question] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.questions = [q for group in self.groups for q in group.questions.all()]
-
-
-def load_step(
-    collaboration: Collaboration,
-    guide: Guide,
-    phase_slug: str,
-    step_slug: str,
-    *,
-    party: Organisation | None,
-    for_autosave: bool = False,
-) -> StepPage:
-    """A step with its questions and this collaboration's answers, for someone acting for `party`.
-
-    A joint step holds the joint answers; a per-party step `party`'s own (`StepPage.party`
-    says whose). A step of a phase closed to `party` is 404 (see `answer_party`).
-    `for_autosave` leaves out what only the full page shows (tips, methods, principles,
-    neighbouring steps, progress): autosave is the hottest request there is.
-    """
-    content = guide_content(guide.slug)
-    step = content.step(phase_slug, step_slug)
-    if step is None:
-        raise Http404("Inget sådant steg.")
-    owner = answer_party(step.phase, party)
-    groups = list(content.groups.get(step.pk, ()))
-    answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(
-            collaboration=collaboration, question__group__step=step, **party_filter(owner)
-        ).select_related("updated_by", "updated_by_organisation")
-    }
-    if for_autosave:
-        return StepPage(
-            guide=guide,
-            phase=step.phase,
-            step=step,
-            groups=groups,
-            answers=answers,
-            principles=[],
-            previous=None,
-            next=None,
-            progress=None,
-            party=owner,
-        )
-    # Previous and next among the steps this party may open: never a link into another party's own phase.
-    ordered = [s for s in content.steps() if s.pk == step.pk or s.phase.open_to(party)]
-    index = next(i for i, s in enumerate(ordered) if s.pk == step.pk)
-    return StepPage(
-        guide=guide,
-        phase=step.phase,
-        step=step,
-        groups=groups,
-        answers=answers,
-        principles=list(content.principles.get(step.phase.pk, ())),
-        previous=ordered[index - 1] if index > 0 else None,
-        next=ordered[index + 1] if index + 1 < len(ordered) else None,
-        progress=StepProgress.objects.filter(collaboration=collaboration, step=step, **party_filter(owner))
-        .select_related("updated_by", "updated_by_organisation")
-        .first(),
-        party=owner,
-        shared=owner is not None
-        and SharedPhase.objects.filter(collaboration=collaboration, phase=step.phase, organisation=owner).exists(),
-    )
-
-
-def step_save(
-    *,
-    collaboration: Collaboration,
-    step: Step,
-    edits: list[Edit],
-    writer: str,
-    user: User,
-    organisation: Organisation | None,
-    party: Organisation | None = None,
-    mark: str | None = None,
-) -> SaveReport:
-    """Save a step's answers; each answer either saves or reports a conflict, never overwrites one.
-
-    `party` selects whose answers and status are written: None for the joint ones, else the
-    party organisation's own (`StepPage.party`). A party's own work is not in the activity
-    log, which every party reads; sharing it is (collaboration.services.share_answers).
-    `mark` may be StepStatus.DONE or StepStatus.IN_PROGRESS to change the step's status.
-    A fixed number of queries, however many answers changed.
-    """
-    with transaction.atomic():
-        report = SaveReport(
-            Answer.save_texts(
-                collaboration=collaboration,
-                edits=edits,
-                writer=writer,
-                user=user,
-                organisation=organisation,
-                party=party,
-            )
-            if edits
-            else {}
-        )
-        if report.conflicts:
-            mark = None  # nobody marks a step done over an unresolved conflict
-        if report.saved or mark:
-            progress, created = StepProgress.objects.select_for_update().get_or_create(
-                collaboration=collaboration,
-                step=step,
-                party_organisation=party,
-                defaults={
-                    "status": mark or StepStatus.IN_PROGRESS,
-                    "updated_by": user,
-                    "updated_by_organisation": organisation,
-                },
-            )
-            if not created:
-                if mark:
-                    progress.status = mark
-                elif progress.status == StepStatus.NOT_STARTED:
-                    progress.status = StepStatus.IN_PROGRESS
-                progress.updated_by = user
-                progress.updated_by_organisation = organisation
-                progress.save(update_fields=["status", "updated_by", "updated_by_organisation", "updated_at"])
-            # One write to the collaboration: it has been worked in, and a planned one is now going.
-            changes: dict[str, object] = {"updated_at": timezone.now()}
-            if collaboration.status == Status.PLANNED:
-                changes["status"] = collaboration.status = Status.ONGOING
-            Collaboration.objects.filter(pk=collaboration.pk).update(**changes)
-            if party is None:
-                _log_step(collaboration=collaboration, step=step, user=user, organisation=organisation, mark=mark)
-        if report.saved and party is None:
-            _void_confirmations(collaboration=collaboration, step=step, user=user, organisation=organisation)
-    return report
-
-
-def _void_confirmations(
+def void_confirmations(
     *, collaboration: Collaboration, step: Step, user: User, organisation: Organisation | None
 ) -> None:
     """A joint answer changed in a phase some parties had confirmed but not completed: they agreed on other text.
@@ -352,38 +93,6 @@ def _void_confirmations(
             % {"phase": step.phase.title},
             phase=step.phase_id,
         )
-
-
-# A person's saves of one step within this window are one entry in the activity log.
-ACTIVITY_WINDOW = timedelta(minutes=30)
-
-
-def _log_step(
-    *, collaboration: Collaboration, step: Step, user: User, organisation: Organisation | None, mark: str | None
-) -> None:
-    if mark == StepStatus.DONE:
-        kind, summary = ActivityKind.STEP_DONE, _("markerade steget ”%(step)s” som klart")
-    elif mark == StepStatus.IN_PROGRESS:
-        kind, summary = ActivityKind.STEP_REOPENED, _("öppnade steget ”%(step)s” igen")
-    else:
-        kind, summary = ActivityKind.STEP_SAVED, _("skrev i steget ”%(step)s”")
-        latest = Activity.objects.filter(collaboration=collaboration).order_by("-created_at", "-pk").first()
-        if (
-            latest is not None
-            and latest.kind == kind
-            and latest.actor_id == user.pk
-            and latest.data.get("step") == step.pk
-            and latest.created_at > timezone.now() - ACTIVITY_WINDOW
-        ):
-            return  # autosave while typing: one entry, not one per keystroke pause
-    Activity.record(
-        collaboration=collaboration,
-        kind=kind,
-        actor=user,
-        organisation=organisation,
-        summary=summary % {"step": step.title},
-        step=step.pk,
-    )
 
 
 class ConfirmOutcome(enum.Enum):
@@ -564,7 +273,7 @@ def phase_confirm(
         steps = Step.objects.filter(phase=phase).values_list("pk", flat=True)
         done = (
             StepProgress.objects.filter(collaboration=collaboration, step__in=steps, status=StepStatus.DONE)
-            .filter(_own_or_joint(organisation, "step__phase__"))  # a per-party phase: this party's own steps
+            .filter(own_or_joint(organisation, "step__phase__"))  # a per-party phase: this party's own steps
             .count()
         )
         if done < len(steps):
@@ -685,7 +394,7 @@ def review(
         for a in Answer.objects.filter(
             collaboration=collaboration, question__group__step__phase__in=[p.pk for p in phase_list]
         )
-        .filter(_own_or_joint(party, "question__group__step__phase__"))
+        .filter(own_or_joint(party, "question__group__step__phase__"))
         .select_related("updated_by", "updated_by_organisation")
     }
     return [
@@ -798,3 +507,41 @@ def compare(collaboration: Collaboration, phase: Phase, *, party: Organisation |
         ],
         waiting=[o for o in parties if o.pk not in shown],
     )
+
+
+def share_answers(
+    *, collaboration: Collaboration, phase: Phase, organisation: Organisation, user: User, share: bool
+) -> bool:
+    """Show a party's own answers in a phase to the other parties, or stop showing them.
+
+    Sharing shows the answers as they are now and as the party goes on editing them;
+    taking it back hides them again from then on (what the others read meanwhile is not
+    unread, but nothing more is shown). Only phases whose AnswerMode allows it are shared.
+    Returns False if nothing changed (already shared, or not shared).
+    """
+    if not phase.is_shareable:
+        raise ValueError("The answers of this phase are not shared.")
+    with transaction.atomic():
+        if share:
+            changed = SharedPhase.objects.get_or_create(
+                collaboration=collaboration, phase=phase, organisation=organisation, defaults={"shared_by": user}
+            )[1]
+            kind, summary = ActivityKind.SHARED, _("%(org)s delade sina svar i ”%(phase)s” med de andra parterna")
+        else:
+            changed = bool(
+                SharedPhase.objects.filter(
+                    collaboration=collaboration, phase=phase, organisation=organisation
+                ).delete()[0]
+            )
+            kind, summary = ActivityKind.UNSHARED, _("%(org)s slutade dela sina svar i ”%(phase)s”")
+        if changed:
+            Activity.record(
+                collaboration=collaboration,
+                kind=kind,
+                actor=user,
+                organisation=organisation,
+                summary=summary % {"org": organisation.name, "phase": phase.title},
+                phase=phase.pk,
+            )
+            collaboration.touch()
+    return changed
