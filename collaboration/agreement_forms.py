@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collaboration import agreements as service
-from collaboration.forms import OrganisationChoiceForm
+from collaboration.forms.fields import OrganisationChoiceForm
 from collaboration.models import AgreementVersion, Collaboration, Membership, Organisation, Party
 from portal.text import clean_name, normalise_email
 

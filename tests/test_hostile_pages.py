@@ -119,7 +119,7 @@ def test_the_documents_print_hostile_text_as_text(world) -> None:
 
 def query_names() -> set[str]:
     """Every query parameter a page reads: the filter forms' fields and the ones views read themselves."""
-    from collaboration.forms import ActivityFilterForm
+    from collaboration.forms.collaborations import ActivityFilterForm
     from collaboration.overview import OverviewFilter
 
     read_by_views = {"arkiverade", "format", "fran", "till", "sida", "tabell", "tillbaka", "samverkan", "next"}

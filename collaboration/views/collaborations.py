@@ -19,17 +19,15 @@ from collaboration import steps as step_workflows
 from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
 from collaboration.chooser import ChooserForm, recommend
 from collaboration.expectations import expected_of
-from collaboration.forms import (
+from collaboration.forms.collaborations import (
     ActivityFilterForm,
     CollaborationCreateForm,
     CollaborationEditForm,
     CollaborationEndForm,
     FormChoiceForm,
-    PartyAnswerForm,
-    PartyInviteForm,
-    PartyLeaveForm,
-    StepAssignmentForm,
 )
+from collaboration.forms.parties import PartyAnswerForm, PartyInviteForm, PartyLeaveForm
+from collaboration.forms.steps import StepAssignmentForm
 from collaboration.models import (
     Activity,
     CollaborationForm,

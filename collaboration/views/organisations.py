@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import organisations as organisation_workflows
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
-from collaboration.forms import (
+from collaboration.forms.organisations import (
     AcceptInvitationForm,
     FirstCoordinatorInvitationForm,
     InvitationForm,

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.cowriting.contract import SaveReport
 from collaboration.cowriting.forms import SharedTextForm
 from collaboration.cowriting.page import edit_page, is_autosave, signed_out
-from collaboration.forms import OrganisationChoiceForm
+from collaboration.forms.phases import PartyChoiceForm, ReopenForm
 from collaboration.guidance import guide_content
 from collaboration.models import (
     AnswerRevision,
@@ -164,36 +162,6 @@ def guide_review(request: AuthedRequest, code: str, guide: str) -> HttpResponse:
             "phase": None,
         },
     )
-
-
-class PartyChoiceForm(OrganisationChoiceForm):
-    """Which of the person's party organisations they act for; asked only when there are several."""
-
-    organisation = forms.ChoiceField(
-        label=gettext_lazy("Du bekräftar för"),
-        error_messages={
-            "required": gettext_lazy("Välj vilken part du bekräftar för."),
-            "invalid_choice": gettext_lazy("Välj en av parterna i listan."),
-        },
-    )
-
-
-class ReopenForm(PartyChoiceForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Varför öppnar ni fasen igen?"),
-        help_text=gettext_lazy("De andra parterna ser det här i händelseloggen."),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": gettext_lazy("Skriv varför ni öppnar fasen igen."),
-            "max_length": gettext_lazy("Skriv högst %(limit_value)d tecken (nu %(show_value)d)."),
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].label = gettext_lazy("Du öppnar fasen för")
-        self.fields["organisation"].error_messages["required"] = gettext_lazy("Välj vilken part du öppnar fasen för.")
 
 
 @drafts.keep_post_when_signed_out

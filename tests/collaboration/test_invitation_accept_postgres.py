@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from collaboration.forms import AcceptInvitationForm
+from collaboration.forms.organisations import AcceptInvitationForm
 from collaboration.models import Invitation, Role
 from portal.models import User
 from tests.factories import MembershipFactory, PublicOrganisationFactory
