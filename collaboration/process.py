@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration.guidance import guide_content
+from collaboration.guidance.cache import guide_content
 from collaboration.models import (
     Activity,
     ActivityKind,

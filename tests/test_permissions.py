@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from collaboration import agreements as agreement_service
 from collaboration import batch_export
-from collaboration.content import ensure_loaded
+from collaboration.guidance.loader import ensure_loaded
 from collaboration.models import (
     Agreement,
     AgreementComment,

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
-from collaboration.chooser import ChooserForm, recommend
 from collaboration.expectations import expected_of
 from collaboration.forms import (
     ActivityFilterForm,
@@ -28,6 +27,7 @@ from collaboration.forms import (
     PartyLeaveForm,
     StepAssignmentForm,
 )
+from collaboration.guidance.chooser import ChooserForm, recommend
 from collaboration.models import (
     Activity,
     CollaborationForm,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collaboration import services
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.forms import OrganisationChoiceForm
-from collaboration.guidance import guide_content
+from collaboration.guidance.cache import guide_content
 from collaboration.models import (
     AnswerRevision,
     Collaboration,

@@ -17,7 +17,7 @@ import pytest
 
 from collaboration import agreements, services
 from collaboration.agreements import AgreementLocked, ApproveOutcome, SendOutcome
-from collaboration.content.loader import CONTENT_DIR
+from collaboration.guidance.loader import CONTENT_DIR
 from collaboration.models import (
     Activity,
     ActivityKind,
