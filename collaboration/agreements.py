@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration import pdf
+from collaboration.documents import pdf
 from collaboration.models import (
     Activity,
     ActivityKind,

@@ -48,7 +48,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from collaboration import agreements as agreement_service
-from collaboration import batch_export
+from collaboration.documents import batch_export
 from collaboration.guidance.loader import ensure_loaded
 from collaboration.models import (
     Agreement,

@@ -28,6 +28,7 @@ from collaboration.agreement_forms import (
     PartyDetailsForm,
     RegisterApprovalForm,
 )
+from collaboration.documents.pdf import MAX_PAGES
 from collaboration.models import (
     Adoption,
     Agreement,
@@ -46,7 +47,6 @@ from collaboration.models import (
     Party,
     Role,
 )
-from collaboration.pdf import MAX_PAGES
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 

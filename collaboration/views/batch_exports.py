@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from collaboration import batch_export, services
+from collaboration import services
 from collaboration.access import get_organisation_as_coordinator
+from collaboration.documents import batch_export
 from collaboration.models import AgreementExport, Collaboration, Organisation
 from portal.http import AuthedRequest
 
