@@ -13,7 +13,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from collaboration.guidance import guide_content
+from collaboration.guidance.cache import guide_content
 from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Role
 from portal.models import User
 

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration import pdf
 from collaboration.cowriting.contract import EMPTY_BASE, Edit, Outcome, SaveReport
+from collaboration.documents import pdf
 from collaboration.models import (
     Activity,
     ActivityKind,

@@ -8,8 +8,10 @@ class CollaborationConfig(AppConfig):
 
     def ready(self) -> None:
         # The receivers of collaboration.signals, connected in every process (web, task worker, commands).
-        # A change to guidance content in this process is seen by its next request (collaboration.guidance).
-        from collaboration import agreements, documents, guidance  # noqa: F401
+        # A change to guidance content in this process is seen by its next request (collaboration.guidance.cache).
+        from collaboration import agreements  # noqa: F401
+        from collaboration.documents import contents  # noqa: F401
+        from collaboration.guidance import cache as guidance_cache
         from collaboration.models import (
             Guide,
             Method,
@@ -35,5 +37,9 @@ class CollaborationConfig(AppConfig):
             Method,
             Principle,
         ):
-            post_save.connect(guidance.forget, sender=model, dispatch_uid=f"guidance-forget-save-{model.__name__}")
-            post_delete.connect(guidance.forget, sender=model, dispatch_uid=f"guidance-forget-delete-{model.__name__}")
+            post_save.connect(
+                guidance_cache.forget, sender=model, dispatch_uid=f"guidance-forget-save-{model.__name__}"
+            )
+            post_delete.connect(
+                guidance_cache.forget, sender=model, dispatch_uid=f"guidance-forget-delete-{model.__name__}"
+            )

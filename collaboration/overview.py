@@ -31,6 +31,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.charts import BarChart, bar_chart
+from collaboration.documents.spreadsheets import Sheet
 from collaboration.models import (
     Agreement,
     AgreementState,
@@ -47,7 +48,6 @@ from collaboration.models import (
     Status,
 )
 from collaboration.phases import MODEL_GUIDE
-from collaboration.spreadsheets import Sheet
 from collaboration.survey import NO_FORM, OTHER_FORM, SURVEY_CATEGORIES, category_of
 
 INACTIVE_DAYS = 60

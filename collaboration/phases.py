@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from collaboration.guidance import guide_content
+from collaboration.guidance.cache import guide_content
 from collaboration.models import (
     Activity,
     ActivityKind,

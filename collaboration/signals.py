@@ -9,7 +9,7 @@ modules are imported, which `CollaborationConfig.ready` does in every process.
 * `parties_changed(collaboration, user)`: a party was accepted into, or left, `collaboration`.
   Receiver: `agreements.after_parties_changed` (a version under review that names other parties is outdated).
 * `agreement_adopted(version)`: every party `version` names has approved it; it is adopted.
-  Receiver: `documents` (the task worker makes its PDF and archive copy once this commits).
+  Receiver: `documents.contents` (the task worker makes its PDF and archive copy once this commits).
 """
 
 from django.dispatch import Signal

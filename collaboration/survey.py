@@ -6,7 +6,7 @@ agreements, LOV, procurement, IOP and dialogue. A coordinator wants the same pic
 their own organisation, so the overview counts the portal's collaborations in those terms.
 
 The mapping is data: one `SurveyCategory` per term of the survey, naming the slugs of the
-portal's forms (`CollaborationForm.slug`, shipped in content/forms_v1.json) that count as
+portal's forms (`CollaborationForm.slug`, shipped in guidance/forms_v1.json) that count as
 it. A term no form of the portal matches (drift av anläggningar, LOV, överenskommelse om
 tjänster) is still listed, with no forms, so the table has the survey's shape and says
 plainly that the portal has nothing to count there. A form an admin adds later counts as

@@ -226,7 +226,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # store is a matter of setting STORAGES["default"] (e.g. django-storages), see README "PDF".
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / ".var" / "media")))
 MEDIA_URL = "/media/"  # never served: every stored file goes out through a permission-checked view
-# The longest a PDF may take to lay out on request (collaboration.pdf_layout stops it then and the person
+# The longest a PDF may take to lay out on request (collaboration.documents.pdf_layout stops it then and the person
 # gets a Swedish page); the task worker allows PDF_TASK_RENDER_SECONDS. The worst document under the
 # page cap takes about 2.5 s on the 2-core reference machine (benchmark_pdf).
 PDF_RENDER_SECONDS = float(env_str("PDF_RENDER_SECONDS", "6"))

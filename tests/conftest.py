@@ -41,13 +41,13 @@ def _guidance_content(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("db")
     else:
         return
-    from collaboration import guidance
-    from collaboration.content import ensure_loaded
+    from collaboration.guidance import cache as guidance_cache
+    from collaboration.guidance.loader import ensure_loaded
 
     ensure_loaded()
     # The process keeps a guide's content for a minute; a test's own content (or a flushed and reloaded
     # database, with new ids) must not meet what an earlier test read.
-    guidance.forget()
+    guidance_cache.forget()
 
 
 @dataclass

@@ -48,9 +48,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from collaboration import agreements as agreement_service
-from collaboration import batch_export
-from collaboration.content import ensure_loaded
 from collaboration.cowriting.contract import Base, Edit, text_digest
+from collaboration.documents import batch_export
+from collaboration.guidance.loader import ensure_loaded
 from collaboration.models import (
     Agreement,
     AgreementComment,

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from collaboration.content.loader import load_forms, load_guides
+from collaboration.guidance.loader import load_forms, load_guides
 
 
 def load(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from collaboration.content.loader import load_phase_principles
+from collaboration.guidance.loader import load_phase_principles
 
 
 def copy(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from collaboration.content.loader import load_forms, load_guides, load_phase_principles
+from collaboration.guidance.loader import load_forms, load_guides, load_phase_principles
 
 
 def adopt(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from collaboration.content.loader import load_answer_modes
+from collaboration.guidance.loader import load_answer_modes
 
 
 def load(apps, schema_editor):

@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from collaboration.content.loader import load_agreement_sections
+from collaboration.guidance.loader import load_agreement_sections
 
 
 def load(apps, schema_editor):

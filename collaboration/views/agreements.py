@@ -31,6 +31,7 @@ from collaboration.agreement_forms import (
 from collaboration.cowriting.contract import Base, Edit, SaveReport
 from collaboration.cowriting.forms import SharedTextForm
 from collaboration.cowriting.page import edit_page, is_autosave, signed_out
+from collaboration.documents.pdf import MAX_PAGES
 from collaboration.models import (
     Adoption,
     Agreement,
@@ -47,7 +48,6 @@ from collaboration.models import (
     Party,
     Role,
 )
-from collaboration.pdf import MAX_PAGES
 from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from collaboration import batch_export
 from collaboration.access import get_organisation_as_coordinator
 from collaboration.collaborations import document_exported
+from collaboration.documents import batch_export
 from collaboration.forms.batch_export import ExportForm
 from collaboration.models import AgreementExport, Organisation
 from portal.http import AuthedRequest

@@ -17,7 +17,6 @@ from collaboration import collaborations as collaboration_workflows
 from collaboration import parties as party_workflows
 from collaboration import steps as step_workflows
 from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
-from collaboration.chooser import ChooserForm, recommend
 from collaboration.expectations import expected_of
 from collaboration.forms.collaborations import (
     ActivityFilterForm,
@@ -28,6 +27,7 @@ from collaboration.forms.collaborations import (
 )
 from collaboration.forms.parties import PartyAnswerForm, PartyInviteForm, PartyLeaveForm
 from collaboration.forms.steps import StepAssignmentForm
+from collaboration.guidance.chooser import ChooserForm, recommend
 from collaboration.models import (
     Activity,
     CollaborationForm,

@@ -1,4 +1,4 @@
-"""PDF downloads of a collaboration's documents (collaboration.documents says what they hold)."""
+"""PDF downloads of a collaboration's documents (collaboration.documents.contents says what they hold)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_safe
 from collaboration import agreements as agreement_service
 from collaboration.access import acting_organisation, get_collaboration_for
 from collaboration.collaborations import document_exported
-from collaboration.documents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
+from collaboration.documents.contents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
+from collaboration.documents.pdf import MEDIA_TYPE, DocumentRefused, DocumentTooLong, DocumentTooSlow
 from collaboration.models import Agreement, AgreementVersion, Collaboration
-from collaboration.pdf import MEDIA_TYPE, DocumentRefused, DocumentTooLong, DocumentTooSlow
 from collaboration.steps import get_guide
 from portal.http import AuthedRequest
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from collaboration import spreadsheets
 from collaboration.access import get_organisation_for_coordinator, get_organisation_for_member
+from collaboration.documents import spreadsheets
 from collaboration.overview import (
     DEFAULT_SORT,
     PAGE_SIZE,

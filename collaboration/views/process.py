@@ -17,7 +17,7 @@ from collaboration.cowriting.contract import SaveReport
 from collaboration.cowriting.forms import SharedTextForm
 from collaboration.cowriting.page import edit_page, is_autosave, signed_out
 from collaboration.forms.phases import PartyChoiceForm, ReopenForm
-from collaboration.guidance import guide_content
+from collaboration.guidance.cache import guide_content
 from collaboration.models import (
     AnswerRevision,
     Collaboration,

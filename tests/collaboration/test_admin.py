@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from collaboration.content.loader import CONTENT_DIR
+from collaboration.guidance.loader import CONTENT_DIR
 from collaboration.models import PhasePrinciple, Question, Tip
 from tests.collaboration.helpers import write_answer
 from tests.factories import UserFactory
@@ -63,7 +63,7 @@ def run_a_later_content_migration(content_dir: Path | None = None) -> None:
     """Load the shipped guidance again, as a later content migration would (real models)."""
     from django.apps import apps
 
-    from collaboration.content import loader
+    from collaboration.guidance import loader
 
     if content_dir is None:
         loader.load_guides(apps, "guidance_v1.json")

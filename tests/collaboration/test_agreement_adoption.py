@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from collaboration import agreements
 from collaboration.agreements import ApproveOutcome
-from collaboration.documents import agreement_version_pdf, version_status
+from collaboration.documents.contents import agreement_version_pdf, version_status
 from collaboration.models import (
     Activity,
     ActivityKind,

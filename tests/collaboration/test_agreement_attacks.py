@@ -20,9 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import agreements, batch_export
+from collaboration import agreements
 from collaboration.agreements import ApproveOutcome, RegisterOutcome
-from collaboration.documents import agreement_version_pdf
+from collaboration.documents import batch_export
+from collaboration.documents.contents import agreement_version_pdf
 from collaboration.models import (
     Agreement,
     AgreementState,

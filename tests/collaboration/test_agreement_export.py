@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import batch_export
+from collaboration.documents import batch_export
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -264,7 +264,7 @@ def test_the_overview_selection_goes_to_the_export_ticked(cast: Cast, three: lis
 def test_a_worker_killed_between_the_zip_and_the_mail_is_made_good_by_the_run_again(cast: Cast, three: list[Cast]):
     """portal.taskqueue runs a dead worker's task again: a finished zip whose mail never went out is mailed then,
     once, and a run after the mail builds and mails nothing more."""
-    from collaboration.batch_export import build_agreement_export
+    from collaboration.documents.batch_export import build_agreement_export
 
     export = batch_export.export_start(
         organisation=cast.kommun, user=cast.coordinator, collaborations=batch_export.exportable(cast.kommun)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from collaboration import agreements
 from collaboration.agreements import ApproveOutcome, RegisterOutcome
-from collaboration.documents import agreement_version_pdf
+from collaboration.documents.contents import agreement_version_pdf
 from collaboration.models import (
     Activity,
     ActivityKind,

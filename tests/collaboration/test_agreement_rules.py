@@ -17,8 +17,8 @@ import pytest
 
 from collaboration import agreements
 from collaboration.agreements import AgreementLocked, ApproveOutcome, SendOutcome
-from collaboration.content.loader import CONTENT_DIR
 from collaboration.cowriting.contract import Base, Edit, Outcome
+from collaboration.guidance.loader import CONTENT_DIR
 from collaboration.models import (
     Activity,
     ActivityKind,

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from collaboration.content import ensure_loaded
 from collaboration.devtools.management.commands.load_demo_data import PREREQUISITES_ANSWER
+from collaboration.guidance.loader import ensure_loaded
 from portal.models import User
 from tests.conftest import client_for
 

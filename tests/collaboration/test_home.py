@@ -110,7 +110,7 @@ def add_collaborations(cast, count: int) -> None:
 
 
 def count_queries(client) -> tuple[int, list[str]]:
-    client.get(HOME)  # the process reads the guidance content once and keeps it (collaboration.guidance)
+    client.get(HOME)  # the process reads the guidance content once and keeps it (collaboration.guidance.cache)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(HOME)
     assert response.status_code == 200

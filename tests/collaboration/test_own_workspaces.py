@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaboration.content.loader import load_answer_modes
+from collaboration.guidance.loader import load_answer_modes
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -373,7 +373,7 @@ def test_another_partys_done_checklist_does_not_make_the_phase_done_for_us(cast,
 
 
 def test_content_loaded_again_after_a_flush_keeps_whose_answers_a_phase_holds():
-    from collaboration.content import ensure_loaded
+    from collaboration.guidance.loader import ensure_loaded
     from collaboration.models import Guide
 
     Guide.objects.all().delete()

@@ -1,4 +1,4 @@
-"""collaboration/pdf.py: what a rendered PDF is (tagged, PDF/UA, PDF/A-3), what it may fetch, and its cache."""
+"""collaboration/documents/pdf.py: what a rendered PDF is (tagged, PDF/UA, PDF/A-3), what it may fetch, and its cache."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import weasyprint
 from django.core.files.storage import default_storage
 
-from collaboration import pdf
+from collaboration.documents import pdf
 from tests.pdf_reading import (
     PDFAID,
     PDFUAID,

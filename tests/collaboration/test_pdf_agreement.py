@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from collaboration import agreements as service
-from collaboration import pdf
-from collaboration.documents import AGREEMENT_LAYOUT
+from collaboration.documents import pdf
+from collaboration.documents.contents import AGREEMENT_LAYOUT
 from collaboration.models import Activity, ActivityKind, AgreementVersion, Party
 from tests.collaboration.agreement_helpers import adopted, realistic_texts, sent, write
 from tests.conftest import Cast, client_for

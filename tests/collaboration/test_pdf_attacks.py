@@ -14,8 +14,9 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from collaboration import agreements, pdf, pdf_layout
+from collaboration import agreements
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
+from collaboration.documents import pdf, pdf_layout
 from tests.collaboration.helpers import write_sections
 from tests.conftest import Cast
 
@@ -61,7 +62,7 @@ def test_every_line_break_the_layout_makes_is_counted(separator: str) -> None:
 @pytest.mark.parametrize("separator", list(SEPARATORS.values()), ids=list(SEPARATORS))
 def test_a_draft_of_lone_line_breaks_is_refused_before_layout(cast: Cast, officer_client, separator: str) -> None:  # type: ignore[no-untyped-def]
     draft(cast, {slug: f"a{separator}" * 9_999 for slug in section_slugs()})
-    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=AssertionError("laid out")) as layout:
+    with mock.patch("collaboration.documents.pdf_layout.lay_out", side_effect=AssertionError("laid out")) as layout:
         response = officer_client.get(reverse("agreement_draft_pdf", args=[cast.collaboration.code]))
     assert not layout.called, "10,000 lines per section reached the layout child (over 120 s of layout)"
     assert response.status_code == 422
@@ -99,7 +100,7 @@ def test_sixteen_tabs_a_line_are_counted_as_lines() -> None:
 def test_a_document_too_slow_once_is_not_laid_out_again_for_the_same_text(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
     draft(cast, {"malgrupp": "Kort text."})
     url = reverse("agreement_draft_pdf", args=[cast.collaboration.code])
-    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=pdf_layout.LayoutTimedOut(6.0)) as layout:
+    with mock.patch("collaboration.documents.pdf_layout.lay_out", side_effect=pdf_layout.LayoutTimedOut(6.0)) as layout:
         assert officer_client.get(url).status_code == 422
         assert officer_client.get(url).status_code == 422
         assert officer_client.head(url).status_code == 422
@@ -116,7 +117,7 @@ def test_a_failed_layout_child_gives_the_swedish_page_not_a_500(cast: Cast, offi
     draft(cast, {"malgrupp": "Kort text."})
     officer_client.raise_request_exception = False
     with mock.patch(
-        "collaboration.pdf_layout.lay_out",
+        "collaboration.documents.pdf_layout.lay_out",
         side_effect=pdf_layout.LayoutFailed("The PDF layout process ended with exit code -9"),
     ):
         response = officer_client.get(reverse("agreement_draft_pdf", args=[cast.collaboration.code]))

@@ -17,8 +17,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from collaboration import agreements, batch_export, pdf
+from collaboration import agreements
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
+from collaboration.documents import batch_export, pdf
 from collaboration.models import AgreementState, AgreementText, ExportStatus
 from tests.collaboration.helpers import MODEL, questions, send_version, write_answer, write_sections
 from tests.conftest import Cast
@@ -45,7 +46,7 @@ def test_the_reviews_reproduction_is_refused_at_once_with_a_swedish_page(cast: C
     """Eleven sections of "a\\n" × 9,999: 30 s and a 500 (gunicorn's worker timeout) before; now refused unlaid."""
     agreement = draft(cast, {slug: SHORT_LINES for slug in section_slugs()})
     stored = dict(AgreementText.objects.filter(agreement=agreement).values_list("section__slug", "text"))
-    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=AssertionError("laid out")) as layout:
+    with mock.patch("collaboration.documents.pdf_layout.lay_out", side_effect=AssertionError("laid out")) as layout:
         response = officer_client.get(reverse("agreement_draft_pdf", args=[cast.collaboration.code]))
     assert not layout.called
     assert response.status_code == 422
@@ -99,7 +100,7 @@ def test_a_version_sent_with_such_text_is_refused_too_and_the_review_continues(c
 
 def test_blank_lines_count_like_any_other(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
     draft(cast, {slug: "\n" * (ANSWER_MAX_LENGTH - 1) for slug in section_slugs()})
-    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=AssertionError("laid out")):
+    with mock.patch("collaboration.documents.pdf_layout.lay_out", side_effect=AssertionError("laid out")):
         response = officer_client.get(reverse("agreement_draft_pdf", args=[cast.collaboration.code]))
     assert response.status_code == 422
 
@@ -276,7 +277,7 @@ def test_an_adopted_version_is_made_ahead_by_the_task_worker_and_served_from_sto
     assert len(kept) == 2
     assert any("arkiv" in name for name in kept)
     settings.PDF_RENDER_SECONDS = 0.001  # nothing could be laid out on request from here on
-    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=AssertionError("laid out")):
+    with mock.patch("collaboration.documents.pdf_layout.lay_out", side_effect=AssertionError("laid out")):
         plain = officer_client.get(reverse("agreement_version_pdf", args=[code, version.number]))
         archive = officer_client.get(reverse("agreement_archive_pdf", args=[code, version.number]))
     assert plain.status_code == 200

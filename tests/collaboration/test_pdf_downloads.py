@@ -267,7 +267,7 @@ def test_the_number_of_queries_does_not_grow_with_the_answers(cast, officer_clie
 
 
 def test_a_blank_checklist_without_a_collaboration_has_every_phase(db):
-    from collaboration.documents import checklist_pdf
+    from collaboration.documents.contents import checklist_pdf
     from collaboration.models import Guide
 
     document = checklist_pdf(guide=Guide.objects.get(slug=MODEL), collaboration=None, party=None, user=None, blank=True)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def count(client, url: str) -> int:
-    client.get(url)  # the process reads a guide's content once and keeps it (collaboration.guidance)
+    client.get(url)  # the process reads a guide's content once and keeps it (collaboration.guidance.cache)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)

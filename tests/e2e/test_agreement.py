@@ -225,9 +225,9 @@ def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings)
     # A layout process that failed (out of memory, killed from outside).
     from unittest import mock
 
-    from collaboration import pdf_layout
+    from collaboration.documents import pdf_layout
 
-    with mock.patch("collaboration.pdf_layout.lay_out", side_effect=pdf_layout.LayoutFailed("killed")):
+    with mock.patch("collaboration.documents.pdf_layout.lay_out", side_effect=pdf_layout.LayoutFailed("killed")):
         page.goto(reverse("checklist_pdf", args=[code, MODEL]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentet kunde inte skapas som PDF")
     expect(page.get_by_role("alert")).to_contain_text("all text finns kvar som den skrevs")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from collaboration import batch_export
+from collaboration.documents import batch_export
 from collaboration.models import AgreementExport, ExportStatus
 from tests.collaboration.agreement_helpers import adopted
 from tests.e2e.conftest import allow_status, assert_accessible, sign_in

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from collaboration.batch_export import delete_expired_exports
+from collaboration.documents.batch_export import delete_expired_exports
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """What each PDF document holds: the data a template under templates/pdf/ needs, its title and file name.
 
-Rendering is collaboration.pdf's business; views call `checklist_pdf(...)` and send the bytes.
+Rendering is collaboration.documents.pdf's business; views call `checklist_pdf(...)` and send the bytes.
 Documents show only what the reader may see on the portal's own pages: they are built from the
 same reads (`process.review`, `process.task_list`) with the reader's own party.
 """
@@ -19,8 +19,8 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from collaboration import pdf
 from collaboration.agreements import VersionTampered, build_snapshot, check_version_intact
+from collaboration.documents import pdf
 from collaboration.models import (
     Adoption,
     Agreement,

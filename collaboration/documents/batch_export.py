@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration import pdf
 from collaboration.agreements import VersionTampered
-from collaboration.documents import agreement_version_pdf
+from collaboration.documents import pdf
+from collaboration.documents.contents import agreement_version_pdf
+from collaboration.documents.spreadsheets import Sheet, csv_bytes
 from collaboration.models import (
     EXPORT_KEPT_FOR,
     AgreementExport,
@@ -36,7 +37,6 @@ from collaboration.models import (
     ExportStatus,
     Organisation,
 )
-from collaboration.spreadsheets import Sheet, csv_bytes
 from portal import emails
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def export_start(*, organisation: Organisation, user: User, collaborations: Iter
 
 
 def index_csv(rows: list[dict[str, str]]) -> bytes:
-    """The index, written like the portal's other spreadsheets (collaboration/spreadsheets.py): UTF-8 with BOM,
+    """The index, written like the portal's other spreadsheets (collaboration/documents/spreadsheets.py): UTF-8 with BOM,
     semicolon-separated, every field quoted, and each piece of a value that a spreadsheet splitting on `;`,
     `,` or tab would run as a formula (a party after the ", " that joins them too) given an apostrophe."""
     columns = [

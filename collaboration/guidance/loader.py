@@ -11,6 +11,9 @@ it carries over.
 
 `adopt=True` is the one-time backfill for rows loaded before digests existed:
 it only records which rows came from the file, and how they looked.
+
+`ensure_loaded` loads all of it, the principles too, with the project's own
+models when the database lacks it (after a test flushed the tables).
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps as global_apps
+
 from portal.shipped import sync
+from principles.content.loader import load_discussion_questions, load_principles
 
 CONTENT_DIR = Path(__file__).resolve().parent
 
@@ -234,3 +240,16 @@ def load_agreement_sections(apps: Any, filename: str) -> None:
                     lookup={"section_id": section.pk, "question_id": questions[code].pk},
                     values={"order": s_order},
                 )
+
+
+def ensure_loaded() -> None:
+    """Load the shipped content if the database lacks it (after a test flushed the tables)."""
+    if global_apps.get_model("collaboration", "Guide").objects.exists():
+        return
+    load_forms(global_apps, "forms_v1.json")
+    load_guides(global_apps, "guidance_v1.json")
+    load_principles(global_apps, "principles_v1.json")
+    load_phase_principles(global_apps, "guidance_v1.json")
+    load_discussion_questions(global_apps, "discussion_v1.json")
+    load_answer_modes(global_apps, "answer_modes_v2.json")
+    load_agreement_sections(global_apps, "agreement_v1.json")

@@ -39,7 +39,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from collaboration import pdf_layout
+from collaboration.documents import pdf_layout
 from portal.text import BIDI_CONTROLS
 
 logger = logging.getLogger(__name__)

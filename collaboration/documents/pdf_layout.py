@@ -2,7 +2,7 @@
 
 WeasyPrint's layout is where a PDF's time goes, and text can be made to be slow to lay out in ways no
 estimate made beforehand catches. So `lay_out` does it in a child process forked from a forkserver
-that has WeasyPrint loaded and warmed up (`collaboration.pdf_forkserver`). The child may use `seconds` of
+that has WeasyPrint loaded and warmed up (`collaboration.documents.pdf_forkserver`). The child may use `seconds` of
 CPU (the kernel stops it then) and the parent waits at most twice that in wall-clock time before it kills
 the child: no request waits longer, whatever the text, and layouts side by side on a busy machine are not
 refused for sharing the cores. The child also gets a memory ceiling. Each render costs about 20 ms more than in the
@@ -149,7 +149,7 @@ def _forkserver() -> multiprocessing.context.ForkServerContext:
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["collaboration.pdf_forkserver"])
+            context.set_forkserver_preload(["collaboration.documents.pdf_forkserver"])
             _context = context
         return _context
 

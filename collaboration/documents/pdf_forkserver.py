@@ -6,6 +6,6 @@ each of them. Nothing else imports this module.
 
 import weasyprint
 
-import collaboration.pdf_layout  # noqa: F401 - loaded here so that no child has to import it
+import collaboration.documents.pdf_layout  # noqa: F401 - loaded here so that no child has to import it
 
 weasyprint.HTML(string="<p lang='sv'>Samverkan</p>").write_pdf()
