@@ -9,7 +9,8 @@ class CollaborationConfig(AppConfig):
     def ready(self) -> None:
         # The receivers of collaboration.signals, connected in every process (web, task worker, commands).
         # A change to guidance content in this process is seen by its next request (collaboration.guidance).
-        from collaboration import agreements, documents, guidance  # noqa: F401
+        from collaboration import documents, guidance  # noqa: F401
+        from collaboration.agreement import approval  # noqa: F401
         from collaboration.models import (
             Guide,
             Method,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
-from collaboration.agreements import VersionTampered
+from collaboration.agreement.versions import VersionTampered
 from collaboration.documents import agreement_version_pdf
 from collaboration.models import (
     EXPORT_KEPT_FOR,

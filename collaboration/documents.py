@@ -20,7 +20,7 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from collaboration import pdf
-from collaboration.agreements import VersionTampered, build_snapshot, check_version_intact
+from collaboration.agreement.versions import VersionTampered, build_snapshot, check_version_intact
 from collaboration.models import (
     Adoption,
     Agreement,

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.http import Http404
 
-from collaboration import agreements as service
+from collaboration.agreement import drafting, parties
 from collaboration.models import Agreement, AgreementVersion, Approval, Collaboration, Party
 
 
 def _agreement_for(collaboration: Collaboration) -> Agreement:
-    agreement = service.get_agreement(collaboration)
+    agreement = drafting.get_agreement(collaboration)
     if agreement is None:
         raise Http404("Ingen avsiktsförklaring.")
     agreement.collaboration = collaboration
@@ -67,7 +67,7 @@ def _party_rows(collaboration: Collaboration, version: AgreementVersion | None) 
             for p in current.values()
             if p.organisation_id not in known
         ]
-    unable = {o.pk for o in service.without_approver([r.organisation for r in rows if r.approval is None])}
+    unable = {o.pk for o in parties.without_approver([r.organisation for r in rows if r.approval is None])}
     for row in rows:
         row.no_approver = row.organisation.pk in unable
     return rows

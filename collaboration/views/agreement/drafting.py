@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collaboration import agreements as service
 from collaboration.access import acting_organisation, get_collaboration_for
-from collaboration.agreement_forms import PartyDetailsForm
+from collaboration.agreement import drafting as service  # this module's own workflow
+from collaboration.agreement import parties, versions
+from collaboration.agreement.forms import PartyDetailsForm
 from collaboration.models import (
     Agreement,
     AgreementSection,
@@ -93,11 +94,11 @@ def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "party_rows": party_rows,
             "approval_rows": approval_rows,
             "no_approver": [r for r in upcoming if r.no_approver and r.named],
-            "may_register": service.may_register_approvals(request.user, collaboration),
+            "may_register": parties.may_register_approvals(request.user, collaboration),
             "under_review": agreement.state == AgreementState.GRANSKNING,
             "notice": service.state_notice(agreement),
             "has_text": any(s.text and s.text.text.strip() for s in sections),
-            "own_parties": {o.pk for o in service.party_organisations(request.user, collaboration)},
+            "own_parties": {o.pk for o in parties.party_organisations(request.user, collaboration)},
         }
     )
     return render(request, "collaboration/agreement/detail.html", context)
@@ -322,23 +323,23 @@ def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
     if request.method == "POST":
-        outcome, version = service.agreement_send(
+        outcome, version = versions.agreement_send(
             agreement=agreement, user=request.user, organisation=acting_organisation(request.user, collaboration)
         )
-        if outcome is service.SendOutcome.SENT and version is not None:
+        if outcome is versions.SendOutcome.SENT and version is not None:
             messages.success(
                 request,
                 _("Version %(n)d är skickad för granskning. Parterna får ett meddelande.") % {"n": version.number},
             )
             return redirect("agreement_version", code=collaboration.code, number=version.number)
-        if outcome is service.SendOutcome.IN_REVIEW and version is not None:
+        if outcome is versions.SendOutcome.IN_REVIEW and version is not None:
             messages.info(
                 request, _("Den här texten är redan skickad för granskning som version %(n)d.") % {"n": version.number}
             )
             return redirect("agreement_version", code=collaboration.code, number=version.number)
-        if outcome is service.SendOutcome.EMPTY:
+        if outcome is versions.SendOutcome.EMPTY:
             messages.error(request, _("Skriv något i avsiktsförklaringen innan ni skickar den för granskning."))
-        elif outcome is service.SendOutcome.TOO_LONG:
+        elif outcome is versions.SendOutcome.TOO_LONG:
             messages.error(
                 request,
                 _(
@@ -366,7 +367,7 @@ def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
             "next_number": next_number,
             "party_rows": rows,
             "no_approver": [r for r in rows if r.no_approver],
-            "may_register": service.may_register_approvals(request.user, collaboration),
+            "may_register": parties.may_register_approvals(request.user, collaboration),
             "under_review": False,
         },
     )

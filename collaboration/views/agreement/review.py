@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collaboration import agreements as service
 from collaboration.access import acting_organisation, get_collaboration_for
-from collaboration.agreement_forms import (
+from collaboration.agreement import approval, drafting, parties, review
+from collaboration.agreement.forms import (
     ApproveForm,
     ChangeRequestForm,
     CommentForm,
@@ -46,8 +46,8 @@ from portal.http import AnyRequest, AuthedRequest
 def _version_context(
     request: AuthedRequest, collaboration: Collaboration, agreement: Agreement, version: AgreementVersion
 ) -> dict[str, Any]:
-    organisations = service.party_organisations(request.user, collaboration)
-    allowed = service.approvers(request.user, collaboration, version)
+    organisations = parties.party_organisations(request.user, collaboration)
+    allowed = parties.approvers(request.user, collaboration, version)
     rows = _party_rows(collaboration, version)
     approvals = {r.organisation.pk: r.approval for r in rows if r.approval is not None}
     is_current = agreement.latest_version_id == version.pk
@@ -60,7 +60,7 @@ def _version_context(
         change.settled_by = approval if approval is not None and approval.created_at > change.created_at else None  # type: ignore[attr-defined]
     # A party that has approved the version does not ask for changes to it any more.
     asking = [o for o in organisations if o.pk not in approvals]
-    threads = service.comment_threads(version)
+    threads = review.comment_threads(version)
     sections = [{**s, "threads": threads.get(s["slug"], [])} for s in version.sections]
     return {
         "collaboration": collaboration,
@@ -71,14 +71,14 @@ def _version_context(
         "general_threads": threads.get("", []),
         "party_rows": rows,
         "no_approver": [r for r in rows if r.no_approver and r.named] if under_review else [],
-        "may_register": service.may_register_approvals(request.user, collaboration) if under_review else [],
+        "may_register": parties.may_register_approvals(request.user, collaboration) if under_review else [],
         "approvals": approvals,
         "change_requests": change_requests,
         "is_current": is_current,
         "under_review": under_review,
         "is_adopted": agreement.adopted_version_id == version.pk,
         "adoption": Adoption.objects.filter(version=version).first(),
-        "notice": service.state_notice(agreement) if is_current else "",
+        "notice": drafting.state_notice(agreement) if is_current else "",
         "newer": None if is_current else agreement.latest_version,
         "approve_form": ApproveForm(organisations=unapproved, auto_id="godkann-%s")
         if under_review and unapproved
@@ -168,7 +168,7 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
     here = reverse("agreement_version", args=[collaboration.code, number])
-    allowed = service.approvers(request.user, collaboration)
+    allowed = parties.approvers(request.user, collaboration)
     if not allowed:
         context = _version_context(request, collaboration, agreement, version)
         context["refused"] = _(
@@ -178,25 +178,25 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
     form = ApproveForm(request.POST, organisations=allowed, auto_id="godkann-%s")
     if not form.is_valid():
         return _version_page_with(request, collaboration, agreement, version, approve_form=form)
-    outcome = service.agreement_approve(
+    outcome = approval.agreement_approve(
         version=version,
         user=request.user,
         organisation=form.chosen(),
         decision_reference=form.cleaned_data["decision_reference"],
     )
     org = form.chosen().name
-    if outcome is service.ApproveOutcome.ADOPTED:
+    if outcome is approval.ApproveOutcome.ADOPTED:
         messages.success(
             request, _("Alla parter har godkänt version %(n)d. Avsiktsförklaringen är fastställd.") % {"n": number}
         )
-    elif outcome is service.ApproveOutcome.APPROVED:
+    elif outcome is approval.ApproveOutcome.APPROVED:
         messages.success(
             request,
             _("%(org)s har godkänt version %(n)d. Nu väntar vi på de andra parterna.") % {"org": org, "n": number},
         )
-    elif outcome is service.ApproveOutcome.ALREADY:
+    elif outcome is approval.ApproveOutcome.ALREADY:
         messages.info(request, _("%(org)s har redan godkänt version %(n)d.") % {"org": org, "n": number})
-    elif outcome is service.ApproveOutcome.OUTDATED:
+    elif outcome is approval.ApproveOutcome.OUTDATED:
         messages.error(
             request,
             _(
@@ -204,7 +204,7 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
             )
             % {"n": number},
         )
-    elif outcome is service.ApproveOutcome.OTHER_PARTY:
+    elif outcome is approval.ApproveOutcome.OTHER_PARTY:
         messages.error(
             request,
             _(
@@ -213,7 +213,7 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
             )
             % {"org": org, "n": number},
         )
-    elif outcome is service.ApproveOutcome.NOT_NAMED:
+    elif outcome is approval.ApproveOutcome.NOT_NAMED:
         messages.error(
             request,
             _(
@@ -222,7 +222,7 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
             )
             % {"org": org, "n": number},
         )
-    elif outcome is service.ApproveOutcome.TAMPERED:
+    elif outcome is approval.ApproveOutcome.TAMPERED:
         messages.error(
             request,
             _(
@@ -243,7 +243,7 @@ def agreement_request_changes(request: AuthedRequest, code: str, number: int) ->
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
-    organisations = service.party_organisations(request.user, collaboration)
+    organisations = parties.party_organisations(request.user, collaboration)
     if not (agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING):
         # A page opened before the text changed, was sent again or was adopted: nothing to ask of this version.
         context = _version_context(request, collaboration, agreement, version)
@@ -258,12 +258,12 @@ def agreement_request_changes(request: AuthedRequest, code: str, number: int) ->
         return _version_page_with(request, collaboration, agreement, version, change_form=form)
     try:
         with once.creating(request) as created_at:
-            change = service.agreement_request_changes(
+            change = review.agreement_request_changes(
                 version=version, user=request.user, organisation=form.chosen(), message=form.cleaned_data["message"]
             )
             where = reverse("agreement_version", args=[collaboration.code, number]) + f"#andring-{change.code}"
             created_at(where)
-    except service.AlreadyApproved:
+    except review.AlreadyApproved:
         # A page opened before the party approved: the request is not sent, and what was typed is shown.
         context = _version_context(request, collaboration, agreement, version)
         context["refused"] = _(
@@ -283,7 +283,7 @@ def agreement_comment(request: AuthedRequest, code: str, number: int) -> HttpRes
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
-    organisations = service.party_organisations(request.user, collaboration)
+    organisations = parties.party_organisations(request.user, collaboration)
     if not organisations:
         raise Http404("Ingen part att kommentera för.")
     form = CommentForm(request.POST, auto_id=False)
@@ -308,7 +308,7 @@ def agreement_comment(request: AuthedRequest, code: str, number: int) -> HttpRes
         return render(request, "collaboration/agreement/version.html", context, status=400)
     organisation = acting_organisation(request.user, collaboration) or organisations[0]
     with once.creating(request) as created_at:
-        comment = service.agreement_comment(
+        comment = review.agreement_comment(
             version=version,
             user=request.user,
             organisation=organisation,
@@ -329,10 +329,10 @@ def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, co
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
     obj = AgreementComment.objects.filter(version=version, code=comment, parent__isnull=True).first()
-    if obj is None or not service.party_organisations(request.user, collaboration):
+    if obj is None or not parties.party_organisations(request.user, collaboration):
         raise Http404("Ingen sådan kommentar.")
     resolved = request.POST.get("action") != "reopen"
-    service.comment_resolve(comment=obj, user=request.user, resolved=resolved)
+    review.comment_resolve(comment=obj, user=request.user, resolved=resolved)
     messages.success(request, _("Tråden är markerad som löst.") if resolved else _("Tråden är öppnad igen."))
     return redirect(reverse("agreement_version", args=[collaboration.code, number]) + f"#kommentar-{obj.code}")
 
@@ -352,14 +352,14 @@ def _party_without_approver(collaboration: Collaboration, organisation: str, *, 
         .select_related("organisation")
         .first()
     )
-    if party is None or (not posted and not service.without_approver([party.organisation])):
+    if party is None or (not posted and not parties.without_approver([party.organisation])):
         raise Http404("Ingen sådan part.")
     return party.organisation
 
 
 def _public_coordinator_of(request: AuthedRequest, collaboration: Collaboration) -> Organisation:
     """The public party the user coordinates here (the first by name); 404 for everyone else."""
-    acting = service.may_register_approvals(request.user, collaboration)
+    acting = parties.may_register_approvals(request.user, collaboration)
     if not acting:
         raise Http404("Bara samordnaren för en offentlig part kan göra det här.")
     return acting[0]
@@ -380,7 +380,7 @@ def agreement_invite_approver(request: AuthedRequest, code: str, organisation: s
     if request.method == "POST" and form.is_valid():
         back = reverse("agreement_detail", args=[collaboration.code]) + "#utan-godkannare"
         with once.creating(request) as created_at:
-            sent = service.invite_first_approver(
+            sent = approval.invite_first_approver(
                 collaboration=collaboration,
                 organisation=party,
                 email=form.cleaned_data["email"],
@@ -446,7 +446,7 @@ def agreement_register_approval(request: AuthedRequest, code: str, number: int, 
         return render(request, "collaboration/agreement/register_approval.html", context, status=409)
     if not form.is_valid():
         return render(request, "collaboration/agreement/register_approval.html", context, status=400)
-    outcome = service.agreement_register_approval(
+    outcome = approval.agreement_register_approval(
         version=version,
         user=request.user,
         organisation=party,
@@ -457,26 +457,26 @@ def agreement_register_approval(request: AuthedRequest, code: str, number: int, 
         decision_reference=form.cleaned_data["decision_reference"],
         typed_hash=form.cleaned_data["version_hash"],
     )
-    if outcome is service.RegisterOutcome.ADOPTED:
+    if outcome is approval.RegisterOutcome.ADOPTED:
         messages.success(
             request, _("Alla parter har godkänt version %(n)d. Avsiktsförklaringen är fastställd.") % {"n": number}
         )
-    elif outcome is service.RegisterOutcome.REGISTERED:
+    elif outcome is approval.RegisterOutcome.REGISTERED:
         messages.success(
             request,
             _("Godkännandet från %(org)s är registrerat, märkt som registrerat av dig.") % {"org": party.name},
         )
-    elif outcome is service.RegisterOutcome.ALREADY:
+    elif outcome is approval.RegisterOutcome.ALREADY:
         messages.info(request, _("%(org)s har redan godkänt version %(n)d.") % {"org": party.name, "n": number})
     else:
         context["refused"] = {
-            service.RegisterOutcome.OUTDATED: _(
+            approval.RegisterOutcome.OUTDATED: _(
                 "Version %(n)d är inte längre för granskning, så godkännandet registrerades inte."
             ),
-            service.RegisterOutcome.HAS_APPROVER: _(
+            approval.RegisterOutcome.HAS_APPROVER: _(
                 "Nu finns det någon i portalen som kan godkänna för %(org)s. Den personen godkänner själv."
             ),
-            service.RegisterOutcome.TAMPERED: _(
+            approval.RegisterOutcome.TAMPERED: _(
                 "Version %(n)d kunde inte kontrolleras mot sin kontrollsumma och fastställdes inte. "
                 "Portalens förvaltare har fått veta det."
             ),

@@ -3,7 +3,7 @@
 Every row is made as a model instance from one seeded `random.Random` and written a model at a
 time (PostgreSQL's COPY, `bulk_create` elsewhere), a thousand collaborations per write, so the full
 set costs few round trips and bounded memory. The rows follow the
-rules the workflows keep (see collaboration/process.py, services.py and agreements.py):
+rules the workflows keep (see collaboration/process.py, services.py and agreement/):
 an answer's version is its latest revision's, a completed phase has a confirmation from every
 party that was in, a version's hash is computed by the model's own `canonical_json`/`sha256_of`,
 an approval names its version's hash, an adopted agreement was approved by every accepted party.
@@ -31,7 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from collaboration.agreements import snapshot_of
+from collaboration.agreement.versions import snapshot_of
 from collaboration.devtools.management.commands import _seed_texts as words
 from collaboration.models import (
     Activity,
