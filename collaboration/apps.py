@@ -9,7 +9,7 @@ class CollaborationConfig(AppConfig):
     def ready(self) -> None:
         # The receivers of collaboration.signals, connected in every process (web, task worker, commands).
         # A change to guidance content in this process is seen by its next request (collaboration.guidance.cache).
-        from collaboration import agreements  # noqa: F401
+        from collaboration.agreement import approval  # noqa: F401
         from collaboration.documents import contents  # noqa: F401
         from collaboration.guidance import cache as guidance_cache
         from collaboration.models import (

@@ -111,9 +111,9 @@ def party_answer(*, party: Party, user: User, accept: bool, message: str = "") -
         )
         if accept:
             # A party joining while a version is under review makes that version outdated (the receiver in
-            # agreements). The agreement's row is locked before the collaboration's (touch below), in the order
-            # every agreement workflow takes them: the other order deadlocks with an approval or an autosave on
-            # PostgreSQL.
+            # agreement/approval.py). The agreement's row is locked before the collaboration's (touch below), in
+            # the order every agreement workflow takes them: the other order deadlocks with an approval or an
+            # autosave on PostgreSQL.
             signals.parties_changed.send(sender=Party, collaboration=locked.collaboration, user=user)
         locked.collaboration.touch()
     return locked
@@ -155,7 +155,7 @@ def party_leave(*, party: Party, user: User, message: str = "") -> Party:
             summary=_("%(org)s lämnade samverkan") % {"org": locked.organisation.name},
             message=message,
         )
-        # A version under review that names the party that left can no longer be adopted (agreements).
+        # A version under review that names the party that left can no longer be adopted (agreement/approval.py).
         signals.parties_changed.send(sender=Party, collaboration=locked.collaboration, user=user)
         Collaboration.objects.filter(pk=locked.collaboration_id).update(updated_at=timezone.now())
     return locked

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from collaboration.views import (
-    agreements,
     batch_exports,
     catalogue,
     collaborations,
@@ -12,6 +11,8 @@ from collaboration.views import (
     principle_check,
     process,
 )
+from collaboration.views.agreement import drafting as agreement_drafting
+from collaboration.views.agreement import review as agreement_review
 
 step_prefix = "samverkan/<uuid:code>/<slug:guide>/<slug:phase>/<slug:step>/"
 
@@ -37,35 +38,39 @@ urlpatterns = [
     path("samverkan/<uuid:code>/handelser/", collaborations.activity_log, name="activity_log"),
     path("samverkan/<uuid:code>/ta-bort/", collaborations.collaboration_delete, name="collaboration_delete"),
     # Before the process URLs: "avsiktsforklaring/..." would otherwise read as guide/phase/step.
-    path("samverkan/<uuid:code>/avsiktsforklaring/", agreements.agreement_detail, name="agreement_detail"),
-    path("samverkan/<uuid:code>/avsiktsforklaring/skapa/", agreements.agreement_start, name="agreement_start"),
-    path("samverkan/<uuid:code>/avsiktsforklaring/redigera/", agreements.agreement_edit, name="agreement_edit"),
-    path("samverkan/<uuid:code>/avsiktsforklaring/skicka/", agreements.agreement_send, name="agreement_send"),
-    path("samverkan/<uuid:code>/avsiktsforklaring/ny-version/", agreements.agreement_revise, name="agreement_revise"),
-    path("samverkan/<uuid:code>/avsiktsforklaring/jamfor/", agreements.agreement_diff, name="agreement_diff"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/", agreement_drafting.agreement_detail, name="agreement_detail"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/skapa/", agreement_drafting.agreement_start, name="agreement_start"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/redigera/", agreement_drafting.agreement_edit, name="agreement_edit"),
+    path("samverkan/<uuid:code>/avsiktsforklaring/skicka/", agreement_drafting.agreement_send, name="agreement_send"),
+    path(
+        "samverkan/<uuid:code>/avsiktsforklaring/ny-version/",
+        agreement_drafting.agreement_revise,
+        name="agreement_revise",
+    ),
+    path("samverkan/<uuid:code>/avsiktsforklaring/jamfor/", agreement_drafting.agreement_diff, name="agreement_diff"),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/hamta/<slug:section>/",
-        agreements.agreement_pull,
+        agreement_drafting.agreement_pull,
         name="agreement_pull",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/parter/<uuid:organisation>/",
-        agreements.agreement_party,
+        agreement_drafting.agreement_party,
         name="agreement_party",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/parter/<uuid:organisation>/bjud-in-godkannare/",
-        agreements.agreement_invite_approver,
+        agreement_review.agreement_invite_approver,
         name="agreement_invite_approver",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/",
-        agreements.agreement_version,
+        agreement_review.agreement_version,
         name="agreement_version",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/registrera-godkannande/<uuid:organisation>/",
-        agreements.agreement_register_approval,
+        agreement_review.agreement_register_approval,
         name="agreement_register_approval",
     ),
     # The dot keeps the PDFs apart from the process URLs (a slug has none).
@@ -86,22 +91,22 @@ urlpatterns = [
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/godkann/",
-        agreements.agreement_approve,
+        agreement_review.agreement_approve,
         name="agreement_approve",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/begar-andringar/",
-        agreements.agreement_request_changes,
+        agreement_review.agreement_request_changes,
         name="agreement_request_changes",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/kommentera/",
-        agreements.agreement_comment,
+        agreement_review.agreement_comment,
         name="agreement_comment",
     ),
     path(
         "samverkan/<uuid:code>/avsiktsforklaring/version/<int:number>/kommentarer/<uuid:comment>/losa/",
-        agreements.agreement_comment_resolve,
+        agreement_review.agreement_comment_resolve,
         name="agreement_comment_resolve",
     ),
     # Before the process URLs: "principer/" would otherwise read as a guide.

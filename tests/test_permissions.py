@@ -41,16 +41,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from collaboration.content import ensure_loaded
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from collaboration import agreements as agreement_service
+from collaboration.agreement import approval, drafting, review, versions
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.documents import batch_export
-from collaboration.guidance.loader import ensure_loaded
 from collaboration.models import (
     Agreement,
     AgreementComment,
@@ -557,7 +557,7 @@ def agreement_edited(name: str) -> Url:
     def url(w: World) -> str:
         section = AgreementSection.objects.get(slug="malgrupp")
         text = AgreementText.objects.get(section=section)
-        agreement_service.agreement_save(
+        drafting.agreement_save(
             agreement=text.agreement,
             edits=[Edit(slot=section, text="Ändrad målgrupp", base=text.base)],
             writer="behorighet",
@@ -575,7 +575,7 @@ def agreement_adopted(name: str) -> Url:
     def url(w: World) -> str:
         version = AgreementVersion.objects.get(number=1)
         for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
-            agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+            approval.agreement_approve(version=version, user=user, organisation=organisation)
         return reverse(name, args=[w.collaboration.code])
 
     return url
@@ -587,7 +587,7 @@ def agreement_adopted_version(name: str) -> Url:
     def url(w: World) -> str:
         version = AgreementVersion.objects.get(number=1)
         for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
-            agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+            approval.agreement_approve(version=version, user=user, organisation=organisation)
         return reverse(name, args=[w.collaboration.code, 1])
 
     return url
@@ -596,7 +596,7 @@ def agreement_adopted_version(name: str) -> Url:
 def adopt_version_1(w: World) -> None:
     version = AgreementVersion.objects.get(number=1)
     for user, organisation in ((w.coordinator, w.kommun), (w.board_member, w.forening)):
-        agreement_service.agreement_approve(version=version, user=user, organisation=organisation)
+        approval.agreement_approve(version=version, user=user, organisation=organisation)
 
 
 def kommun_export_create(w: World) -> str:
@@ -655,7 +655,7 @@ def agreement_register_approval(w: World) -> str:
     """Version 2 names a party nobody in the portal may approve for: its approval can be registered."""
     organisation = party_without_approver(w)
     agreement_edited("agreement_send")(w)
-    agreement_service.agreement_send(agreement=Agreement.objects.get(), user=w.officer, organisation=w.kommun)
+    versions.agreement_send(agreement=Agreement.objects.get(), user=w.officer, organisation=w.kommun)
     return reverse("agreement_register_approval", args=[w.collaboration.code, 2, organisation.code])
 
 
@@ -978,20 +978,20 @@ def build_world() -> World:
         PartyFactory(collaboration=cast.collaboration, organisation=organisation, state=state, invited_by=cast.officer)
 
     # The agreement: drafted from the process, a section written, version 1 sent, a comment on it.
-    agreement = agreement_service.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=True
     )
     malgrupp = AgreementSection.objects.get(slug="malgrupp")
-    agreement_service.agreement_save(
+    drafting.agreement_save(
         agreement=agreement,
         edits=[Edit(slot=malgrupp, text="Barn i årskurs 4–6", base=Base(0, text_digest("")))],
         writer="behorighet",
         user=cast.officer,
         organisation=cast.kommun,
     )
-    _, version = agreement_service.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     assert version is not None
-    agreement_service.agreement_comment(
+    review.agreement_comment(
         version=version, user=cast.board_member, organisation=cast.forening, section_slug="malgrupp", text="Vilka?"
     )
 

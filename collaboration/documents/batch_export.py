@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration.agreements import VersionTampered
+from collaboration.agreement.versions import VersionTampered
 from collaboration.documents import pdf
 from collaboration.documents.contents import agreement_version_pdf
 from collaboration.documents.spreadsheets import Sheet, csv_bytes

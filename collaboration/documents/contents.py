@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from collaboration.agreements import VersionTampered, build_snapshot, check_version_intact
+from collaboration.agreement.versions import VersionTampered, build_snapshot, check_version_intact
 from collaboration.documents import pdf
 from collaboration.models import (
     Adoption,

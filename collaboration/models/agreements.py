@@ -7,7 +7,7 @@ its canonical JSON. Only the parties a version names (its snapshot) approve it, 
 names has approved it, it is adopted (fastställd): an `Adoption` row records that, and the agreement
 is locked until someone starts a new version. A party that nobody in the portal may approve for can
 have its approval, given outside the portal (a board's minutes), registered by a public party's
-coordinator. The workflows are in `collaboration/agreements.py`.
+coordinator. The workflows are in `collaboration/agreement/`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Phase consensus: each party confirms a phase, and each party rates how the six principles are upheld.
 
-Not the shared agreement document (avsiktsförklaring): that is `agreements.py`.
+Not the shared agreement document (avsiktsförklaring): that is `collaboration/agreement/`.
 """
 
 from __future__ import annotations

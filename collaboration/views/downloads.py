@@ -1,4 +1,4 @@
-"""PDF downloads of a collaboration's documents (collaboration.documents.contents says what they hold)."""
+"""PDF downloads of a collaboration's documents (collaboration.documents says what they hold)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from collaboration import agreements as agreement_service
 from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.agreement import drafting, versions
 from collaboration.collaborations import document_exported
 from collaboration.documents.contents import Document, agreement_draft_pdf, agreement_version_pdf, checklist_pdf
 from collaboration.documents.pdf import MEDIA_TYPE, DocumentRefused, DocumentTooLong, DocumentTooSlow
@@ -70,7 +70,7 @@ def _agreement_version(
     code: str, number: int, request: AuthedRequest
 ) -> tuple[Collaboration, Agreement, AgreementVersion]:
     collaboration = get_collaboration_for(request.user, code)
-    agreement = agreement_service.get_agreement(collaboration)
+    agreement = drafting.get_agreement(collaboration)
     if agreement is None:
         raise Http404("Ingen avsiktsförklaring.")
     agreement.collaboration = collaboration
@@ -108,7 +108,7 @@ def agreement_version_download(request: AuthedRequest, code: str, number: int) -
     collaboration, agreement, version = _agreement_version(code, number, request)
     try:
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user)
-    except agreement_service.VersionTampered:
+    except versions.VersionTampered:
         return _tampered(request, collaboration, version)
     except DocumentRefused as refused:
         return _refused(request, collaboration, refused, reverse("agreement_version", args=[code, number]))
@@ -125,7 +125,7 @@ def agreement_archive_download(request: AuthedRequest, code: str, number: int) -
         raise Http404("Bara den fastställda versionen har ett arkivexemplar.")
     try:
         document = agreement_version_pdf(agreement=agreement, version=version, user=request.user, archive=True)
-    except agreement_service.VersionTampered:
+    except versions.VersionTampered:
         return _tampered(request, collaboration, version)
     except DocumentRefused as refused:
         return _refused(request, collaboration, refused, reverse("agreement_version", args=[code, number]))
@@ -138,7 +138,7 @@ def agreement_archive_download(request: AuthedRequest, code: str, number: int) -
 def agreement_draft_download(request: AuthedRequest, code: str) -> HttpResponse:
     """The text as it stands now, marked UTKAST; once adopted, the text is the version in force."""
     collaboration = get_collaboration_for(request.user, code)
-    agreement = agreement_service.get_agreement(collaboration)
+    agreement = drafting.get_agreement(collaboration)
     if agreement is None:
         raise Http404("Ingen avsiktsförklaring.")
     agreement.collaboration = collaboration

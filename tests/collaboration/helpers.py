@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from collaboration import agreements
+from collaboration.agreement import drafting, versions
 from collaboration.cowriting.contract import Base, Edit, SaveReport, text_digest
 from collaboration.models import (
     Agreement,
@@ -200,7 +200,7 @@ def write_sections(
         Edit(slot=section(slug), text=text, base=stored[slug].base if slug in stored else Base.parse(NEW_BASE))
         for slug, text in texts.items()
     ]
-    return agreements.agreement_save(
+    return drafting.agreement_save(
         agreement=agreement, edits=edits, writer=f"test-page-{user.pk}", user=user, organisation=organisation
     )
 
@@ -217,14 +217,14 @@ def send_version(
     texts: dict[str, str] | None = None,
 ) -> AgreementVersion:
     """Start the agreement if needed, write `texts` (a default background if none), send it for review."""
-    agreement = agreements.get_agreement(collaboration) or agreements.agreement_start(
+    agreement = drafting.get_agreement(collaboration) or drafting.agreement_start(
         collaboration=collaboration, user=user, organisation=organisation, from_process=False
     )
     report = write_sections(
         agreement, texts or {"bakgrund-och-problembild": "Barn i Centrum behöver läxhjälp."}, user, organisation
     )
     assert report.conflicts == []
-    outcome, version = agreements.agreement_send(agreement=agreement, user=user, organisation=organisation)
-    assert outcome is agreements.SendOutcome.SENT, outcome
+    outcome, version = versions.agreement_send(agreement=agreement, user=user, organisation=organisation)
+    assert outcome is versions.SendOutcome.SENT, outcome
     assert version is not None
     return version

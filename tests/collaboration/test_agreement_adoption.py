@@ -14,8 +14,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from collaboration import agreements
-from collaboration.agreements import ApproveOutcome
+from collaboration.agreement import approval, drafting, review, versions
+from collaboration.agreement.approval import ApproveOutcome
 from collaboration.documents.contents import agreement_version_pdf, version_status
 from collaboration.models import (
     Activity,
@@ -47,7 +47,7 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def approve(version: AgreementVersion, user, organisation) -> ApproveOutcome:  # type: ignore[no-untyped-def]
-    return agreements.agreement_approve(version=version, user=user, organisation=organisation)
+    return approval.agreement_approve(version=version, user=user, organisation=organisation)
 
 
 def agreement_of(cast: Cast) -> Agreement:
@@ -140,8 +140,8 @@ def test_a_party_joining_during_review_makes_the_version_outdated_and_the_next_o
         assert "Version 1 kan inte fastställas: Föreningen Utanför har tillkommit som part" in page.text
         assert "Godkännandena av version 1 gäller inte längre." in page.text
 
-    outcome, second = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
-    assert outcome is agreements.SendOutcome.SENT
+    outcome, second = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert outcome is versions.SendOutcome.SENT
     assert second is not None
     assert {p["name"] for p in second.parties} == {"Halmstads kommun", "Föreningen Läxhjälp", "Föreningen Utanför"}
     assert approve(second, cast.coordinator, cast.kommun) is ApproveOutcome.APPROVED
@@ -196,7 +196,7 @@ def test_a_replaced_version_that_every_party_approved_but_was_never_adopted_says
         )
     agreement = agreement_of(cast)
     write_sections(agreement, {BACKGROUND: "Ny text."}, cast.officer, cast.kommun)
-    agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     agreement = agreement_of(cast)
     status = version_status(agreement, version)
     assert status.label == "Ersatt av version 2, blev aldrig fastställd"
@@ -211,7 +211,7 @@ def test_an_earlier_adopted_version_is_fastställd_tidigare(cast: Cast):
     approve(first, cast.coordinator, cast.kommun)
     approve(first, cast.board_member, cast.forening)
     agreement = agreement_of(cast)
-    agreements.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    drafting.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     second = send_version(cast.collaboration, cast.officer, cast.kommun, {BACKGROUND: "Andra versionen."})
     approve(second, cast.coordinator, cast.kommun)
     approve(second, cast.board_member, cast.forening)
@@ -232,7 +232,7 @@ def test_a_version_whose_content_no_longer_matches_its_hash_is_never_adopted(cas
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     assert approve(version, cast.coordinator, cast.kommun) is ApproveOutcome.APPROVED
     tamper(version)
-    with caplog.at_level(logging.ERROR, logger="collaboration.agreements"):
+    with caplog.at_level(logging.ERROR, logger="collaboration.agreement.versions"):
         outcome = approve(AgreementVersion.objects.get(pk=version.pk), cast.board_member, cast.forening)
     assert outcome is ApproveOutcome.TAMPERED
     assert agreement_of(cast).state == AgreementState.GRANSKNING
@@ -247,7 +247,7 @@ def test_the_archive_copy_of_a_tampered_version_is_refused_not_printed(cast: Cas
     approve(version, cast.board_member, cast.forening)
     tamper(version)
     for name in ("agreement_archive_pdf", "agreement_version_pdf"):
-        with caplog.at_level(logging.ERROR, logger="collaboration.agreements"):
+        with caplog.at_level(logging.ERROR, logger="collaboration.agreement.versions"):
             response = officer_client.get(reverse(name, args=[cast.collaboration.code, 1]))
         assert response.status_code == 409
         assert response["Content-Type"].startswith("text/html")
@@ -292,7 +292,7 @@ def test_an_edit_after_approval_mails_the_approvers_a_link_to_what_changed(cast:
 
 def test_a_party_that_approved_after_asking_for_changes_has_no_open_request(cast: Cast, board_client: Client):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    agreements.agreement_request_changes(
+    review.agreement_request_changes(
         version=version, user=cast.board_member, organisation=cast.forening, message="Skriv in tiderna."
     )
     url = reverse("agreement_version", args=[cast.collaboration.code, 1])
@@ -332,12 +332,12 @@ def test_adoptions_made_before_they_were_recorded_are_recorded_by_the_migration(
     first = send_version(cast.collaboration, cast.officer, cast.kommun)
     approve(first, cast.coordinator, cast.kommun)
     approve(first, cast.board_member, cast.forening)
-    agreements.agreement_revise(agreement=agreement_of(cast), user=cast.officer, organisation=cast.kommun)
+    drafting.agreement_revise(agreement=agreement_of(cast), user=cast.officer, organisation=cast.kommun)
     second = send_version(cast.collaboration, cast.officer, cast.kommun, {BACKGROUND: "Andra versionen."})
     approve(second, cast.coordinator, cast.kommun)
     approve(second, cast.board_member, cast.forening)
     # A third version every party approved without it being adopted (a race): the log never called it adopted.
-    agreements.agreement_revise(agreement=agreement_of(cast), user=cast.officer, organisation=cast.kommun)
+    drafting.agreement_revise(agreement=agreement_of(cast), user=cast.officer, organisation=cast.kommun)
     send_version(cast.collaboration, cast.officer, cast.kommun, {BACKGROUND: "Tredje versionen."})
     Adoption.objects.all().delete()
 

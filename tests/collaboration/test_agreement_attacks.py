@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import agreements
-from collaboration.agreements import ApproveOutcome, RegisterOutcome
+from collaboration.agreement import approval, drafting, parties, versions
+from collaboration.agreement.approval import ApproveOutcome, RegisterOutcome
 from collaboration.documents import batch_export
 from collaboration.documents.contents import agreement_version_pdf
 from collaboration.models import (
@@ -73,7 +73,7 @@ def register(cast: Cast, version: AgreementVersion, organisation, **changes: Any
         "decision_reference": DECISION,
         "typed_hash": version.sha256,
     } | changes
-    return agreements.agreement_register_approval(
+    return approval.agreement_register_approval(
         version=version, user=cast.coordinator, organisation=organisation, acting=cast.kommun, **fields
     )
 
@@ -96,7 +96,7 @@ def _forced_interleaving(agreement_side: str) -> tuple[Any, Any]:
     and the agreement workflow holds the agreement's lock before it touches the collaboration."""
     who = threading.local()
     join_holds, workflow_holds = threading.Event(), threading.Event()
-    touch, after = Collaboration.touch, agreements.after_parties_changed
+    touch, after = Collaboration.touch, approval.after_parties_changed
 
     def touch_in_between(self: Collaboration) -> None:
         if getattr(who, "name", "") == agreement_side:
@@ -112,7 +112,7 @@ def _forced_interleaving(agreement_side: str) -> tuple[Any, Any]:
 
     return (
         mock.patch.object(Collaboration, "touch", touch_in_between),
-        mock.patch.object(agreements, "after_parties_changed", after_in_between),
+        mock.patch.object(approval, "after_parties_changed", after_in_between),
     ), who
 
 
@@ -138,7 +138,7 @@ def test_accepting_an_invitation_while_a_party_approves_does_not_deadlock(cast: 
             _as(
                 who,
                 "approve",
-                lambda: agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun),
+                lambda: approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun),
             ),
         )
     assert not any(isinstance(r, Exception) for r in results), results
@@ -168,7 +168,7 @@ def test_people_of_a_party_that_left_are_not_mailed_that_its_approval_lapsed(cas
     längre" with a link to the comparison page, which is 404 for them now: a mail to someone outside."""
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     assert (
-        agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+        approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
         is ApproveOutcome.APPROVED
     )
     party_leave(
@@ -201,7 +201,7 @@ def test_a_party_that_approved_cannot_post_a_change_request_from_a_stale_page(ca
     page = coordinator_client.get(reverse("agreement_version", args=[cast.collaboration.code, 1]))
     assert 'name="message"' in page.text  # the change form, as the stale tab shows it
     assert (
-        agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+        approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
         is ApproveOutcome.APPROVED
     )
     coordinator_client.post(
@@ -267,10 +267,10 @@ def test_a_person_of_a_party_not_yet_accepted_does_not_become_the_first_approver
     invitation_accept(invitation=invitation, user=region_coordinator)
     party_answer(party=region_party, user=region_coordinator, accept=True)
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    first = agreements.agreement_approve(version=version, user=region_coordinator, organisation=region)
+    first = approval.agreement_approve(version=version, user=region_coordinator, organisation=region)
     assert first is ApproveOutcome.APPROVED
     # One person's approval never stands for two parties of the same version.
-    second = agreements.agreement_approve(version=version, user=region_coordinator, organisation=church)
+    second = approval.agreement_approve(version=version, user=region_coordinator, organisation=church)
     assert second is ApproveOutcome.OTHER_PARTY
     assert not Approval.objects.filter(organisation=church).exists()
 
@@ -306,9 +306,9 @@ def test_the_decision_makers_name_and_role_are_cleaned_to_one_line(cast: Cast, c
 
 def _adopted(cast: Cast, collaboration: Collaboration) -> AgreementVersion:
     version = send_version(collaboration, cast.officer, cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
     assert (
-        agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+        approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
         is ApproveOutcome.ADOPTED
     )
     return version
@@ -347,7 +347,7 @@ def test_an_agreement_adopted_without_a_named_party_before_the_fix_is_not_called
 
     migration = importlib.import_module("collaboration.migrations.0022_agreement_adoption_and_registered_approvals")
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
     # As the old code did it: another party joined and approved, the named förening left, v1 adopted.
     PartyFactory(collaboration=cast.collaboration, organisation=cast.other_org, state=PartyState.ACCEPTED)
     Approval.objects.create(
@@ -429,11 +429,11 @@ def test_hash_confirms_edge_cases(cast: Cast):
     fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in h[:12])
     arabic = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in h[:16])
     for typed in ("", " ", "…", "." * 20, h[:11] + "…", fullwidth, h[:12] + "x", h + "0", "0" * 64, "\u200b" + h):
-        assert not agreements.hash_confirms(typed, version), repr(typed)
+        assert not versions.hash_confirms(typed, version), repr(typed)
     if any(c.isdigit() for c in h[:16]):
-        assert not agreements.hash_confirms(arabic, version)
-    assert agreements.hash_confirms(h[:12] + "...", version)
-    assert agreements.hash_confirms(h.upper(), version)
+        assert not versions.hash_confirms(arabic, version)
+    assert versions.hash_confirms(h[:12] + "...", version)
+    assert versions.hash_confirms(h.upper(), version)
 
 
 def test_sixty_thousand_characters_are_refused_at_the_field(cast: Cast, church, coordinator_client: Client):
@@ -448,7 +448,7 @@ def test_sixty_thousand_characters_are_refused_at_the_field(cast: Cast, church, 
 
 
 def test_a_version_sent_just_after_midnight_takes_a_decision_of_that_local_day(cast: Cast, church):
-    from collaboration.agreement_forms import RegisterApprovalForm
+    from collaboration.agreement.forms import RegisterApprovalForm
 
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     local_midnight = timezone.localtime().replace(hour=0, minute=30)
@@ -474,7 +474,7 @@ def test_stale_registration_for_an_old_version_number(cast: Cast, church, coordi
 def test_leave_rejoin_and_revise_sequences_never_adopt_without_a_named_party(cast: Cast, church):
     v1 = send_version(cast.collaboration, cast.officer, cast.kommun)
     assert register(cast, v1, church) is RegisterOutcome.REGISTERED
-    agreements.agreement_approve(version=v1, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=v1, user=cast.coordinator, organisation=cast.kommun)
     party_leave(party=Party.objects.get(collaboration=cast.collaboration, organisation=church), user=cast.coordinator)
     assert Agreement.objects.get().state == AgreementState.UTKAST
     # Invited again and accepted: parties are those v1 names, but v1 stays out of review.
@@ -484,15 +484,15 @@ def test_leave_rejoin_and_revise_sequences_never_adopt_without_a_named_party(cas
     )
     party.refresh_from_db()
     party_answer(party=party, user=cast.coordinator, accept=True)
-    assert agreements.agreement_approve(version=v1, user=cast.board_member, organisation=cast.forening) is (
+    assert approval.agreement_approve(version=v1, user=cast.board_member, organisation=cast.forening) is (
         ApproveOutcome.OUTDATED
     )
     assert Agreement.objects.get().state == AgreementState.UTKAST
     # Adopted, a party joins, revised: the next version names it and waits for it.
     v2 = send_version(cast.collaboration, cast.officer, cast.kommun, {"malgrupp": "v2"})
     register(cast, v2, church)
-    agreements.agreement_approve(version=v2, user=cast.coordinator, organisation=cast.kommun)
-    assert agreements.agreement_approve(version=v2, user=cast.board_member, organisation=cast.forening) is (
+    approval.agreement_approve(version=v2, user=cast.coordinator, organisation=cast.kommun)
+    assert approval.agreement_approve(version=v2, user=cast.board_member, organisation=cast.forening) is (
         ApproveOutcome.ADOPTED
     )
     party_answer(
@@ -501,12 +501,12 @@ def test_leave_rejoin_and_revise_sequences_never_adopt_without_a_named_party(cas
         accept=True,
     )
     assert Agreement.objects.get().state == AgreementState.FASTSTALLD
-    agreements.agreement_revise(agreement=Agreement.objects.get(), user=cast.coordinator, organisation=cast.kommun)
+    drafting.agreement_revise(agreement=Agreement.objects.get(), user=cast.coordinator, organisation=cast.kommun)
     v3 = send_version(cast.collaboration, cast.officer, cast.kommun, {"malgrupp": "v3"})
     assert cast.other_org.pk in {o.pk for o in v3.named_organisations()}
     register(cast, v3, church)
-    agreements.agreement_approve(version=v3, user=cast.coordinator, organisation=cast.kommun)
-    assert agreements.agreement_approve(version=v3, user=cast.board_member, organisation=cast.forening) is (
+    approval.agreement_approve(version=v3, user=cast.coordinator, organisation=cast.kommun)
+    assert approval.agreement_approve(version=v3, user=cast.board_member, organisation=cast.forening) is (
         ApproveOutcome.APPROVED
     )
 
@@ -534,10 +534,10 @@ def test_the_agreement_pages_run_as_many_queries_for_eight_parties_as_for_three(
         PartyFactory(collaboration=cast.collaboration, organisation=silent, state=PartyState.ACCEPTED)
     agreement = Agreement.objects.get()
     write_sections(agreement, {BACKGROUND: "Fler parter."}, cast.officer, cast.kommun)
-    version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)[1]
+    version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)[1]
     assert version is not None
     for organisation in version.named_organisations():
-        if agreements.without_approver([organisation]):
+        if parties.without_approver([organisation]):
             register(cast, version, organisation)
     many = count()
     assert many <= few, (few, many)
@@ -547,7 +547,7 @@ def test_mail_links_are_absolute_from_site_url(cast: Cast, church, settings, mai
     settings.SITE_URL = "https://samverkan.example.se"
     with mock.patch("django.db.transaction.on_commit", lambda f, *a, **k: f()):
         version = send_version(cast.collaboration, cast.officer, cast.kommun)
-        agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+        approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
         write_sections(Agreement.objects.get(), {BACKGROUND: "Ändrat."}, cast.officer, cast.kommun)
     bodies = [m.body for m in mailoutbox]
     assert bodies

@@ -10,8 +10,9 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from collaboration import agreements
-from collaboration.agreements import ApproveOutcome, SendOutcome
+from collaboration.agreement import approval, drafting, versions
+from collaboration.agreement.approval import ApproveOutcome
+from collaboration.agreement.versions import SendOutcome
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -35,8 +36,8 @@ pytestmark = [
 def test_two_parties_approving_at_once_both_count_and_adopt_once(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     results = at_once(
-        lambda: agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun),
-        lambda: agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening),
+        lambda: approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun),
+        lambda: approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening),
     )
     assert sorted(r.value for r in results) == [ApproveOutcome.ADOPTED.value, ApproveOutcome.APPROVED.value], results
     assert set(Approval.objects.values_list("organisation", flat=True)) == {cast.kommun.pk, cast.forening.pk}
@@ -49,8 +50,8 @@ def test_two_parties_approving_at_once_both_count_and_adopt_once(cast: Cast):
 def test_the_same_party_approving_twice_at_once_approves_once(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     results = at_once(
-        lambda: agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening),
-        lambda: agreements.agreement_approve(version=version, user=cast.civil_coordinator, organisation=cast.forening),
+        lambda: approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening),
+        lambda: approval.agreement_approve(version=version, user=cast.civil_coordinator, organisation=cast.forening),
     )
     assert sorted(r.value for r in results) == [ApproveOutcome.ALREADY.value, ApproveOutcome.APPROVED.value], results
     assert Approval.objects.count() == 1
@@ -58,13 +59,13 @@ def test_the_same_party_approving_twice_at_once_approves_once(cast: Cast):
 
 
 def test_two_sends_at_once_make_one_version(cast: Cast):
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     write_sections(agreement, {"bakgrund-och-problembild": "Barn behöver läxhjälp."}, cast.officer, cast.kommun)
     results = at_once(
-        lambda: agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun),
-        lambda: agreements.agreement_send(agreement=agreement, user=cast.board_member, organisation=cast.forening),
+        lambda: versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun),
+        lambda: versions.agreement_send(agreement=agreement, user=cast.board_member, organisation=cast.forening),
     )
     assert sorted(r[0].value for r in results) == [SendOutcome.IN_REVIEW.value, SendOutcome.SENT.value], results
     assert AgreementVersion.objects.filter(agreement=agreement).count() == 1
@@ -73,7 +74,7 @@ def test_two_sends_at_once_make_one_version(cast: Cast):
 
 def test_two_first_clicks_at_once_make_one_agreement(cast: Cast):
     def start(user: Any, organisation: Any) -> Agreement:
-        return agreements.agreement_start(
+        return drafting.agreement_start(
             collaboration=cast.collaboration, user=user, organisation=organisation, from_process=True
         )
 
@@ -89,7 +90,7 @@ def test_a_draft_from_the_process_and_a_send_at_once_do_not_deadlock(cast: Cast)
     the draft just after it has begun (holding whatever it locks first), each until the
     other has got there or a short wait runs out.
     """
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     write_sections(agreement, {"bakgrund-och-problembild": "Barn behöver läxhjälp."}, cast.officer, cast.kommun)
@@ -99,7 +100,7 @@ def test_a_draft_from_the_process_and_a_send_at_once_do_not_deadlock(cast: Cast)
 
     who = threading.local()
     send_waits, draft_waits = threading.Event(), threading.Event()
-    touch, sources = Collaboration.touch, agreements.section_sources
+    touch, sources = Collaboration.touch, drafting.section_sources
 
     def touch_in_between(self: Collaboration) -> None:
         if getattr(who, "name", "") == "send":
@@ -122,16 +123,16 @@ def test_a_draft_from_the_process_and_a_send_at_once_do_not_deadlock(cast: Cast)
 
     with (
         mock.patch.object(Collaboration, "touch", touch_in_between),
-        mock.patch.object(agreements, "section_sources", sources_in_between),
+        mock.patch.object(drafting, "section_sources", sources_in_between),
     ):
         results = at_once(
             as_(
                 "send",
-                lambda: agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun),
+                lambda: versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun),
             ),
             as_(
                 "draft",
-                lambda: agreements.agreement_start(
+                lambda: drafting.agreement_start(
                     collaboration=cast.collaboration,
                     user=cast.board_member,
                     organisation=cast.forening,

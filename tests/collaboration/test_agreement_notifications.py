@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from collaboration import agreements
+from collaboration.agreement import approval, drafting, review, versions
 from collaboration.cowriting.contract import EMPTY_BASE, Edit
 from collaboration.models import AgreementSection, PartyState, Role
 from portal.models import EmailChoice, Notification
@@ -22,10 +22,10 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def sent_version(cast: Cast, committed):  # type: ignore[no-untyped-def]
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
-    agreements.agreement_save(
+    drafting.agreement_save(
         agreement=agreement,
         edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn.", base=EMPTY_BASE)],
         writer="notifications",
@@ -34,7 +34,7 @@ def sent_version(cast: Cast, committed):  # type: ignore[no-untyped-def]
     )
     mail.outbox.clear()
     with committed():
-        _, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+        _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     return version
 
 
@@ -75,7 +75,7 @@ def test_comments_approvals_change_requests_and_adoption_are_told(cast: Cast, co
     version = sent_version(cast, committed)
     mail.outbox.clear()
     with committed():
-        agreements.agreement_comment(
+        review.agreement_comment(
             version=version,
             user=cast.board_member,
             organisation=cast.forening,
@@ -86,17 +86,17 @@ def test_comments_approvals_change_requests_and_adoption_are_told(cast: Cast, co
     assert cast.board_member.email not in recipients()
     mail.outbox.clear()
     with committed():
-        agreements.agreement_request_changes(
+        review.agreement_request_changes(
             version=version, user=cast.board_member, organisation=cast.forening, message="Skriv vilka skolor."
         )
     assert any("begär ändringar i version 1" in m.subject and "Skriv vilka skolor." in m.body for m in mail.outbox)
     mail.outbox.clear()
     with committed():
-        agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+        approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     assert any("har godkänt version 1" in m.subject for m in mail.outbox)
     mail.outbox.clear()
     with committed():
-        agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+        approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
     adopted = [m for m in mail.outbox if m.subject.startswith("Avsiktsförklaringen är fastställd")]
     # Everyone is told of the adoption, also the person whose approval completed it.
     assert {a for m in adopted for a in m.to} == {

@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration import agreements
-from collaboration.agreements import ApproveOutcome, RegisterOutcome
+from collaboration.agreement import approval, drafting, parties, versions
+from collaboration.agreement.approval import ApproveOutcome, RegisterOutcome
 from collaboration.documents.contents import agreement_version_pdf
 from collaboration.models import (
     Activity,
@@ -56,11 +56,11 @@ def decision(version: AgreementVersion, **changes: str) -> dict[str, str]:
 
 
 def approve_both(cast: Cast, version: AgreementVersion) -> None:
-    assert agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun) in (
+    assert approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun) in (
         ApproveOutcome.APPROVED,
         ApproveOutcome.ADOPTED,
     )
-    assert agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening) in (
+    assert approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening) in (
         ApproveOutcome.APPROVED,
         ApproveOutcome.ADOPTED,
     )
@@ -69,7 +69,7 @@ def approve_both(cast: Cast, version: AgreementVersion) -> None:
 def test_the_send_and_version_pages_name_the_party_nobody_can_approve_for(
     cast: Cast, church, coordinator_client: Client, officer_client: Client, board_client: Client
 ) -> None:  # type: ignore[no-untyped-def]
-    agreements.agreement_start(
+    drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     send_page = coordinator_client.get(reverse("agreement_send", args=[cast.collaboration.code])).content.decode()
@@ -156,9 +156,9 @@ def test_bad_decisions_are_refused_with_swedish_messages_and_change_nothing(
 
 def test_a_short_hash_must_be_twelve_characters_and_may_be_pasted_with_spaces(cast: Cast, church) -> None:  # type: ignore[no-untyped-def]
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    assert not agreements.hash_confirms(version.sha256[:11], version)
-    assert agreements.hash_confirms(f"  {version.sha256[:6]} {version.sha256[6:16].upper()}… ", version)
-    assert agreements.hash_confirms(version.sha256, version)
+    assert not versions.hash_confirms(version.sha256[:11], version)
+    assert versions.hash_confirms(f"  {version.sha256[:6]} {version.sha256[6:16].upper()}… ", version)
+    assert versions.hash_confirms(version.sha256, version)
 
 
 def test_only_a_public_partys_coordinator_registers_and_only_for_a_party_without_approvers(
@@ -177,7 +177,7 @@ def test_only_a_public_partys_coordinator_registers_and_only_for_a_party_without
     assert "Nu finns det någon i portalen som kan godkänna för Föreningen Läxhjälp" in refused.content.decode()
     assert not Approval.objects.exists()
     # The workflow says the same, whatever a page sent.
-    outcome = agreements.agreement_register_approval(
+    outcome = approval.agreement_register_approval(
         version=version,
         user=cast.coordinator,
         organisation=cast.forening,
@@ -189,7 +189,7 @@ def test_only_a_public_partys_coordinator_registers_and_only_for_a_party_without
         typed_hash=version.sha256,
     )
     assert outcome is RegisterOutcome.HAS_APPROVER
-    outcome = agreements.agreement_register_approval(
+    outcome = approval.agreement_register_approval(
         version=version,
         user=cast.officer,
         organisation=church,
@@ -244,8 +244,8 @@ def test_a_coordinator_invites_the_first_approver_who_can_then_approve(
 
     person = UserFactory(email="ordforande@kyrkan.se", full_name="Maja Ordförande")
     invitation_accept(invitation=invitation, user=person)
-    assert agreements.without_approver([church]) == []
-    outcome = agreements.agreement_approve(version=version, user=person, organisation=church)
+    assert parties.without_approver([church]) == []
+    outcome = approval.agreement_approve(version=version, user=person, organisation=church)
     assert outcome is ApproveOutcome.APPROVED
 
 

@@ -448,7 +448,7 @@ def test_the_version_page_query_count_does_not_grow_with_comments_and_change_req
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from collaboration import agreements
+    from collaboration.agreement import review
 
     version = under_review(officer_client, cast)
 
@@ -458,13 +458,13 @@ def test_the_version_page_query_count_does_not_grow_with_comments_and_change_req
         return len(captured)
 
     def thread(n: int) -> None:
-        root = agreements.agreement_comment(
+        root = review.agreement_comment(
             version=version, user=cast.board_member, organisation=cast.forening, section_slug="malgrupp", text=f"F{n}"
         )
-        agreements.agreement_comment(
+        review.agreement_comment(
             version=version, user=cast.officer, organisation=cast.kommun, section_slug="", text=f"S{n}", parent=root
         )
-        agreements.agreement_request_changes(
+        review.agreement_request_changes(
             version=version, user=cast.board_member, organisation=cast.forening, message=f"Ä{n}"
         )
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaboration import agreements
+from collaboration.agreement import approval, drafting, review, versions
 from collaboration.cowriting.contract import EMPTY_BASE, Edit
 from collaboration.models import AgreementSection, AgreementText
 from tests.conftest import Cast
@@ -16,14 +16,14 @@ from tests.conftest import Cast
 
 def grow(cast: Cast, rounds: int) -> None:
     """`rounds` versions, each with comment threads, replies, a change request and an approval."""
-    agreement = agreements.get_agreement(cast.collaboration) or agreements.agreement_start(
+    agreement = drafting.get_agreement(cast.collaboration) or drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     for i in range(rounds):
         for slug in ("malgrupp", "organisation", "kvalitetskrav"):
             section = AgreementSection.objects.get(slug=slug)
             current = AgreementText.objects.filter(agreement=agreement, section=section).first()
-            agreements.agreement_save(
+            drafting.agreement_save(
                 agreement=agreement,
                 # A new text every round, also in a second call: each round sends a new version.
                 edits=[
@@ -37,13 +37,13 @@ def grow(cast: Cast, rounds: int) -> None:
                 user=cast.officer,
                 organisation=cast.kommun,
             )
-        _, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+        _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
         assert version is not None
         for slug in ("malgrupp", "organisation", ""):
-            root = agreements.agreement_comment(
+            root = review.agreement_comment(
                 version=version, user=cast.board_member, organisation=cast.forening, section_slug=slug, text="Fråga"
             )
-            agreements.agreement_comment(
+            review.agreement_comment(
                 version=version,
                 user=cast.officer,
                 organisation=cast.kommun,
@@ -51,10 +51,10 @@ def grow(cast: Cast, rounds: int) -> None:
                 text="Svar",
                 parent=root,
             )
-        agreements.agreement_request_changes(
+        review.agreement_request_changes(
             version=version, user=cast.board_member, organisation=cast.forening, message="Ändra"
         )
-        agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+        approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
 
 
 def count(client: Client, path: str) -> int:
@@ -71,7 +71,7 @@ def test_query_count_does_not_grow(cast: Cast, officer_client: Client, page: str
         if page == "home":
             return reverse("home")
         if page == "agreement_version":
-            latest = agreements.get_agreement(cast.collaboration).latest_version  # type: ignore[union-attr]
+            latest = drafting.get_agreement(cast.collaboration).latest_version  # type: ignore[union-attr]
             return reverse(page, args=[cast.collaboration.code, latest.number])  # type: ignore[union-attr]
         return reverse(page, args=[cast.collaboration.code])
 

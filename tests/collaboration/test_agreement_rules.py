@@ -15,8 +15,10 @@ from unittest import mock
 
 import pytest
 
-from collaboration import agreements
-from collaboration.agreements import AgreementLocked, ApproveOutcome, SendOutcome
+from collaboration.agreement import approval, drafting, parties, review, versions
+from collaboration.agreement.approval import ApproveOutcome
+from collaboration.agreement.drafting import AgreementLocked
+from collaboration.agreement.versions import SendOutcome
 from collaboration.cowriting.contract import Base, Edit, Outcome
 from collaboration.guidance.loader import CONTENT_DIR
 from collaboration.models import (
@@ -65,7 +67,7 @@ def q(code: str) -> Question:
 
 
 def start(cast: Cast, *, from_process: bool = True) -> Agreement:
-    return agreements.agreement_start(
+    return drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=from_process
     )
 
@@ -80,7 +82,7 @@ def kinds(cast: Cast) -> list[str]:
 
 
 def approve(version: AgreementVersion, user: Any, organisation: Any, reference: str = "") -> ApproveOutcome:
-    return agreements.agreement_approve(
+    return approval.agreement_approve(
         version=version, user=user, organisation=organisation, decision_reference=reference
     )
 
@@ -171,7 +173,7 @@ def test_a_second_draft_from_the_process_never_writes_over_text(cast: Cast):
     # A section that was still empty takes the answers written since.
     assert section_text(agreement, "malgrupp") == "Svar skrivet efter utkastet."
     # The changed answer is offered, not pulled in.
-    sources = agreements.section_sources(cast.collaboration)[section(BACKGROUND).pk]
+    sources = drafting.section_sources(cast.collaboration)[section(BACKGROUND).pk]
     text = AgreementText.objects.get(agreement=agreement, section__slug=BACKGROUND)
     assert [a.text for a in sources.newer_than(text.filled_from)] == ["Ändrat svar."]
 
@@ -346,7 +348,7 @@ def test_the_snapshot_names_no_contact_who_has_left_the_organisation(cast: Cast)
 
 def test_sending_twice_makes_one_version(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    again = agreements.agreement_send(agreement=agreement_of(cast), user=cast.board_member, organisation=cast.forening)
+    again = versions.agreement_send(agreement=agreement_of(cast), user=cast.board_member, organisation=cast.forening)
     assert again == (SendOutcome.IN_REVIEW, version)
     assert AgreementVersion.objects.filter(agreement__collaboration=cast.collaboration).count() == 1
     assert kinds(cast).count(ActivityKind.AGREEMENT_SENT) == 1
@@ -354,7 +356,7 @@ def test_sending_twice_makes_one_version(cast: Cast):
 
 def test_an_empty_agreement_is_not_sent(cast: Cast):
     agreement = start(cast, from_process=False)
-    assert agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun) == (
+    assert versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun) == (
         SendOutcome.EMPTY,
         None,
     )
@@ -395,7 +397,7 @@ def test_an_edit_after_sending_makes_a_new_draft_and_earlier_approvals_stop_coun
     assert kinds(cast)[-1] == ActivityKind.AGREEMENT_EDITED
 
     # The next version needs every party again: the kommun's approval of version 1 does not carry over.
-    _, second = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    _, second = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     assert second is not None
     assert second.number == 2
     assert second.sha256 != version.sha256
@@ -462,7 +464,7 @@ def test_only_the_roles_the_rule_names_approve_for_their_party(cast: Cast, who: 
     outcome = approve(version, user, organisation)
     assert (outcome is ApproveOutcome.APPROVED) is allowed, outcome
     assert Approval.objects.filter(organisation=organisation).exists() is allowed
-    assert (organisation in agreements.approvers(user, cast.collaboration)) is allowed
+    assert (organisation in parties.approvers(user, cast.collaboration)) is allowed
 
 
 def test_a_delegated_officer_can_no_longer_approve_when_the_delegation_is_taken_back(cast: Cast):
@@ -481,7 +483,7 @@ def test_an_organisation_that_is_not_an_accepted_party_cannot_approve(cast: Cast
     stranger = _member(PartyFactory().organisation, Role.COORDINATOR)
     assert approve(version, stranger.user, stranger.organisation) is ApproveOutcome.NOT_ALLOWED
     assert not Approval.objects.exists()
-    assert agreements.approvers(cast.outsider, cast.collaboration) == []
+    assert parties.approvers(cast.outsider, cast.collaboration) == []
 
 
 def test_a_party_that_left_cannot_approve(cast: Cast):
@@ -497,7 +499,7 @@ def test_a_person_in_two_parties_approves_for_the_one_they_choose(cast: Cast):
     both = _member(cast.kommun, Role.COORDINATOR)
     _member(cast.forening, Role.BOARD_MEMBER, user=both.user)
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    assert agreements.approvers(both.user, cast.collaboration) == [cast.forening, cast.kommun]
+    assert parties.approvers(both.user, cast.collaboration) == [cast.forening, cast.kommun]
     assert approve(version, both.user, cast.forening) is ApproveOutcome.APPROVED
     assert list(Approval.objects.values_list("organisation", flat=True)) == [cast.forening.pk]
     assert agreement_of(cast).state == AgreementState.GRANSKNING
@@ -522,7 +524,7 @@ def test_when_every_accepted_party_has_approved_the_version_is_adopted_and_locke
     with pytest.raises(AgreementLocked):
         write_sections(agreement, {BACKGROUND: "Ändrat i smyg."}, cast.officer, cast.kommun)
     assert section_text(agreement, BACKGROUND) == "Barn i Centrum behöver läxhjälp."
-    assert agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun) == (
+    assert versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun) == (
         SendOutcome.LOCKED,
         None,
     )
@@ -533,11 +535,11 @@ def test_a_new_version_of_an_adopted_agreement_leaves_the_adopted_one_in_force(c
     approve_all(cast, first)
     agreement = agreement_of(cast)
 
-    assert agreements.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
-    assert not agreements.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert drafting.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert not drafting.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     assert agreement_of(cast).state == AgreementState.UTKAST
     assert write_sections(agreement, {BACKGROUND: "Version två."}, cast.officer, cast.kommun).saved
-    _, second = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    _, second = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     assert second is not None
     assert second.number == 2
 
@@ -552,7 +554,7 @@ def test_a_new_version_of_an_adopted_agreement_leaves_the_adopted_one_in_force(c
 
 
 def comment(version, cast, text, *, parent=None, slug=BACKGROUND, user=None, organisation=None):
-    return agreements.agreement_comment(
+    return review.agreement_comment(
         version=version,
         user=user or cast.board_member,
         organisation=organisation or cast.forening,
@@ -573,7 +575,7 @@ def test_comments_are_threads_and_a_reply_to_a_reply_joins_the_thread(cast: Cast
     assert deeper.parent == first
     # A reply belongs to its thread's section, whatever the page posted.
     assert deeper.section_slug == BACKGROUND
-    threads = agreements.comment_threads(version)
+    threads = review.comment_threads(version)
     assert [t.pk for t in threads[BACKGROUND]] == [first.pk]
     assert [r.text for r in threads[BACKGROUND][0].replies.all()] == ["Kommunen.", "Skriv det i texten."]
     assert [t.pk for t in threads[""]] == [whole.pk]
@@ -588,7 +590,7 @@ def test_a_thread_is_resolved_from_any_comment_and_a_reply_opens_it_again(cast: 
     first = comment(version, cast, "Vem betalar resorna?")
     reply = comment(version, cast, "Kommunen.", parent=first, user=cast.officer, organisation=cast.kommun)
 
-    agreements.comment_resolve(comment=reply, user=cast.officer)
+    review.comment_resolve(comment=reply, user=cast.officer)
     first.refresh_from_db()
     assert first.is_resolved
     assert first.resolved_by == cast.officer
@@ -614,7 +616,7 @@ def test_a_reply_opens_a_thread_resolved_after_the_page_was_loaded(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     first = comment(version, cast, "Vem betalar resorna?")
     loaded = AgreementComment.objects.get(pk=first.pk)
-    agreements.comment_resolve(comment=first, user=cast.officer)
+    review.comment_resolve(comment=first, user=cast.officer)
     comment(version, cast, "En sak till.", parent=loaded)
     first.refresh_from_db()
     assert not first.is_resolved
@@ -622,7 +624,7 @@ def test_a_reply_opens_a_thread_resolved_after_the_page_was_loaded(cast: Cast):
 
 def test_a_party_asks_for_changes_with_a_message(cast: Cast):
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    request = agreements.agreement_request_changes(
+    request = review.agreement_request_changes(
         version=version, user=cast.board_member, organisation=cast.forening, message="Lägg till lokalhyran."
     )
     assert request.version == version
@@ -641,14 +643,14 @@ def test_every_workflow_writes_the_activity_log(cast: Cast):
     write_sections(agreement, {BACKGROUND: "Text."}, cast.officer, cast.kommun)
     # Autosave while typing: one entry, not one per pause.
     write_sections(agreement, {BACKGROUND: "Text, mer."}, cast.officer, cast.kommun)
-    _, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     assert version is not None
     comment(version, cast, "En fråga.")
-    agreements.agreement_request_changes(
+    review.agreement_request_changes(
         version=version, user=cast.board_member, organisation=cast.forening, message="Ändra."
     )
     approve_all(cast, version)
-    agreements.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    drafting.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
 
     assert kinds(cast) == [
         ActivityKind.AGREEMENT_DRAFTED,
@@ -690,7 +692,7 @@ def test_the_people_of_the_accepted_parties_are_told_not_outsiders(cast: Cast):
     assert cast.outsider not in sent["recipients"]
     assert former not in sent["recipients"]
     assert sent["exclude"] == cast.officer
-    assert sent["path"] == agreements.version_url(version)
+    assert sent["path"] == versions.version_url(version)
 
 
 # --- Saving through the save contract ----------------------------------------------------------
@@ -699,14 +701,14 @@ def test_the_people_of_the_accepted_parties_are_told_not_outsiders(cast: Cast):
 def test_two_writers_on_the_same_section_the_second_gets_a_conflict(cast: Cast):
     agreement = start(cast, from_process=False)
     empty = Base.parse(NEW_BASE)
-    first = agreements.agreement_save(
+    first = drafting.agreement_save(
         agreement=agreement,
         edits=[Edit(slot=section(BACKGROUND), text="Kommunens text.", base=empty)],
         writer="sida-kommun",
         user=cast.officer,
         organisation=cast.kommun,
     )
-    second = agreements.agreement_save(
+    second = drafting.agreement_save(
         agreement=agreement,
         edits=[Edit(slot=section(BACKGROUND), text="Föreningens text.", base=empty)],
         writer="sida-forening",
@@ -729,7 +731,7 @@ def test_a_section_left_as_loaded_never_writes_over_a_colleagues_text(cast: Cast
     # A colleague changes the target group after the page was loaded.
     write_sections(agreement, {"malgrupp": "Barn och föräldrar."}, cast.board_member, cast.forening)
 
-    report = agreements.agreement_save(
+    report = drafting.agreement_save(
         agreement=agreement,
         edits=[
             Edit(slot=section(BACKGROUND), text="Bakgrund, utvecklad.", base=loaded[BACKGROUND]),
@@ -760,4 +762,4 @@ def test_a_draft_from_the_process_fills_an_agreement_started_empty(cast: Cast):
 
 
 def test_a_person_without_a_membership_is_not_an_approver(cast: Cast):
-    assert agreements.approvers(UserFactory(), cast.collaboration) == []
+    assert parties.approvers(UserFactory(), cast.collaboration) == []

@@ -14,7 +14,7 @@ import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from collaboration import agreements
+from collaboration.agreement import approval
 from collaboration.cowriting.contract import Edit
 from collaboration.devtools.management.commands.benchmark_load import (
     FLOOR_PATH,
@@ -86,8 +86,8 @@ def _adopted_after_two_versions(cast):
     version = send_version(
         cast.collaboration, cast.officer, cast.kommun, {"bakgrund-och-problembild": "Andra versionen."}
     )
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     return version
 
 

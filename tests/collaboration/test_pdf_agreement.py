@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from collaboration import agreements as service
+from collaboration.agreement import approval, drafting, versions
 from collaboration.documents import pdf
 from collaboration.documents.contents import AGREEMENT_LAYOUT
 from collaboration.models import Activity, ActivityKind, AgreementVersion, Party
@@ -161,11 +161,11 @@ def test_a_version_under_review_is_marked_on_every_page(cast: Cast, officer_clie
 
 def test_an_older_version_says_it_is_superseded(cast: Cast, officer_client: Client):
     agreement, _first = adopted(cast, TEXTS)
-    service.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    drafting.agreement_revise(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     agreement.refresh_from_db()
     write(agreement, cast, {"malgrupp": "Elever i årskurs 4–9."})
     agreement.refresh_from_db()
-    service.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
 
     # Version 1 is still in force while version 2 is reviewed.
     text = text_of(officer_client.get(version_url(cast, 1)).content)
@@ -177,7 +177,7 @@ def test_an_older_version_says_it_is_superseded(cast: Cast, officer_client: Clie
     agreement.refresh_from_db()
     second_version = AgreementVersion.objects.get(agreement=agreement, number=2)
     for user, organisation in ((cast.coordinator, cast.kommun), (cast.board_member, cast.forening)):
-        service.agreement_approve(version=second_version, user=user, organisation=organisation)
+        approval.agreement_approve(version=second_version, user=user, organisation=organisation)
     old = officer_client.get(version_url(cast, 1)).content
     text = text_of(old)
     assert "Fastställd tidigare, ersatt av version 2" in text
@@ -188,7 +188,7 @@ def test_an_older_version_says_it_is_superseded(cast: Cast, officer_client: Clie
 
 
 def test_the_current_draft_is_marked_utkast_on_every_page(cast: Cast, officer_client: Client):
-    agreement = service.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     write(agreement, cast, realistic_texts(2))

@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from collaboration import agreements
+from collaboration.agreement import drafting
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 from collaboration.documents import pdf, pdf_layout
 from tests.collaboration.helpers import write_sections
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def draft(cast: Cast, texts: dict[str, str]):  # type: ignore[no-untyped-def]
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     write_sections(agreement, texts, cast.officer, cast.kommun)
@@ -32,7 +32,7 @@ def draft(cast: Cast, texts: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 def section_slugs() -> list[str]:
-    return [s.slug for s in agreements.text_sections()]
+    return [s.slug for s in drafting.text_sections()]
 
 
 def estimate(text: str, sections: int = 11) -> int:

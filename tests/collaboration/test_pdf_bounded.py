@@ -17,7 +17,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from collaboration import agreements
+from collaboration.agreement import approval, drafting, versions
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 from collaboration.documents import batch_export, pdf
 from collaboration.models import AgreementState, AgreementText, ExportStatus
@@ -31,7 +31,7 @@ SHORT_LINES = "a\n" * 9_999  # within the fields' limit (20,000 characters), and
 
 
 def draft(cast: Cast, texts: dict[str, str]):  # type: ignore[no-untyped-def]
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
     write_sections(agreement, texts, cast.officer, cast.kommun)
@@ -39,7 +39,7 @@ def draft(cast: Cast, texts: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 def section_slugs() -> list[str]:
-    return [s.slug for s in agreements.text_sections()]
+    return [s.slug for s in drafting.text_sections()]
 
 
 def test_the_reviews_reproduction_is_refused_at_once_with_a_swedish_page(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
@@ -79,8 +79,8 @@ def test_a_draft_too_long_to_print_is_not_sent_and_stays_as_typed(cast: Cast, of
     assert set(AgreementText.objects.filter(agreement=agreement).values_list("text", flat=True)) == {SHORT_LINES}
     # Shortened, it is sent.
     write_sections(agreement, {slug: "Kort text." for slug in section_slugs()}, cast.officer, cast.kommun)
-    outcome, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
-    assert outcome is agreements.SendOutcome.SENT
+    outcome, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    assert outcome is versions.SendOutcome.SENT
     assert version is not None
 
 
@@ -154,8 +154,8 @@ def test_breakable_changes_only_long_runs_of_body_text() -> None:
 
 def test_the_batch_export_leaves_out_a_document_over_the_cap_and_says_so(cast: Cast) -> None:
     version = sent_before_the_check(cast, {slug: SHORT_LINES for slug in section_slugs()})
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     export = batch_export.export_start(
         organisation=cast.kommun, user=cast.coordinator, collaborations=[cast.collaboration]
     )
@@ -268,11 +268,11 @@ def test_an_adopted_version_is_made_ahead_by_the_task_worker_and_served_from_sto
 ) -> None:
     """Adopting hands both PDFs to the task worker (its own, longer limit): no download of them waits for layout."""
     version = send_version(cast.collaboration, cast.officer, cast.kommun, {"malgrupp": "Unga vuxna."})
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
     code = cast.collaboration.code
     assert not default_storage.exists(f"pdf/agreements/{code}")
     with django_capture_on_commit_callbacks(execute=True):  # the tests' task backend runs it at once
-        agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+        approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     kept = sorted(default_storage.listdir(f"pdf/agreements/{code}")[1])
     assert len(kept) == 2
     assert any("arkiv" in name for name in kept)
@@ -289,8 +289,8 @@ def test_an_adopted_version_is_made_ahead_by_the_task_worker_and_served_from_sto
 
 def test_the_batch_export_has_the_task_workers_limit_not_a_requests(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
     version = send_version(cast.collaboration, cast.officer, cast.kommun, {"malgrupp": "Unga vuxna."})
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     settings.PDF_RENDER_SECONDS = 0.001
     settings.PDF_TASK_RENDER_SECONDS = 60
     export = batch_export.export_start(

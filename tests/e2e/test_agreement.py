@@ -92,21 +92,21 @@ def test_draft_review_comment_approve_edit_and_compare(page, cast):
 
 
 def test_approving_by_keyboard_only(page, cast):
-    from collaboration import agreements
+    from collaboration.agreement import drafting, versions
     from collaboration.cowriting.contract import EMPTY_BASE, Edit
     from collaboration.models import AgreementSection
 
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
-    agreements.agreement_save(
+    drafting.agreement_save(
         agreement=agreement,
         edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn i årskurs 4–6.", base=EMPTY_BASE)],
         writer="e2e-tangentbord",
         user=cast.officer,
         organisation=cast.kommun,
     )
-    agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
 
     sign_in(page, cast.coordinator.email, PASSWORD)
     page.goto(reverse("agreement_version", args=[cast.collaboration.code, 1]))
@@ -127,21 +127,21 @@ def test_approving_by_keyboard_only(page, cast):
 
 def test_party_details_and_the_locked_page(page, cast):
     """A party's own details page, and what an adopted agreement's editing page says: both pass axe."""
-    from collaboration import agreements
+    from collaboration.agreement import approval, drafting, versions
     from collaboration.cowriting.contract import EMPTY_BASE, Edit
     from collaboration.models import AgreementSection
 
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
-    agreements.agreement_save(
+    drafting.agreement_save(
         agreement=agreement,
         edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn.", base=EMPTY_BASE)],
         writer="e2e-lasta",
         user=cast.officer,
         organisation=cast.kommun,
     )
-    _, version = agreements.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
     assert version is not None
     sign_in(page, cast.coordinator.email, PASSWORD)
     page.goto(reverse("agreement_detail", args=[cast.collaboration.code]))
@@ -152,8 +152,8 @@ def test_party_details_and_the_locked_page(page, cast):
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("table").nth(1)).to_contain_text("KS 2026/123")
 
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     page.goto(reverse("agreement_edit", args=[cast.collaboration.code]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Avsiktsförklaringen är fastställd")
     assert_accessible(page)
@@ -203,7 +203,7 @@ def test_a_party_without_approvers_is_named_and_its_paper_decision_registered(pa
 
 def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings):
     """Too long, too slow, a failed layout and a tampered version: each refusal is a page of its own that passes axe and leads back."""
-    from collaboration import agreements
+    from collaboration.agreement import approval, drafting
     from collaboration.models import AgreementVersion
     from tests.collaboration.helpers import MODEL, send_version, write_sections
 
@@ -234,10 +234,10 @@ def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings)
     assert_accessible(page)
 
     # Too long: every section of the draft full of one-letter lines.
-    agreement = agreements.agreement_start(
+    agreement = drafting.agreement_start(
         collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
     )
-    write_sections(agreement, {s.slug: "a\n" * 9_999 for s in agreements.text_sections()}, cast.officer, cast.kommun)
+    write_sections(agreement, {s.slug: "a\n" * 9_999 for s in drafting.text_sections()}, cast.officer, cast.kommun)
     page.goto(reverse("agreement_draft_pdf", args=[code]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentet blir för långt för att skapas som PDF")
     expect(page.get_by_role("alert")).to_contain_text("högst 80 sidor")
@@ -246,10 +246,10 @@ def test_the_pages_that_refuse_a_pdf_say_why_and_lead_back(page, cast, settings)
     page.wait_for_url(f"**{reverse('agreement_edit', args=[code])}")
 
     # An adopted version whose stored text no longer matches its hash.
-    write_sections(agreement, {s.slug: "Barn och unga." for s in agreements.text_sections()}, cast.officer, cast.kommun)
+    write_sections(agreement, {s.slug: "Barn och unga." for s in drafting.text_sections()}, cast.officer, cast.kommun)
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
-    agreements.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
+    approval.agreement_approve(version=version, user=cast.coordinator, organisation=cast.kommun)
+    approval.agreement_approve(version=version, user=cast.board_member, organisation=cast.forening)
     AgreementVersion.objects.filter(pk=version.pk).update(content=version.content.replace("Barn", "Vuxna"))
     page.goto(reverse("agreement_version_pdf", args=[code, version.number]))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Version {version.number} kunde inte kontrolleras")

@@ -60,11 +60,11 @@ REVIEWED = "Avsiktsförklaring för granskning"
 def make_data(people: int) -> tuple[list[Record], list[dict[str, Any]]]:
     """Two organisations, their people, one collaboration per simulated person, and agreements.
 
-    Agreements go through the workflows (`collaboration.agreements`) so that versions and hashes are
+    Agreements go through the workflows (`collaboration.agreement`) so that versions and hashes are
     real: `ADOPTED_AGREEMENTS` adopted ones for the batch export, and one under review to approve.
     Notifications they queue are tasks for the workers, like any other.
     """
-    from collaboration import agreements
+    from collaboration.agreement import approval, drafting, versions
     from collaboration.cowriting.contract import Base, Edit, text_digest
     from collaboration.models import (
         Collaboration,
@@ -102,22 +102,22 @@ def make_data(people: int) -> tuple[list[Record], list[dict[str, Any]]]:
             collaboration = Collaboration.objects.create(title=title, created_by=staff[COORDINATOR])
             for organisation in (kommun, forening):
                 Party.objects.create(collaboration=collaboration, organisation=organisation, state=PartyState.ACCEPTED)
-            agreement = agreements.agreement_start(
+            agreement = drafting.agreement_start(
                 collaboration=collaboration, user=staff[COORDINATOR], organisation=kommun, from_process=False
             )
-            section = agreements.text_sections()[0]
-            agreements.agreement_save(
+            section = drafting.text_sections()[0]
+            drafting.agreement_save(
                 agreement=agreement,
                 edits=[Edit(slot=section, text=f"Bakgrunden till {title}.", base=Base(0, text_digest("")))],
                 writer="lasttest-data",
                 user=staff[COORDINATOR],
                 organisation=kommun,
             )
-            _, version = agreements.agreement_send(agreement=agreement, user=staff[COORDINATOR], organisation=kommun)
+            _, version = versions.agreement_send(agreement=agreement, user=staff[COORDINATOR], organisation=kommun)
             assert version is not None
             if adopt:
-                agreements.agreement_approve(version=version, user=staff[COORDINATOR], organisation=kommun)
-                agreements.agreement_approve(version=version, user=staff[BOARD], organisation=forening)
+                approval.agreement_approve(version=version, user=staff[COORDINATOR], organisation=kommun)
+                approval.agreement_approve(version=version, user=staff[BOARD], organisation=forening)
             return collaboration, version.number
 
         for n in range(ADOPTED_AGREEMENTS):
@@ -243,27 +243,27 @@ def check_recovered(ports: list[int], records: list[Record], faults: Faults) -> 
 
 def revise_agreement(target: dict[str, Any], stop: threading.Event, every: float, faults: Faults) -> None:
     """The kommun edits the agreement under review and sends it again now and then: approvals race new versions."""
-    from collaboration import agreements
+    from collaboration.agreement import drafting, versions
     from collaboration.cowriting.contract import Edit
     from collaboration.models import Collaboration, Organisation
     from portal.models import User
 
     user = User.objects.get(email=COORDINATOR)
     kommun = Organisation.objects.get(organisation_number=KOMMUN[1])
-    section = agreements.text_sections()[0]
+    section = drafting.text_sections()[0]
     sent = 0
     while not stop.wait(every):
         try:
             agreement = Collaboration.objects.get(title=REVIEWED).agreement
-            current = agreements.section_texts(agreement)[section.pk]
-            agreements.agreement_save(
+            current = drafting.section_texts(agreement)[section.pk]
+            drafting.agreement_save(
                 agreement=agreement,
                 edits=[Edit(slot=section, text=f"{current.text}\nÄndring {sent + 1}.", base=current.base)],
                 writer="lasttest-revision",
                 user=user,
                 organisation=kommun,
             )
-            _, version = agreements.agreement_send(agreement=agreement, user=user, organisation=kommun)
+            _, version = versions.agreement_send(agreement=agreement, user=user, organisation=kommun)
             if version is not None:
                 target["latest"] = version.number
                 sent += 1

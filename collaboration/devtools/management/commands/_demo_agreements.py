@@ -1,6 +1,6 @@
 """Demo agreements: one fastställd after two versions, one under review with a change request, one draft.
 
-Everything goes through the workflows in `collaboration/agreements.py` (and `collaboration_edit`
+Everything goes through the workflows in `collaboration/agreement/` (and `collaboration_edit`
 for contact persons and the period), so the activity log and the frozen versions are real.
 Each collaboration is scripted once: a collaboration that already has an agreement is left alone.
 """
@@ -13,21 +13,15 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from collaboration.agreements import (
+from collaboration.agreement.approval import (
     ApproveOutcome,
     RegisterOutcome,
-    SendOutcome,
     agreement_approve,
-    agreement_comment,
     agreement_register_approval,
-    agreement_request_changes,
-    agreement_save,
-    agreement_send,
-    agreement_start,
-    comment_resolve,
-    section_texts,
-    text_sections,
 )
+from collaboration.agreement.drafting import agreement_save, agreement_start, section_texts, text_sections
+from collaboration.agreement.review import agreement_comment, agreement_request_changes, comment_resolve
+from collaboration.agreement.versions import SendOutcome, agreement_send
 from collaboration.collaborations import collaboration_edit
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.models import (

@@ -31,7 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from collaboration.agreements import snapshot_of
+from collaboration.agreement.versions import snapshot_of
 from collaboration.devtools.management.commands import _seed_texts as words
 from collaboration.models import (
     Activity,

@@ -12,7 +12,7 @@ answered in a few sentences, then prints the median time of:
 * the floor: WeasyPrint rendering the minimal one-page document (templates/pdf/minimal.html);
 * the realistic checklist download, per document and per page, and that per-page time against the floor;
 * a cached download: a rendered document read back from Django's storage (`pdf.cached_pdf`);
-* a realistic adopted agreement of about five pages (`contents.agreement_version_pdf`): rendered (its
+* a realistic adopted agreement of about five pages (`documents.agreement_version_pdf`): rendered (its
   stored copy deleted before each round), and its cached download (the view's whole document step:
   the status queries and the storage read);
 * the batch export (`batch_export.build`, run here directly rather than through the task worker) of
@@ -40,7 +40,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from collaboration import agreements as agreement_service
+from collaboration.agreement import approval, drafting, versions
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.documents import batch_export, pdf
 from collaboration.documents.contents import AGREEMENT_LAYOUT, VersionStatus, agreement_version_pdf, checklist_pdf
@@ -283,26 +283,26 @@ class Command(BaseCommand):
         collaboration = Collaboration.objects.create(title=title)
         for organisation in (public, civil):
             Party.objects.create(collaboration=collaboration, organisation=organisation, state=PartyState.ACCEPTED)
-        agreement = agreement_service.agreement_start(
+        agreement = drafting.agreement_start(
             collaboration=collaboration, user=coordinator, organisation=public, from_process=False
         )
-        agreement_service.agreement_save(
+        drafting.agreement_save(
             agreement=agreement,
             edits=[
                 Edit(slot=section, text="\n\n".join([AGREEMENT_PARAGRAPH] * 3), base=Base(0, text_digest("")))
-                for section in agreement_service.text_sections()
+                for section in drafting.text_sections()
             ],
             writer="benchmark",
             user=coordinator,
             organisation=public,
         )
         agreement.refresh_from_db()
-        _, version = agreement_service.agreement_send(agreement=agreement, user=coordinator, organisation=public)
+        _, version = versions.agreement_send(agreement=agreement, user=coordinator, organisation=public)
         assert version is not None
-        agreement_service.agreement_approve(
+        approval.agreement_approve(
             version=version, user=coordinator, organisation=public, decision_reference="KS 2026/1"
         )
-        agreement_service.agreement_approve(
+        approval.agreement_approve(
             version=version, user=board, organisation=civil, decision_reference="Styrelsemöte 3 mars"
         )
         return collaboration

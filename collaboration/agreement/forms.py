@@ -1,7 +1,7 @@
 """The forms of the shared agreement (avsiktsförklaring): party details, approving, change requests, comments,
 inviting a party's first approver and registering an approval given outside the portal.
 
-They validate and say what is wrong in Swedish; the workflows are `collaboration.agreements`.
+They validate and say what is wrong in Swedish; the workflows are the other modules of `collaboration.agreement`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from collaboration import agreements as service
+from collaboration.agreement import versions
 from collaboration.forms.fields import OrganisationChoiceForm
 from collaboration.models import AgreementVersion, Collaboration, Membership, Organisation, Party
 from portal.text import clean_name, normalise_email
@@ -227,7 +227,7 @@ class RegisterApprovalForm(forms.Form):
 
     def clean_version_hash(self) -> str:
         typed = str(self.cleaned_data["version_hash"])
-        if not service.hash_confirms(typed, self.version):
+        if not versions.hash_confirms(typed, self.version):
             raise forms.ValidationError(
                 _(
                     "Kontrollsumman stämmer inte med version %(n)d. Beslutet gäller då en annan text: "

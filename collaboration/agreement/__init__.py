@@ -1,0 +1,23 @@
+"""The shared agreement (avsiktsförklaring): its workflows, one module per question.
+
+Where is it decided...
+
+* `drafting`: how the agreement is started (empty or drafted from the process answers), what a section
+  draws on, saving the text together, that an adopted agreement is locked until a new version is started,
+  that a change to a text under review makes it a draft again (its approvals lapse), a party's contact
+  person and diarienummer, and what every agreement page says about the text's state.
+* `versions`: what a numbered version freezes (its snapshot and SHA-256), sending the draft for review,
+  and that a stored version still matches its hash.
+* `approval`: a party's approval of a version, adoption when every named party has approved, approvals
+  given outside the portal, inviting a party's first approver, and what happens to a version under review
+  when the parties change (the receiver of `collaboration.signals.parties_changed`).
+* `review`: a party's request for changes, and the comment threads on a version's sections.
+* `parties`: who may approve, register an approval, comment or ask for changes for which party, and how the
+  parties changed since a version was sent.
+* `forms`: the agreement's forms; they validate and say what is wrong in Swedish.
+
+Every workflow is keyword-only, runs in one transaction, writes the activity log and queues the e-mail to
+the parties' people (portal.notifications). Rules about one object live on the models
+(collaboration/models/agreements.py); these are the workflows that span several. Imports point one way:
+parties ← drafting ← versions ← approval, and versions ← review.
+"""
