@@ -1,9 +1,21 @@
-"""Access helpers: every view that touches a shared object goes through one of these.
+"""Who may do what, where: the one place that answers "may this person do this here".
 
-A person who is not a member of a party organisation that has accepted gets 404
-for every URL of a collaboration, so the portal never confirms that it exists.
-Members of an organisation that is only invited see the invitation and nothing
-else; after declining or leaving they see nothing at all.
+Views and workflows both ask here; a page never decides access on its own. The rules, in short:
+
+- A person who is not an active member of a party organisation that has accepted gets 404 for every URL of
+  a collaboration, so the portal never confirms that it exists. Members of an organisation that is only
+  invited see the invitation and nothing else; after declining or leaving they see nothing at all.
+- Coordinators (and board members of civil-society organisations) answer for their organisation: they accept
+  or decline an invitation and take the organisation out again.
+- An organisation's people and settings are its coordinators' business (403 for its other members).
+- A phase is confirmed, and the agreement commented on, for a party the person is an active member of;
+  the agreement is approved by those whose role allows it (`models.may_approve`: coordinators, board members
+  of civil-society parties, officers of public parties given the right), registered on paper by a public
+  party's coordinator.
+
+Naming: `get_*` fetches an object the person may reach, or raises 404 (403 where the object is theirs but
+the action is not); `check_*` raises when the person may not act; the others return whom the person may act
+for (empty: nobody).
 """
 
 from __future__ import annotations
@@ -11,10 +23,22 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from collaboration.guidance.cache import guide_content
-from collaboration.models import Collaboration, Membership, Organisation, Party, PartyState, Role
+from collaboration.models import (
+    AgreementVersion,
+    Collaboration,
+    Membership,
+    Organisation,
+    Party,
+    PartyState,
+    Role,
+    Sector,
+    may_approve,
+)
 from portal.models import User
 
 
@@ -153,3 +177,135 @@ def get_organisation_as_coordinator(user: User, code: UUID | str) -> Organisatio
     if membership is None:
         raise Http404("Ingen sådan organisation.")
     return membership.organisation
+
+
+def check_may_start_collaboration(user: User) -> list[Organisation]:
+    """The organisations the person may start a collaboration for: any they are an active member of (403 if none)."""
+    organisations = [
+        m.organisation for m in Membership.objects.active().filter(user=user).select_related("organisation")
+    ]
+    if not organisations:
+        raise PermissionDenied(_("Du behöver tillhöra en organisation för att starta en samverkan."))
+    return organisations
+
+
+def check_may_register_organisation(user: User) -> list[Organisation]:
+    """The organisations the person coordinates, for whom they may register another organisation (403 if none)."""
+    coordinated = [
+        m.organisation
+        for m in Membership.objects.active().filter(user=user, role=Role.COORDINATOR).select_related("organisation")
+    ]
+    if not coordinated:
+        raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
+    return coordinated
+
+
+def check_may_delete(user: User, collaboration: Collaboration) -> None:
+    """Only its creator deletes a collaboration, and only before anyone else has taken part (404 otherwise)."""
+    if not collaboration.can_be_deleted_by(user):
+        raise Http404("Ingen samverkan som du kan ta bort.")
+
+
+# --- Phases ------------------------------------------------------------------------------------------------
+
+
+def confirming_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
+    """The accepted parties the user is an active member of, as the database says now: those they may confirm for."""
+    return collaboration.organisations_of(user, fresh=True)
+
+
+# --- The agreement ---------------------------------------------------------------------------------------
+
+
+def approver_memberships() -> Q:
+    """`may_approve` as a query on memberships: who may approve for their organisation (active people only)."""
+    return (
+        Q(role=Role.COORDINATOR)
+        | Q(organisation__sector=Sector.CIVIL, role=Role.BOARD_MEMBER)
+        | Q(organisation__sector=Sector.PUBLIC, role=Role.OFFICER, approves_agreements=True)
+    )
+
+
+def without_approver(organisations: list[Organisation]) -> list[Organisation]:
+    """Those of `organisations` that nobody in the portal may approve for (one query)."""
+    if not organisations:
+        return []
+    covered = set(
+        Membership.objects.active()
+        .filter(approver_memberships(), organisation__in=organisations)
+        .values_list("organisation_id", flat=True)
+    )
+    return [o for o in organisations if o.pk not in covered]
+
+
+def approvers(user: User, collaboration: Collaboration, version: AgreementVersion | None = None) -> list[Organisation]:
+    """The accepted parties the user may approve for, by the role rule (`may_approve`).
+
+    With `version`, only those the version names: a party that joined after it was sent approves the next one.
+    """
+    memberships = (
+        Membership.objects.active()
+        .filter(
+            user=user,
+            organisation__in=Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id"),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    allowed = [m.organisation for m in memberships if may_approve(m)]
+    if version is not None and allowed:
+        named = {o.pk for o in version.named_organisations()}
+        allowed = [o for o in allowed if o.pk in named]
+    return allowed
+
+
+def may_register_approvals(user: User, collaboration: Collaboration) -> list[Organisation]:
+    """The public parties of the collaboration the user coordinates: they register outside approvals for it."""
+    return [
+        m.organisation
+        for m in Membership.objects.active()
+        .filter(
+            user=user,
+            role=Role.COORDINATOR,
+            organisation__sector=Sector.PUBLIC,
+            organisation__in=Party.objects.accepted().filter(collaboration=collaboration).values("organisation_id"),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ]
+
+
+def party_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
+    """The accepted parties the user belongs to (to comment or ask for changes for), as the page found them.
+
+    For pages and forms: what the request's access check found (`get_collaboration_for`). Approving checks
+    again under the agreement's row lock, since a party's approval is what adopts the text.
+    """
+    return collaboration.organisations_of(user)
+
+
+def get_party_without_approver(
+    collaboration: Collaboration, organisation: str, *, posted: bool = False
+) -> Organisation:
+    """An accepted party of the collaboration that nobody in the portal may approve for; 404 otherwise.
+
+    For a POST, any accepted party: the workflow then says what changed since the page was opened (someone
+    now may approve for it), and what was typed is shown again instead of a bare 404.
+    """
+    party = (
+        Party.objects.accepted()
+        .filter(collaboration=collaboration, organisation__code=organisation)
+        .select_related("organisation")
+        .first()
+    )
+    if party is None or (not posted and not without_approver([party.organisation])):
+        raise Http404("Ingen sådan part.")
+    return party.organisation
+
+
+def get_public_party_coordinated_by(user: User, collaboration: Collaboration) -> Organisation:
+    """The public party the user coordinates here (the first by name); 404 for everyone else."""
+    acting = may_register_approvals(user, collaboration)
+    if not acting:
+        raise Http404("Bara samordnaren för en offentlig part kan göra det här.")
+    return acting[0]

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from collaboration.access import confirming_organisations
 from collaboration.guidance.cache import guide_content
 from collaboration.models import (
     Activity,
@@ -146,11 +147,6 @@ def phase_agreements(collaboration: Collaboration, phases: list[Phase]) -> dict[
         )
         for pk, confirmations in by_phase.items()
     }
-
-
-def confirming_organisations(user: User, collaboration: Collaboration) -> list[Organisation]:
-    """The accepted parties the user is an active member of, as the database says now: those they may confirm for."""
-    return collaboration.organisations_of(user, fresh=True)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ Where is it decided...
 * `review`: a party's request for changes, and the comment threads on a version's sections.
 * `parties`: who may approve, register an approval, comment or ask for changes for which party, and how the
   parties changed since a version was sent.
-* `forms`: the agreement's forms; they validate and say what is wrong in Swedish.
 
 Every workflow is keyword-only, runs in one transaction, writes the activity log and queues the e-mail to
 the parties' people (portal.notifications). Rules about one object live on the models
-(collaboration/models/agreements.py); these are the workflows that span several. Imports point one way:
+(collaboration/models/agreements.py); these are the workflows that span several. Its forms are in
+`collaboration/forms/agreement.py`, its pages in `collaboration/views/agreement/`. Imports point one way:
 parties ← drafting ← versions ← approval, and versions ← review.
 """

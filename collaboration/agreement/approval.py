@@ -19,13 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration.access import may_register_approvals, without_approver
 from collaboration.agreement.drafting import _tell_approvers_their_approval_lapsed
-from collaboration.agreement.parties import (
-    may_register_approvals,
-    parties_changed_since,
-    party_change_text,
-    without_approver,
-)
+from collaboration.agreement.party_changes import parties_changed_since, party_change_text
 from collaboration.agreement.versions import VersionTampered, _notify, check_version_intact, hash_confirms, version_url
 from collaboration.models import (
     Activity,

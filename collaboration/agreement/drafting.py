@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration.agreement.parties import approver_memberships, parties_changed_since, party_change_text
+from collaboration.access import approver_memberships
+from collaboration.agreement.party_changes import parties_changed_since, party_change_text
 from collaboration.cowriting.contract import EMPTY_BASE, Edit, Outcome, SaveReport
 from collaboration.models import (
     Activity,

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration.access import without_approver
 from collaboration.agreement.drafting import active_sections, section_texts
-from collaboration.agreement.parties import _names, without_approver
+from collaboration.agreement.party_changes import _names
 from collaboration.documents import pdf
 from collaboration.models import (
     Activity,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from collaboration import collaborations as collaboration_workflows
 from collaboration import parties as party_workflows
 from collaboration import steps as step_workflows
-from collaboration.access import acting_organisation, get_collaboration_for, get_party_for_answer
+from collaboration.access import (
+    acting_organisation,
+    check_may_delete,
+    check_may_start_collaboration,
+    get_collaboration_for,
+    get_party_for_answer,
+)
 from collaboration.expectations import expected_of
 from collaboration.forms.collaborations import (
     ActivityFilterForm,
@@ -32,7 +37,6 @@ from collaboration.models import (
     Activity,
     CollaborationForm,
     FormChoice,
-    Membership,
     Organisation,
     Party,
     PartyState,
@@ -50,10 +54,7 @@ from portal.http import AuthedRequest
 @require_http_methods(["GET", "POST"])
 @once.once_per_form(gettext_lazy("Samverkan är redan skapad. Du skickade formuläret en gång till, så här är den."))
 def collaboration_create(request: AuthedRequest) -> HttpResponse:
-    memberships = list(Membership.objects.active().filter(user=request.user).select_related("organisation"))
-    if not memberships:
-        raise PermissionDenied(_("Du behöver tillhöra en organisation för att starta en samverkan."))
-    organisations = [m.organisation for m in memberships]
+    organisations = check_may_start_collaboration(request.user)
     acting: Organisation = organisations[0]
     initial = {"public_party": acting.pk} if acting.sector == Sector.PUBLIC else {"civil_parties": [acting.pk]}
     posted = request.POST if request.method == "POST" else drafts.restore(request)
@@ -92,8 +93,7 @@ def collaboration_create(request: AuthedRequest) -> HttpResponse:
 def collaboration_delete(request: AuthedRequest, code: str) -> HttpResponse:
     """A confirmation page, and the POST that deletes a collaboration its creator started by mistake."""
     collaboration = get_collaboration_for(request.user, code)
-    if not collaboration.can_be_deleted_by(request.user):
-        raise Http404("Ingen samverkan som du kan ta bort.")
+    check_may_delete(request.user, collaboration)
     if request.method == "POST":
         if not collaboration_workflows.collaboration_delete(collaboration=collaboration, user=request.user):
             raise Http404("Ingen samverkan som du kan ta bort.")

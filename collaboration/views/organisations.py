@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
@@ -15,7 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from collaboration import organisations as organisation_workflows
-from collaboration.access import get_organisation_for_coordinator, get_organisation_for_management
+from collaboration.access import (
+    check_may_register_organisation,
+    get_organisation_for_coordinator,
+    get_organisation_for_management,
+)
 from collaboration.forms.organisations import (
     AcceptInvitationForm,
     FirstCoordinatorInvitationForm,
@@ -30,13 +33,6 @@ from portal import drafts, once
 from portal.http import AnyRequest, AuthedRequest
 from portal.models import User
 from portal.text import normalise_email
-
-
-def _coordinated(user: User) -> list[Organisation]:
-    return [
-        m.organisation
-        for m in Membership.objects.active().filter(user=user, role=Role.COORDINATOR).select_related("organisation")
-    ]
 
 
 @login_required
@@ -67,9 +63,7 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @once.once_per_form(gettext_lazy("Organisationen är redan registrerad. Du skickade formuläret en gång till."))
 def organisation_create(request: AuthedRequest) -> HttpResponse:
-    coordinated = _coordinated(request.user)
-    if not coordinated:
-        raise PermissionDenied(_("Bara samordnare kan registrera organisationer."))
+    coordinated = check_may_register_organisation(request.user)
     draft = drafts.restore(request) if request.method == "GET" else None
     form = OrganisationForm(request.POST if request.method == "POST" else draft)
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration.agreement import approval, drafting, parties, versions
+from collaboration.access import without_approver
+from collaboration.agreement import approval, drafting, versions
 from collaboration.agreement.approval import ApproveOutcome, RegisterOutcome
 from collaboration.documents import batch_export
 from collaboration.documents.contents import agreement_version_pdf
@@ -448,7 +449,7 @@ def test_sixty_thousand_characters_are_refused_at_the_field(cast: Cast, church, 
 
 
 def test_a_version_sent_just_after_midnight_takes_a_decision_of_that_local_day(cast: Cast, church):
-    from collaboration.agreement.forms import RegisterApprovalForm
+    from collaboration.forms.agreement import RegisterApprovalForm
 
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
     local_midnight = timezone.localtime().replace(hour=0, minute=30)
@@ -537,7 +538,7 @@ def test_the_agreement_pages_run_as_many_queries_for_eight_parties_as_for_three(
     version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)[1]
     assert version is not None
     for organisation in version.named_organisations():
-        if parties.without_approver([organisation]):
+        if without_approver([organisation]):
             register(cast, version, organisation)
     many = count()
     assert many <= few, (few, many)

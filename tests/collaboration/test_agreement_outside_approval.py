@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from collaboration.agreement import approval, drafting, parties, versions
+from collaboration.access import without_approver
+from collaboration.agreement import approval, drafting, versions
 from collaboration.agreement.approval import ApproveOutcome, RegisterOutcome
 from collaboration.documents.contents import agreement_version_pdf
 from collaboration.models import (
@@ -244,7 +245,7 @@ def test_a_coordinator_invites_the_first_approver_who_can_then_approve(
 
     person = UserFactory(email="ordforande@kyrkan.se", full_name="Maja Ordförande")
     invitation_accept(invitation=invitation, user=person)
-    assert parties.without_approver([church]) == []
+    assert without_approver([church]) == []
     outcome = approval.agreement_approve(version=version, user=person, organisation=church)
     assert outcome is ApproveOutcome.APPROVED
 

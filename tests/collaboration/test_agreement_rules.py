@@ -15,7 +15,8 @@ from unittest import mock
 
 import pytest
 
-from collaboration.agreement import approval, drafting, parties, review, versions
+from collaboration.access import approvers
+from collaboration.agreement import approval, drafting, review, versions
 from collaboration.agreement.approval import ApproveOutcome
 from collaboration.agreement.drafting import AgreementLocked
 from collaboration.agreement.versions import SendOutcome
@@ -464,7 +465,7 @@ def test_only_the_roles_the_rule_names_approve_for_their_party(cast: Cast, who: 
     outcome = approve(version, user, organisation)
     assert (outcome is ApproveOutcome.APPROVED) is allowed, outcome
     assert Approval.objects.filter(organisation=organisation).exists() is allowed
-    assert (organisation in parties.approvers(user, cast.collaboration)) is allowed
+    assert (organisation in approvers(user, cast.collaboration)) is allowed
 
 
 def test_a_delegated_officer_can_no_longer_approve_when_the_delegation_is_taken_back(cast: Cast):
@@ -483,7 +484,7 @@ def test_an_organisation_that_is_not_an_accepted_party_cannot_approve(cast: Cast
     stranger = _member(PartyFactory().organisation, Role.COORDINATOR)
     assert approve(version, stranger.user, stranger.organisation) is ApproveOutcome.NOT_ALLOWED
     assert not Approval.objects.exists()
-    assert parties.approvers(cast.outsider, cast.collaboration) == []
+    assert approvers(cast.outsider, cast.collaboration) == []
 
 
 def test_a_party_that_left_cannot_approve(cast: Cast):
@@ -499,7 +500,7 @@ def test_a_person_in_two_parties_approves_for_the_one_they_choose(cast: Cast):
     both = _member(cast.kommun, Role.COORDINATOR)
     _member(cast.forening, Role.BOARD_MEMBER, user=both.user)
     version = send_version(cast.collaboration, cast.officer, cast.kommun)
-    assert parties.approvers(both.user, cast.collaboration) == [cast.forening, cast.kommun]
+    assert approvers(both.user, cast.collaboration) == [cast.forening, cast.kommun]
     assert approve(version, both.user, cast.forening) is ApproveOutcome.APPROVED
     assert list(Approval.objects.values_list("organisation", flat=True)) == [cast.forening.pk]
     assert agreement_of(cast).state == AgreementState.GRANSKNING
@@ -762,4 +763,4 @@ def test_a_draft_from_the_process_fills_an_agreement_started_empty(cast: Cast):
 
 
 def test_a_person_without_a_membership_is_not_an_approver(cast: Cast):
-    assert parties.approvers(UserFactory(), cast.collaboration) == []
+    assert approvers(UserFactory(), cast.collaboration) == []

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.http import Http404
 
-from collaboration.agreement import drafting, parties
+from collaboration.access import without_approver
+from collaboration.agreement import drafting
 from collaboration.models import Agreement, AgreementVersion, Approval, Collaboration, Party
 
 
@@ -67,7 +68,7 @@ def _party_rows(collaboration: Collaboration, version: AgreementVersion | None) 
             for p in current.values()
             if p.organisation_id not in known
         ]
-    unable = {o.pk for o in parties.without_approver([r.organisation for r in rows if r.approval is None])}
+    unable = {o.pk for o in without_approver([r.organisation for r in rows if r.approval is None])}
     for row in rows:
         row.no_approver = row.organisation.pk in unable
     return rows

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collaboration.access import acting_organisation, get_collaboration_for
+from collaboration.access import acting_organisation, get_collaboration_for, may_register_approvals, party_organisations
 from collaboration.agreement import drafting as service  # this module's own workflow
-from collaboration.agreement import parties, versions
-from collaboration.agreement.forms import PartyDetailsForm
+from collaboration.agreement import versions
 from collaboration.cowriting.contract import Base, Edit, SaveReport
 from collaboration.cowriting.forms import SharedTextForm
 from collaboration.cowriting.page import edit_page, is_autosave, signed_out
 from collaboration.documents.pdf import MAX_PAGES
+from collaboration.forms.agreement import PartyDetailsForm
 from collaboration.models import (
     Agreement,
     AgreementSection,
@@ -94,11 +94,11 @@ def agreement_detail(request: AuthedRequest, code: str) -> HttpResponse:
             "party_rows": party_rows,
             "approval_rows": approval_rows,
             "no_approver": [r for r in upcoming if r.no_approver and r.named],
-            "may_register": parties.may_register_approvals(request.user, collaboration),
+            "may_register": may_register_approvals(request.user, collaboration),
             "under_review": agreement.state == AgreementState.GRANSKNING,
             "notice": service.state_notice(agreement),
             "has_text": any(s.text and s.text.text.strip() for s in sections),
-            "own_parties": {o.pk for o in parties.party_organisations(request.user, collaboration)},
+            "own_parties": {o.pk for o in party_organisations(request.user, collaboration)},
         }
     )
     return render(request, "collaboration/agreement/detail.html", context)
@@ -347,7 +347,7 @@ def agreement_send(request: AuthedRequest, code: str) -> HttpResponse:
             "next_number": next_number,
             "party_rows": rows,
             "no_approver": [r for r in rows if r.no_approver],
-            "may_register": parties.may_register_approvals(request.user, collaboration),
+            "may_register": may_register_approvals(request.user, collaboration),
             "under_review": False,
         },
     )

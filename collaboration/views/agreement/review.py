@@ -15,9 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from collaboration.access import acting_organisation, get_collaboration_for
-from collaboration.agreement import approval, drafting, parties, review
-from collaboration.agreement.forms import (
+from collaboration.access import (
+    acting_organisation,
+    approvers,
+    get_collaboration_for,
+    get_party_without_approver,
+    get_public_party_coordinated_by,
+    may_register_approvals,
+    party_organisations,
+)
+from collaboration.agreement import approval, drafting, review
+from collaboration.forms.agreement import (
     ApproveForm,
     ChangeRequestForm,
     CommentForm,
@@ -32,8 +40,6 @@ from collaboration.models import (
     AgreementVersion,
     ChangeRequest,
     Collaboration,
-    Organisation,
-    Party,
     Role,
 )
 from collaboration.views.agreement.common import _agreement_for, _party_rows, _version_for
@@ -46,8 +52,8 @@ from portal.http import AnyRequest, AuthedRequest
 def _version_context(
     request: AuthedRequest, collaboration: Collaboration, agreement: Agreement, version: AgreementVersion
 ) -> dict[str, Any]:
-    organisations = parties.party_organisations(request.user, collaboration)
-    allowed = parties.approvers(request.user, collaboration, version)
+    organisations = party_organisations(request.user, collaboration)
+    allowed = approvers(request.user, collaboration, version)
     rows = _party_rows(collaboration, version)
     approvals = {r.organisation.pk: r.approval for r in rows if r.approval is not None}
     is_current = agreement.latest_version_id == version.pk
@@ -71,7 +77,7 @@ def _version_context(
         "general_threads": threads.get("", []),
         "party_rows": rows,
         "no_approver": [r for r in rows if r.no_approver and r.named] if under_review else [],
-        "may_register": parties.may_register_approvals(request.user, collaboration) if under_review else [],
+        "may_register": may_register_approvals(request.user, collaboration) if under_review else [],
         "approvals": approvals,
         "change_requests": change_requests,
         "is_current": is_current,
@@ -168,7 +174,7 @@ def agreement_approve(request: AuthedRequest, code: str, number: int) -> HttpRes
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
     here = reverse("agreement_version", args=[collaboration.code, number])
-    allowed = parties.approvers(request.user, collaboration)
+    allowed = approvers(request.user, collaboration)
     if not allowed:
         context = _version_context(request, collaboration, agreement, version)
         context["refused"] = _(
@@ -243,7 +249,7 @@ def agreement_request_changes(request: AuthedRequest, code: str, number: int) ->
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
-    organisations = parties.party_organisations(request.user, collaboration)
+    organisations = party_organisations(request.user, collaboration)
     if not (agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING):
         # A page opened before the text changed, was sent again or was adopted: nothing to ask of this version.
         context = _version_context(request, collaboration, agreement, version)
@@ -283,7 +289,7 @@ def agreement_comment(request: AuthedRequest, code: str, number: int) -> HttpRes
     collaboration = get_collaboration_for(request.user, code)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
-    organisations = parties.party_organisations(request.user, collaboration)
+    organisations = party_organisations(request.user, collaboration)
     if not organisations:
         raise Http404("Ingen part att kommentera för.")
     form = CommentForm(request.POST, auto_id=False)
@@ -329,7 +335,7 @@ def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, co
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
     obj = AgreementComment.objects.filter(version=version, code=comment, parent__isnull=True).first()
-    if obj is None or not parties.party_organisations(request.user, collaboration):
+    if obj is None or not party_organisations(request.user, collaboration):
         raise Http404("Ingen sådan kommentar.")
     resolved = request.POST.get("action") != "reopen"
     review.comment_resolve(comment=obj, user=request.user, resolved=resolved)
@@ -340,39 +346,14 @@ def agreement_comment_resolve(request: AuthedRequest, code: str, number: int, co
 # --- A party nobody in the portal may approve for ----------------------------------------------------
 
 
-def _party_without_approver(collaboration: Collaboration, organisation: str, *, posted: bool = False) -> Organisation:
-    """An accepted party of the collaboration that nobody in the portal may approve for; 404 otherwise.
-
-    For a POST, any accepted party: the workflow then says what changed since the page was opened (someone
-    now may approve for it), and what was typed is shown again instead of a bare 404.
-    """
-    party = (
-        Party.objects.accepted()
-        .filter(collaboration=collaboration, organisation__code=organisation)
-        .select_related("organisation")
-        .first()
-    )
-    if party is None or (not posted and not parties.without_approver([party.organisation])):
-        raise Http404("Ingen sådan part.")
-    return party.organisation
-
-
-def _public_coordinator_of(request: AuthedRequest, collaboration: Collaboration) -> Organisation:
-    """The public party the user coordinates here (the first by name); 404 for everyone else."""
-    acting = parties.may_register_approvals(request.user, collaboration)
-    if not acting:
-        raise Http404("Bara samordnaren för en offentlig part kan göra det här.")
-    return acting[0]
-
-
 @drafts.keep_post_when_signed_out
 @require_http_methods(["GET", "POST"])
 @once.once_per_form(gettext_lazy("Inbjudan är redan skickad. Du skickade formuläret en gång till."))
 def agreement_invite_approver(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
     """A public party's coordinator invites the first coordinator of a party nobody may approve for."""
     collaboration = get_collaboration_for(request.user, code)
-    _public_coordinator_of(request, collaboration)
-    party = _party_without_approver(collaboration, organisation)
+    get_public_party_coordinated_by(request.user, collaboration)
+    party = get_party_without_approver(collaboration, organisation)
     draft = drafts.restore(request) if request.method == "GET" else None
     form = FirstApproverForm(
         request.POST if request.method == "POST" else draft, organisation=party, collaboration=collaboration
@@ -413,10 +394,10 @@ def agreement_invite_approver(request: AuthedRequest, code: str, organisation: s
 def agreement_register_approval(request: AuthedRequest, code: str, number: int, organisation: str) -> HttpResponse:
     """Register a party's approval given outside the portal (a board decision), for a party nobody may approve for."""
     collaboration = get_collaboration_for(request.user, code)
-    acting = _public_coordinator_of(request, collaboration)
+    acting = get_public_party_coordinated_by(request.user, collaboration)
     agreement = _agreement_for(collaboration)
     version = _version_for(agreement, number)
-    party = _party_without_approver(collaboration, organisation, posted=request.method == "POST")
+    party = get_party_without_approver(collaboration, organisation, posted=request.method == "POST")
     here = reverse("agreement_version", args=[collaboration.code, number])
     under_review = agreement.latest_version_id == version.pk and agreement.state == AgreementState.GRANSKNING
     if party.pk not in {o.pk for o in version.named_organisations()}:

@@ -1,7 +1,7 @@
 """The forms of the shared agreement (avsiktsförklaring): party details, approving, change requests, comments,
 inviting a party's first approver and registering an approval given outside the portal.
 
-They validate and say what is wrong in Swedish; the workflows are the other modules of `collaboration.agreement`.
+They validate and say what is wrong in Swedish; the workflows are in `collaboration.agreement`.
 """
 
 from __future__ import annotations
