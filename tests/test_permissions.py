@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from collaboration.content import ensure_loaded
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
@@ -51,6 +50,7 @@ from django.utils import timezone
 from collaboration.agreement import approval, drafting, review, versions
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.documents import batch_export
+from collaboration.guidance.loader import ensure_loaded
 from collaboration.models import (
     Agreement,
     AgreementComment,

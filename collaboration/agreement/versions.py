@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration import print_text
 from collaboration.access import without_approver
 from collaboration.agreement.drafting import active_sections, section_texts
 from collaboration.agreement.party_changes import _names
-from collaboration.documents import pdf
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -140,7 +140,7 @@ class SendOutcome(enum.Enum):
     LOCKED = "locked"  # adopted: start a new version first
     IN_REVIEW = "in-review"  # this text is already the version under review
     EMPTY = "empty"  # nothing written yet
-    TOO_LONG = "too-long"  # its PDF would be longer than pdf.MAX_PAGES: no version anyone could print
+    TOO_LONG = "too-long"  # its PDF would be longer than print_text.MAX_PAGES: no version anyone could print
 
 
 def agreement_send(
@@ -162,7 +162,7 @@ def agreement_send(
         if not AgreementText.objects.filter(agreement=locked).exclude(text="").exists():
             return SendOutcome.EMPTY, None
         texts = list(AgreementText.objects.filter(agreement=locked).values_list("text", flat=True))
-        if pdf.estimate_text_pages(texts) > pdf.MAX_PAGES:
+        if print_text.estimate_text_pages(texts) > print_text.MAX_PAGES:
             # Adopted, it would have no PDF and no archive copy, and every batch export would leave it out.
             return SendOutcome.TOO_LONG, None
         number = (locked.latest_version.number if locked.latest_version else 0) + 1

@@ -14,6 +14,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from collaboration import print_text
 from collaboration.agreement import drafting
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 from collaboration.documents import pdf, pdf_layout
@@ -37,7 +38,9 @@ def section_slugs() -> list[str]:
 
 def estimate(text: str, sections: int = 11) -> int:
     body = "".join(f'<section><h2>Avsnitt</h2><p class="agreement-text">{text}</p></section>' for _ in range(sections))
-    return pdf.estimate_pages(pdf.printable(f"<html><head><title>t</title></head><body>{body}</body></html>"))
+    return print_text.estimate_pages(
+        print_text.printable(f"<html><head><title>t</title></head><body>{body}</body></html>")
+    )
 
 
 # 1. Line breaks the estimate does not see ---------------------------------------------------------------
@@ -55,7 +58,7 @@ SEPARATORS = {"CR": "\r", "LINE SEPARATOR": "\u2028", "PARAGRAPH SEPARATOR": "\u
 @pytest.mark.parametrize("separator", list(SEPARATORS.values()), ids=list(SEPARATORS))
 def test_every_line_break_the_layout_makes_is_counted(separator: str) -> None:
     as_newlines = estimate("a\n" * 9_999)
-    assert as_newlines > pdf.MAX_PAGES  # refused, as the README says
+    assert as_newlines > print_text.MAX_PAGES  # refused, as the README says
     assert estimate(f"a{separator}" * 9_999) >= as_newlines
 
 
@@ -88,7 +91,7 @@ def test_a_lone_carriage_return_posted_is_stored_as_a_line_break() -> None:
 def test_sixteen_tabs_a_line_are_counted_as_lines() -> None:
     text = ("\t" * 16 + "x") * (ANSWER_MAX_LENGTH // 17)
     # Each "\t" * 16 + "x" fills a 174 mm line (16 × 8 columns): 1,176 lines a section.
-    assert estimate(text) > pdf.MAX_PAGES
+    assert estimate(text) > print_text.MAX_PAGES
 
 
 # 3. Refusals that are not remembered ---------------------------------------------------------------------
@@ -136,7 +139,7 @@ def test_a_zero_width_space_never_separates_a_letter_from_its_accent() -> None:
 
     typed = "och kommunen går samman för läxhjälp och läsfrämjande på skolorna i Söder under våren och hösten år"
     run = unicodedata.normalize("NFD", typed.replace(" ", "\u00a0"))
-    out = pdf.printable(f"<html><body><p>{run}</p></body></html>")
+    out = print_text.printable(f"<html><body><p>{run}</p></body></html>")
     after_breaks = [piece[0] for piece in out.split("\u200b")[1:]]
     assert after_breaks, "no break inserted"
     assert not any(unicodedata.combining(first) for first in after_breaks)
@@ -146,7 +149,7 @@ def test_a_zero_width_space_never_splits_a_flag() -> None:
     """Regional-indicator pairs: a break after an odd number of code points pairs the wrong letters
     (SE SE SE … becomes S, ES, ES, …: Spanish flags instead of Swedish)."""
     run = "x" + "\U0001f1f8\U0001f1ea" * 40
-    out = pdf.printable(f"<html><body><p>{run}</p></body></html>")
+    out = print_text.printable(f"<html><body><p>{run}</p></body></html>")
     for piece in out.split("<p>")[1].split("</p>")[0].split("\u200b")[1:]:
         assert piece[0] != "\U0001f1ea", "a break between S and E: the next flag reads E+S"
 
@@ -154,7 +157,7 @@ def test_a_zero_width_space_never_splits_a_flag() -> None:
 def test_a_url_keeps_no_invisible_characters() -> None:
     """A URL longer than 72 characters gets zero-width spaces: copied out of the PDF it no longer works."""
     url = "https://www.halmstad.se/download/18.4c0b5e1c17d3a9b2f1e2c3d4/1650000000000/Avsiktsforklaring-2026.pdf"
-    out = pdf.printable(f"<html><body><p>Se {url}</p></body></html>")
+    out = print_text.printable(f"<html><body><p>Se {url}</p></body></html>")
     assert url in out
 
 
@@ -190,4 +193,4 @@ def test_a_tibetan_stack_keeps_its_marks() -> None:
     AA + U + RJES SU NGA RO) has five, and printable() drops the fifth, the nasal sign: another syllable in print."""
     stack = "\u0f67\u0fa8\u0fb1\u0f71\u0f74\u0f7e"
     html = f"<html><body><p>{stack}</p></body></html>"
-    assert pdf.printable(html) == html
+    assert print_text.printable(html) == html

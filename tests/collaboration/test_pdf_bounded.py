@@ -1,6 +1,6 @@
 """No PDF download holds a server worker for long: a document is sized up before layout, and refused above the cap.
 
-The cap (pdf.MAX_PAGES) is far above any agreement written in prose within the fields' limits; what it
+The cap (print_text.MAX_PAGES) is far above any agreement written in prose within the fields' limits; what it
 stops is text made to be slow to lay out (tens of thousands of short lines). Very long words get break
 opportunities before layout, which is where WeasyPrint spent its time on them (benchmark_pdf shows both).
 """
@@ -17,6 +17,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from collaboration import print_text
 from collaboration.agreement import approval, drafting, versions
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 from collaboration.documents import batch_export, pdf
@@ -52,7 +53,7 @@ def test_the_reviews_reproduction_is_refused_at_once_with_a_swedish_page(cast: C
     assert response.status_code == 422
     page = response.content.decode()
     assert "Dokumentet blir för långt för att skapas som PDF" in page
-    assert f"högst {pdf.MAX_PAGES} sidor" in page
+    assert f"högst {print_text.MAX_PAGES} sidor" in page
     assert "all text finns kvar som den skrevs" in page
     # The text stays exactly as typed.
     assert dict(AgreementText.objects.filter(agreement=agreement).values_list("section__slug", "text")) == stored
@@ -71,7 +72,7 @@ def test_a_draft_too_long_to_print_is_not_sent_and_stays_as_typed(cast: Cast, of
     response = officer_client.post(reverse("agreement_send", args=[cast.collaboration.code]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("agreement_edit", args=[cast.collaboration.code])
     page = response.content.decode()
-    assert f"Avsiktsförklaringen blir längre än {pdf.MAX_PAGES} sidor" in page
+    assert f"Avsiktsförklaringen blir längre än {print_text.MAX_PAGES} sidor" in page
     assert "Texten är kvar som den skrevs." in page
     agreement.refresh_from_db()
     assert agreement.latest_version is None
@@ -85,10 +86,10 @@ def test_a_draft_too_long_to_print_is_not_sent_and_stays_as_typed(cast: Cast, of
 
 
 def test_the_send_check_counts_like_the_pdf_does() -> None:
-    assert pdf.estimate_text_pages([SHORT_LINES] * 11) > pdf.MAX_PAGES
+    assert print_text.estimate_text_pages([SHORT_LINES] * 11) > print_text.MAX_PAGES
     sentence = "Föreningen och kommunen ses varje månad och följer upp läxhjälpen tillsammans med skolorna. "
     full = (sentence * (ANSWER_MAX_LENGTH // len(sentence) + 1))[:ANSWER_MAX_LENGTH]
-    assert pdf.estimate_text_pages([full] * 11) <= pdf.MAX_PAGES  # every section full of prose is sent
+    assert print_text.estimate_text_pages([full] * 11) <= print_text.MAX_PAGES  # every section full of prose is sent
 
 
 def test_a_version_sent_with_such_text_is_refused_too_and_the_review_continues(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +123,7 @@ def test_the_longest_agreement_in_prose_that_the_fields_allow_is_made(cast: Cast
     response = officer_client.get(reverse("agreement_draft_pdf", args=[cast.collaboration.code]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert 40 < page_count(response.content) <= pdf.MAX_PAGES
+    assert 40 < page_count(response.content) <= print_text.MAX_PAGES
 
 
 def test_very_long_words_get_break_opportunities_and_read_the_same(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
@@ -141,11 +142,11 @@ def test_breakable_changes_only_long_runs_of_body_text() -> None:
         f'<html><head><title>{long_run}</title></head><body class="{long_run}">'
         f"<p>{sha}</p><p>{long_run}</p><p>{'&amp;' * 80}</p><p>kort text</p></body></html>"
     )
-    out = pdf.printable(html)
+    out = print_text.printable(html)
     assert f"<title>{long_run}</title>" in out  # the document's title is left alone
     assert f'class="{long_run}"' in out  # markup and attributes too
     assert f"<p>{sha}</p>" in out  # a SHA-256 stays whole, on one line
-    assert f"<p>{'x' * pdf.BREAK_EVERY}\u200b{'x' * pdf.BREAK_EVERY}\u200b" in out
+    assert f"<p>{'x' * print_text.BREAK_EVERY}\u200b{'x' * print_text.BREAK_EVERY}\u200b" in out
     # Entities stay whole.
     assert "&am\u200b" not in out
     assert "&amp;\u200b&amp;" in out
@@ -194,8 +195,8 @@ def test_a_letter_keeps_a_few_accents_in_print_and_the_text_keeps_them_all(cast:
     assert response.status_code == 200
     assert page_count(response.content) <= 3
     printed = text_of(response.content)
-    assert "\u0301" * pdf.MAX_MARKS in printed
-    assert "\u0301" * (pdf.MAX_MARKS + 1) not in printed
+    assert "\u0301" * print_text.MAX_MARKS in printed
+    assert "\u0301" * (print_text.MAX_MARKS + 1) not in printed
     # Stored as typed.
     assert set(AgreementText.objects.filter(agreement=agreement).values_list("text", flat=True)) == {zalgo}
 
@@ -203,12 +204,12 @@ def test_a_letter_keeps_a_few_accents_in_print_and_the_text_keeps_them_all(cast:
 def test_vietnamese_and_pointed_hebrew_keep_every_mark() -> None:
     text = "Tiếng Việt: người, đường, Nguyễn. עִבְרִית: בְּרֵאשִׁית."
     html = f"<html><body><p>{text}</p></body></html>"
-    assert pdf.printable(html) == html
+    assert print_text.printable(html) == html
 
 
 def test_words_joined_by_no_break_spaces_get_break_opportunities(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
     joined = ("ord\u00a0" * ANSWER_MAX_LENGTH)[:ANSWER_MAX_LENGTH]
-    html = pdf.printable(f"<html><body><p>{joined}</p><p>10\u00a0000\u00a0kr</p></body></html>")
+    html = print_text.printable(f"<html><body><p>{joined}</p><p>10\u00a0000\u00a0kr</p></body></html>")
     assert "\u200b" in html
     assert "<p>10\u00a0000\u00a0kr</p>" in html  # a short no-break group is left as it is
     # The whole document is laid out and still reads the same.
@@ -221,10 +222,10 @@ def test_words_joined_by_no_break_spaces_get_break_opportunities(cast: Cast, off
 @pytest.mark.parametrize("blank", [" ", "\t"])
 def test_a_long_run_of_spaces_or_tabs_prints_as_a_few_spaces(cast: Cast, officer_client, blank: str) -> None:  # type: ignore[no-untyped-def]
     typed = "början" + blank * (ANSWER_MAX_LENGTH - 20) + "slut"
-    html = pdf.printable(f"<html><body><p>{typed}</p></body></html>")
-    assert f"<p>början{' ' * pdf.MAX_BLANKS}slut</p>" in html
+    html = print_text.printable(f"<html><body><p>{typed}</p></body></html>")
+    assert f"<p>början{' ' * print_text.MAX_BLANKS}slut</p>" in html
     assert (
-        pdf.printable("<html><body><pre>a\t\tb   c</pre></body></html>")
+        print_text.printable("<html><body><pre>a\t\tb   c</pre></body></html>")
         == "<html><body><pre>a\t\tb   c</pre></body></html>"
     )
     agreement = draft(cast, {slug: typed for slug in section_slugs()})

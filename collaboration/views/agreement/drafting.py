@@ -21,7 +21,6 @@ from collaboration.agreement import versions
 from collaboration.cowriting.contract import Base, Edit, SaveReport
 from collaboration.cowriting.forms import SharedTextForm
 from collaboration.cowriting.page import edit_page, is_autosave, signed_out
-from collaboration.documents.pdf import MAX_PAGES
 from collaboration.forms.agreement import PartyDetailsForm
 from collaboration.models import (
     Agreement,
@@ -32,6 +31,7 @@ from collaboration.models import (
     Membership,
     Party,
 )
+from collaboration.print_text import MAX_PAGES
 from collaboration.views.agreement.common import _agreement_for, _party_rows
 from portal import drafts
 from portal.http import AnyRequest, AuthedRequest

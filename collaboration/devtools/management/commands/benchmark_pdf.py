@@ -7,7 +7,7 @@ Speed figures live here, not in the test suite:
 It adds its own collaboration once (marked by its organisations' names), with every joint question
 answered in a few sentences, then prints the median time of:
 
-* the worst documents allowed (`pdf.MAX_PAGES`): an agreement whose every section is full of prose, of one
+* the worst documents allowed (`print_text.MAX_PAGES`): an agreement whose every section is full of prose, of one
   unbroken word, or of short lines just under the cap; and how fast one over the cap is refused;
 * the floor: WeasyPrint rendering the minimal one-page document (templates/pdf/minimal.html);
 * the realistic checklist download, per document and per page, and that per-page time against the floor;
@@ -40,6 +40,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from collaboration import print_text
 from collaboration.agreement import approval, drafting, versions
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.documents import batch_export, pdf
@@ -146,17 +147,17 @@ class Command(BaseCommand):
 
     def _worst_allowed(self, rounds: int) -> None:
         """The slowest documents a person can ask for, and what is refused: every section of an agreement full
-        (20,000 characters) of prose, of one unbroken word, and of short lines just under `pdf.MAX_PAGES`."""
+        (20,000 characters) of prose, of one unbroken word, and of short lines just under `print_text.MAX_PAGES`."""
         from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
 
         sentence = "Föreningen och kommunen ses varje månad och följer upp läxhjälpen tillsammans med skolorna. "
-        under_cap = (pdf.MAX_PAGES - 6) * pdf.LINES_PER_PAGE // 11
+        under_cap = (print_text.MAX_PAGES - 6) * print_text.LINES_PER_PAGE // 11
         cases = {
             "11 sections of full prose": (sentence * 300)[:ANSWER_MAX_LENGTH],
             "11 sections of one long word": "x" * ANSWER_MAX_LENGTH,
             f"11 sections of {under_cap} short lines": "a\n" * under_cap,
             "11 sections of 9,999 short lines": "a\n" * 9_999,
-            # Text made to be slow to lay out in other ways: each is evened out before layout (pdf.printable),
+            # Text made to be slow to lay out in other ways: each is evened out before layout (print_text.printable),
             # and whatever still takes longer than settings.PDF_RENDER_SECONDS is stopped there.
             "11 sections of one letter + 19,999 accents": "a" + "\u0301" * (ANSWER_MAX_LENGTH - 1),
             "11 sections of words joined by nbsp": ("ord\u00a0" * ANSWER_MAX_LENGTH)[:ANSWER_MAX_LENGTH],
