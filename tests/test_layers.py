@@ -185,3 +185,25 @@ def test_nothing_in_the_product_imports_the_tooling():
 
 def test_the_circle_check_finds_a_circle():
     assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+LONG_MODULE_LINES = 600
+
+
+def test_a_long_module_says_why_it_is_long():
+    """A module of the apps over LONG_MODULE_LINES lines names its reason ("Long because:") in its docstring.
+
+    A long module usually holds several topics a newcomer would look for in separate places; the few that
+    are one topic say so, so that the next reader does not split them again.
+    """
+    unexplained = []
+    for app in LAYERS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            if text.count("\n") > LONG_MODULE_LINES and "Long because:" not in (
+                ast.get_docstring(ast.parse(text)) or ""
+            ):
+                unexplained.append(f"{path.relative_to(ROOT)} ({text.count(chr(10))} lines)")
+    assert unexplained == []

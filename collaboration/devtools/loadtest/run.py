@@ -1,4 +1,8 @@
-"""One load-and-fault run: data, processes, people, faults, then the checks. Used by `loadtest_faults`."""
+"""One load-and-fault run: data, processes, people, faults, then the checks. Used by `loadtest_faults`.
+
+Long because: the run is one script read from top to bottom (set up, load, inject each fault, check);
+the people and the processes it drives are in `people.py`, `processes.py` and `browser.py`.
+"""
 
 from __future__ import annotations
 

@@ -11,6 +11,9 @@ Who did what is in the activity log, with the summaries the workflows write.
 
 Seeded rows are found again by the e-mail domain SEED_DOMAIN: every seeded organisation's contact
 address and every seeded person's address end with it.
+
+Long because: one builder per kind of row, each bound to the rules above, reads best in one file in the
+order the rows depend on each other; split, the order would be lost across files.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ page's ratio to the floor of the same run means anything.
 
 Nothing here is timed in the test suite; tests/collaboration/test_benchmark_load.py covers the plan,
 the Lua scripts and the checks.
+
+Long because: the plan of pages, the wrk scripts, the checks of each page's answer and the report are one
+run's parts; each is short, and apart they would only be imported back here.
 """
 
 from __future__ import annotations
