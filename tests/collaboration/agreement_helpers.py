@@ -1,10 +1,10 @@
-"""Agreements in each state, made through the workflows (collaboration/agreement/), for the PDF tests."""
+"""Agreements in each state, made through the workflows (collaboration/agreement/), for every test that needs one."""
 
 from __future__ import annotations
 
-from collaboration.agreement import approval, drafting, versions
-from collaboration.cowriting.contract import Base, Edit, text_digest
-from collaboration.models import Agreement, AgreementSection, AgreementText, AgreementVersion
+from collaboration.agreement import approval, drafting
+from collaboration.models import Agreement, AgreementVersion
+from tests.collaboration.helpers import send_version, write_sections
 from tests.conftest import Cast
 
 PARAGRAPH = (
@@ -16,18 +16,8 @@ PARAGRAPH = (
 
 
 def write(agreement: Agreement, cast: Cast, texts: dict[str, str]) -> None:
-    for slug, text in texts.items():
-        section = AgreementSection.objects.get(slug=slug)
-        current = AgreementText.objects.filter(agreement=agreement, section=section).first()
-        base = current.base if current else Base(0, text_digest(""))
-        report = drafting.agreement_save(
-            agreement=agreement,
-            edits=[Edit(slot=section, text=text, base=base)],
-            writer="pdf-test",
-            user=cast.officer,
-            organisation=cast.kommun,
-        )
-        assert report.saved or not report.conflicts
+    """The officer writes `texts` (by section slug) as the editing page would."""
+    assert write_sections(agreement, texts, cast.officer, cast.kommun).conflicts == []
 
 
 def realistic_texts(paragraphs: int = 3) -> dict[str, str]:
@@ -39,14 +29,9 @@ def realistic_texts(paragraphs: int = 3) -> dict[str, str]:
 
 
 def sent(cast: Cast, texts: dict[str, str]) -> tuple[Agreement, AgreementVersion]:
-    agreement = drafting.agreement_start(
-        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
-    )
-    write(agreement, cast, texts)
-    agreement.refresh_from_db()
-    _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
-    assert version is not None
-    agreement.refresh_from_db()
+    """The officer writes `texts` and sends the agreement for review: version 1 (or the next)."""
+    version = send_version(cast.collaboration, cast.officer, cast.kommun, texts)
+    agreement = Agreement.objects.get(pk=version.agreement_id)
     return agreement, version
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from collaboration.models import Agreement as AgreementModel
 from collaboration.models import AgreementComment, AgreementState, Approval, Question
+from tests.collaboration.agreement_helpers import sent
 from tests.collaboration.helpers import write_answer
 from tests.e2e.conftest import allow_status, assert_accessible, sign_in
 from tests.factories import PASSWORD
@@ -92,21 +93,7 @@ def test_draft_review_comment_approve_edit_and_compare(page, cast):
 
 
 def test_approving_by_keyboard_only(page, cast):
-    from collaboration.agreement import drafting, versions
-    from collaboration.cowriting.contract import EMPTY_BASE, Edit
-    from collaboration.models import AgreementSection
-
-    agreement = drafting.agreement_start(
-        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
-    )
-    drafting.agreement_save(
-        agreement=agreement,
-        edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn i årskurs 4–6.", base=EMPTY_BASE)],
-        writer="e2e-tangentbord",
-        user=cast.officer,
-        organisation=cast.kommun,
-    )
-    versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    sent(cast, {"malgrupp": "Barn i årskurs 4–6."})
 
     sign_in(page, cast.coordinator.email, PASSWORD)
     page.goto(reverse("agreement_version", args=[cast.collaboration.code, 1]))
@@ -127,22 +114,9 @@ def test_approving_by_keyboard_only(page, cast):
 
 def test_party_details_and_the_locked_page(page, cast):
     """A party's own details page, and what an adopted agreement's editing page says: both pass axe."""
-    from collaboration.agreement import approval, drafting, versions
-    from collaboration.cowriting.contract import EMPTY_BASE, Edit
-    from collaboration.models import AgreementSection
+    from collaboration.agreement import approval
 
-    agreement = drafting.agreement_start(
-        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
-    )
-    drafting.agreement_save(
-        agreement=agreement,
-        edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn.", base=EMPTY_BASE)],
-        writer="e2e-lasta",
-        user=cast.officer,
-        organisation=cast.kommun,
-    )
-    _, version = versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
-    assert version is not None
+    _, version = sent(cast, {"malgrupp": "Barn."})
     sign_in(page, cast.coordinator.email, PASSWORD)
     page.goto(reverse("agreement_detail", args=[cast.collaboration.code]))
     page.get_by_role("link", name="Ändra uppgifterna för Halmstads kommun").click()

@@ -7,9 +7,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from collaboration.agreement import drafting, versions
-from collaboration.cowriting.contract import EMPTY_BASE, Edit
-from collaboration.models import AgreementComment, AgreementSection
+from collaboration.models import AgreementComment
+from tests.collaboration.agreement_helpers import sent
 from tests.e2e.conftest import allow_status, assert_accessible, sign_in
 from tests.factories import PASSWORD
 
@@ -17,17 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def version_under_review(cast) -> str:  # type: ignore[no-untyped-def]
-    agreement = drafting.agreement_start(
-        collaboration=cast.collaboration, user=cast.officer, organisation=cast.kommun, from_process=False
-    )
-    drafting.agreement_save(
-        agreement=agreement,
-        edits=[Edit(slot=AgreementSection.objects.get(slug="malgrupp"), text="Barn i årskurs 4–6.", base=EMPTY_BASE)],
-        writer="e2e-attack",
-        user=cast.officer,
-        organisation=cast.kommun,
-    )
-    versions.agreement_send(agreement=agreement, user=cast.officer, organisation=cast.kommun)
+    sent(cast, {"malgrupp": "Barn i årskurs 4–6."})
     return reverse("agreement_version", args=[cast.collaboration.code, 1])
 
 
