@@ -106,7 +106,7 @@ class ConfirmOutcome(enum.Enum):
 
 
 @dataclass
-class PhaseAgreement:
+class PhaseConsensus:
     """Who has confirmed a phase and who is awaited: the accepted parties as they are now.
 
     A party that joins while the phase is open is awaited too; one that leaves is no
@@ -125,8 +125,8 @@ class PhaseAgreement:
         return next((c for c in self.confirmations if c.organisation_id == organisation.pk), None)
 
 
-def phase_agreements(collaboration: Collaboration, phases: list[Phase]) -> dict[int, PhaseAgreement]:
-    """Each phase's agreement, in two queries whatever the number of phases and parties."""
+def phase_consensus(collaboration: Collaboration, phases: list[Phase]) -> dict[int, PhaseConsensus]:
+    """Each phase's consensus (who has confirmed, who is awaited), in two queries whatever the number of phases and parties."""
     parties = [
         p.organisation
         for p in Party.objects.accepted()
@@ -141,7 +141,7 @@ def phase_agreements(collaboration: Collaboration, phases: list[Phase]) -> dict[
     ).select_related("organisation", "confirmed_by"):
         by_phase[confirmation.phase_id].append(confirmation)
     return {
-        pk: PhaseAgreement(
+        pk: PhaseConsensus(
             confirmations=confirmations,
             awaited=[o for o in parties if o.pk not in {c.organisation_id for c in confirmations}],
         )
@@ -287,8 +287,8 @@ def phase_confirm(
                 % {"organisation": organisation.name, "phase": phase.title},
                 phase=phase.pk,
             )
-        agreement = phase_agreements(collaboration, [phase])[phase.pk]
-        if not agreement.everyone_confirmed:
+        consensus = phase_consensus(collaboration, [phase])[phase.pk]
+        if not consensus.everyone_confirmed:
             collaboration.touch()
             return ConfirmOutcome.CONFIRMED
         PhaseCompletion.objects.create(

@@ -42,7 +42,7 @@ from collaboration.models import (
     party_filter,
 )
 from collaboration.parties import PartyStateError
-from collaboration.phases import PhaseAgreement, answer_party, own_or_joint, phase_agreements, void_confirmations
+from collaboration.phases import PhaseConsensus, answer_party, own_or_joint, phase_consensus, void_confirmations
 from portal.models import User
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class PhaseRow:
     phase: Phase
     steps: list[StepRow]
     completion: PhaseCompletion | None
-    agreement: PhaseAgreement | None = None  # who has confirmed the phase, who is awaited
+    consensus: PhaseConsensus | None = None  # who has confirmed the phase, who is awaited
     # Whose answers the steps hold for the reader: None for joint ones, else the reader's own party.
     party: Organisation | None = None
     # For a per-party phase: whether the reader's party shares its answers, and which other parties share theirs.
@@ -128,7 +128,7 @@ def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation
         .values_list("question__group__step", "n")
     )
     question_counts = {step.pk: content.question_count(step) for step in content.steps()}
-    agreements = phase_agreements(collaboration, phases)
+    consensus = phase_consensus(collaboration, phases)
     return [
         PhaseRow(
             phase=phase,
@@ -142,7 +142,7 @@ def task_list(collaboration: Collaboration, guide: Guide, *, party: Organisation
                 for step in phase.steps.all()
             ],
             completion=completions.get(phase.pk),
-            agreement=agreements.get(phase.pk),
+            consensus=consensus.get(phase.pk),
             party=party if phase.is_per_party else None,
             shared=phase.is_per_party
             and party is not None

@@ -31,8 +31,8 @@ from collaboration.phases import (
     ConfirmOutcome,
     answer_party,
     compare,
-    phase_agreements,
     phase_confirm,
+    phase_consensus,
     phase_reopen,
     review,
     share_answers,
@@ -176,13 +176,13 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
     acting = acting_organisation(request.user, collaboration, phase_slug=phase, guide_slug=guide)
     answer_party(phase_obj, acting)  # 404 for a phase closed to the party (per-party answers)
     organisations = collaboration.organisations_of(request.user)
-    agreement = phase_agreements(collaboration, [phase_obj])[phase_obj.pk]
+    consensus = phase_consensus(collaboration, [phase_obj])[phase_obj.pk]
     # Confirm for a party that has not yet; all of them may confirm again once nobody is awaited
     # (the last awaited party left), which completes the phase.
     unconfirmed = (
         organisations
-        if agreement.everyone_confirmed
-        else [o for o in organisations if agreement.confirmed_by(o) is None]
+        if consensus.everyone_confirmed
+        else [o for o in organisations if consensus.confirmed_by(o) is None]
     )
     confirm_form = PartyChoiceForm(organisations=unconfirmed, auto_id="bekrafta-%s")
     reopen_form = ReopenForm(organisations=organisations, auto_id="oppna-%s")
@@ -247,11 +247,11 @@ def phase_review(request: AuthedRequest, code: str, guide: str, phase: str) -> H
             "shared_phases": shared_phases(collaboration, acting),
             "phase": phase_obj,
             "phase_row": row,
-            "agreement": row.agreement,
+            "consensus": row.consensus,
             "confirm_form": confirm_form,
             "reopen_form": reopen_form,
             "may_confirm": bool(unconfirmed) and row.completion is None,
-            "may_reopen": bool(organisations) and (row.completion is not None or bool(agreement.confirmations)),
+            "may_reopen": bool(organisations) and (row.completion is not None or bool(consensus.confirmations)),
         },
         status=status,
     )

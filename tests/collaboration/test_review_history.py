@@ -103,7 +103,7 @@ def test_an_unknown_phase_review_is_not_found(cast, officer_client):
     assert officer_client.post(phase_review_url(cast.collaboration, "finns-inte")).status_code == 404
 
 
-# Completing a phase (every party confirms): tests/collaboration/test_phase_agreement.py
+# Completing a phase (every party confirms): tests/collaboration/test_phase_consensus.py
 
 
 # --- history ---------------------------------------------------------------------------------
