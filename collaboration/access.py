@@ -1,6 +1,6 @@
 """Who may do what, where: the one place that answers "may this person do this here".
 
-Views and workflows both ask here; a page never decides access on its own. The rules, in short:
+Views and workflows both ask here; a page does not decide on its own who may act. The rules, in short:
 
 - A person who is not an active member of a party organisation that has accepted gets 404 for every URL of
   a collaboration, so the portal never confirms that it exists. Members of an organisation that is only
@@ -14,8 +14,10 @@ Views and workflows both ask here; a page never decides access on its own. The r
   party's coordinator.
 
 Naming: `get_*` fetches an object the person may reach, or raises 404 (403 where the object is theirs but
-the action is not); `check_*` raises when the person may not act; the others return whom the person may act
-for (empty: nobody).
+the action is not); `check_*` raises when the person may not act; the others answer a question of who may
+(whom the person may act for, empty when nobody; who may approve for an organisation, as a query).
+Object lookups inside a page the person already reached (a version number, a step's slug, their own export
+among their organisation's) stay in the view: they decide what exists, not who may.
 """
 
 from __future__ import annotations

@@ -250,7 +250,7 @@ class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(PhaseConfirmation)
 class PhaseConfirmationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Each party's agreement to a phase, written by process.phase_confirm only."""
+    """Each party's confirmation of a phase, written by phases.phase_confirm only."""
 
     list_display = ["confirmed_at", "collaboration", "phase", "organisation", "confirmed_by"]
     list_select_related = ["collaboration", "phase", "organisation", "confirmed_by"]

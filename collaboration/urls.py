@@ -8,8 +8,10 @@ from collaboration.views import (
     home,
     organisations,
     overview,
+    parties,
+    phases,
     principle_check,
-    process,
+    steps,
 )
 from collaboration.views.agreement import drafting as agreement_drafting
 from collaboration.views.agreement import review as agreement_review
@@ -24,13 +26,13 @@ urlpatterns = [
     path("samverkan/<uuid:code>/", collaborations.collaboration_detail, name="collaboration_detail"),
     path("samverkan/<uuid:code>/valj-form/", collaborations.form_chooser, name="form_chooser"),
     # Before the process URLs: "parter/<uuid>/svar/" would otherwise read as guide/phase/step.
-    path("samverkan/<uuid:code>/parter/bjud-in/", collaborations.party_invite, name="party_invite"),
+    path("samverkan/<uuid:code>/parter/bjud-in/", parties.party_invite, name="party_invite"),
     path(
         "samverkan/<uuid:code>/parter/<uuid:organisation>/inbjudan/",
-        collaborations.party_invitation,
+        parties.party_invitation,
         name="party_invitation",
     ),
-    path("samverkan/<uuid:code>/parter/<uuid:organisation>/lamna/", collaborations.party_leave, name="party_leave"),
+    path("samverkan/<uuid:code>/parter/<uuid:organisation>/lamna/", parties.party_leave, name="party_leave"),
     path("samverkan/<uuid:code>/andra/", collaborations.collaboration_edit, name="collaboration_edit"),
     path("samverkan/<uuid:code>/avsluta/", collaborations.collaboration_end, name="collaboration_end"),
     path("samverkan/<uuid:code>/arkivera/", collaborations.collaboration_archive, name="collaboration_archive"),
@@ -112,8 +114,8 @@ urlpatterns = [
     # Before the process URLs: "principer/" would otherwise read as a guide.
     path("samverkan/<uuid:code>/principer/", principle_check.principle_check, name="principle_check"),
     path("samverkan/<uuid:code>/principer/bedom/", principle_check.principle_rate, name="principle_rate"),
-    path("samverkan/<uuid:code>/<slug:guide>/", process.task_list_view, name="task_list"),
-    path("samverkan/<uuid:code>/<slug:guide>/granska/", process.guide_review, name="guide_review"),
+    path("samverkan/<uuid:code>/<slug:guide>/", steps.task_list_view, name="task_list"),
+    path("samverkan/<uuid:code>/<slug:guide>/granska/", steps.guide_review, name="guide_review"),
     # The dot keeps these apart from the phase and step URLs (a slug has none).
     path("samverkan/<uuid:code>/<slug:guide>/checklista.pdf", downloads.checklist_download, name="checklist_pdf"),
     path(
@@ -122,14 +124,14 @@ urlpatterns = [
         {"blank": True},
         name="checklist_blank_pdf",
     ),
-    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", process.phase_review, name="phase_review"),
+    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/granska/", phases.phase_review, name="phase_review"),
     # Before the step URL, which would read "jamfor" and "dela" as a step's slug.
-    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/jamfor/", process.phase_compare, name="phase_compare"),
-    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/dela/", process.phase_share, name="phase_share"),
-    path(step_prefix, process.step, name="step"),
-    path(step_prefix + "ansvar/", collaborations.step_assign, name="step_assign"),
-    path(step_prefix + "historik/", process.step_history, name="step_history"),
-    path(step_prefix + "historik/<slug:question>/<int:number>/", process.revision_detail, name="revision_detail"),
+    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/jamfor/", phases.phase_compare, name="phase_compare"),
+    path("samverkan/<uuid:code>/<slug:guide>/<slug:phase>/dela/", phases.phase_share, name="phase_share"),
+    path(step_prefix, steps.step, name="step"),
+    path(step_prefix + "ansvar/", steps.step_assign, name="step_assign"),
+    path(step_prefix + "historik/", steps.step_history, name="step_history"),
+    path(step_prefix + "historik/<slug:question>/<int:number>/", steps.revision_detail, name="revision_detail"),
     path("organisationer/", organisations.organisation_list, name="organisation_list"),
     path("organisationer/ny/", organisations.organisation_create, name="organisation_create"),
     path("organisationer/<uuid:code>/", organisations.organisation_detail, name="organisation_detail"),

@@ -12,12 +12,15 @@ Where is it decided...
   given outside the portal, inviting a party's first approver, and what happens to a version under review
   when the parties change (the receiver of `collaboration.signals.parties_changed`).
 * `review`: a party's request for changes, and the comment threads on a version's sections.
-* `parties`: who may approve, register an approval, comment or ask for changes for which party, and how the
-  parties changed since a version was sent.
+* `party_changes`: how the parties changed since a version was sent, in names and in words.
+
+Who may approve, register an approval, comment or ask for changes for which party is decided in
+`collaboration.access`.
 
 Every workflow is keyword-only, runs in one transaction, writes the activity log and queues the e-mail to
 the parties' people (portal.notifications). Rules about one object live on the models
 (collaboration/models/agreements.py); these are the workflows that span several. Its forms are in
 `collaboration/forms/agreement.py`, its pages in `collaboration/views/agreement/`. Imports point one way:
-parties ← drafting ← versions ← approval, and versions ← review.
+party_changes ← drafting ← versions ← approval (which also uses drafting and party_changes), and
+versions ← review.
 """

@@ -4,7 +4,7 @@ Decides whether a person's approval counts (`agreement_approve`, `ApproveOutcome
 adopted (`_adopt_if_everyone_approved`), approvals given outside the portal (`agreement_register_approval`,
 `RegisterOutcome`), inviting a party's first approver (`invite_first_approver`), and what a version under
 review becomes when the parties change (`after_parties_changed`, the receiver of `parties_changed`).
-Who may approve for which party is in `parties`.
+Who may approve for which party is decided in `collaboration.access`.
 """
 
 from __future__ import annotations

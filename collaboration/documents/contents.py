@@ -2,7 +2,7 @@
 
 Rendering is collaboration.documents.pdf's business; views call `checklist_pdf(...)` and send the bytes.
 Documents show only what the reader may see on the portal's own pages: they are built from the
-same reads (`process.review`, `process.task_list`) with the reader's own party.
+same reads (`phases.review`, `steps.task_list`) with the reader's own party.
 """
 
 from __future__ import annotations

@@ -6,21 +6,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from collaboration import collaborations as collaboration_workflows
-from collaboration import parties as party_workflows
-from collaboration import steps as step_workflows
 from collaboration.access import (
     acting_organisation,
     check_may_delete,
     check_may_start_collaboration,
     get_collaboration_for,
-    get_party_for_answer,
 )
 from collaboration.expectations import expected_of
 from collaboration.forms.collaborations import (
@@ -30,8 +25,6 @@ from collaboration.forms.collaborations import (
     CollaborationEndForm,
     FormChoiceForm,
 )
-from collaboration.forms.parties import PartyAnswerForm, PartyInviteForm, PartyLeaveForm
-from collaboration.forms.steps import StepAssignmentForm
 from collaboration.guidance.chooser import ChooserForm, recommend
 from collaboration.models import (
     Activity,
@@ -41,8 +34,6 @@ from collaboration.models import (
     Party,
     PartyState,
     Sector,
-    Step,
-    StepAssignment,
     StepProgress,
 )
 from collaboration.phases import MODEL_GUIDE
@@ -210,199 +201,7 @@ def form_chooser(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "collaboration/chooser.html", context)
 
 
-@drafts.keep_post_when_signed_out
-@require_http_methods(["GET", "POST"])
-def party_invitation(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
-    """An invited organisation's coordinator (or civil-society board member) accepts or declines."""
-    party = get_party_for_answer(request.user, code, organisation)
-    collaboration = party.collaboration
-    if party.is_accepted:
-        # Already in: a second click on Acceptera, or a colleague answered first.
-        messages.info(
-            request, _("%(organisation)s är redan med i samverkan.") % {"organisation": party.organisation.name}
-        )
-        return redirect("collaboration_detail", code=collaboration.code)
-    # A message typed while the session ran out comes back, as typed.
-    draft = drafts.restore(request) if request.method == "GET" else None
-    form = (
-        PartyAnswerForm(request.POST)
-        if request.method == "POST"
-        else PartyAnswerForm(initial=draft.dict() if draft is not None else None)
-    )
-    if request.method == "POST" and form.is_valid():
-        accept = form.cleaned_data["action"] == "accept"
-        try:
-            party_workflows.party_answer(
-                party=party, user=request.user, accept=accept, message=form.cleaned_data["message"]
-            )
-        except party_workflows.PartyStateError:
-            raise Http404("Inbjudan gäller inte längre.") from None
-        if accept:
-            messages.success(
-                request,
-                _("%(organisation)s är nu med i ”%(title)s”.")
-                % {"organisation": party.organisation.name, "title": collaboration.title},
-            )
-            return redirect("collaboration_detail", code=collaboration.code)
-        messages.success(
-            request,
-            _("Ni har tackat nej till ”%(title)s”. De som bjöd in ser ert svar.") % {"title": collaboration.title},
-        )
-        return redirect("home")
-    parties = list(
-        Party.objects.accepted()
-        .filter(collaboration=collaboration)
-        .select_related("organisation", "organisation__registered_by")
-        .order_by("-organisation__sector", "organisation__name")
-    )
-    return render(
-        request,
-        "collaboration/party_invitation.html",
-        {"party": party, "collaboration": collaboration, "form": form, "parties": parties},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def party_invite(request: AuthedRequest, code: str) -> HttpResponse:
-    """A member of a party that has accepted invites another organisation (e.g. phase 3's new actor)."""
-    collaboration = get_collaboration_for(request.user, code)
-    inviting = acting_organisation(request.user, collaboration)
-    if inviting is None:  # pragma: no cover - get_collaboration_for already requires an accepted party
-        raise Http404("Ingen sådan samverkan.")
-    form = PartyInviteForm(request.POST if request.method == "POST" else None, collaboration=collaboration)
-    if request.method == "POST" and form.is_valid():
-        organisation = form.cleaned_data["organisation"]
-        try:
-            party_workflows.party_invite(
-                collaboration=collaboration,
-                organisation=organisation,
-                user=request.user,
-                inviting_organisation=inviting,
-            )
-        except party_workflows.PartyStateError:
-            messages.info(request, _("%(organisation)s är redan inbjuden.") % {"organisation": organisation.name})
-        except party_workflows.RecentlyDeclinedError as declined:
-            messages.info(
-                request,
-                _("%(organisation)s tackade nej nyligen. Ni kan bjuda in den igen från %(date)s.")
-                % {"organisation": organisation.name, "date": date_format(timezone.localtime(declined.until), "j F Y")},
-            )
-        else:
-            messages.success(
-                request,
-                _("%(organisation)s är inbjuden. Organisationen är med när dess samordnare har tackat ja.")
-                % {"organisation": organisation.name},
-            )
-        return redirect("collaboration_detail", code=collaboration.code)
-    return render(request, "collaboration/party_invite.html", {"collaboration": collaboration, "form": form})
-
-
-@drafts.keep_post_when_signed_out
-@require_http_methods(["GET", "POST"])
-def party_leave(request: AuthedRequest, code: str, organisation: str) -> HttpResponse:
-    """Take one's organisation out of a collaboration. Its texts stay, with their writers' names."""
-    party = get_party_for_answer(request.user, code, organisation)
-    if not party.is_accepted:
-        raise Http404("Ingen sådan part.")
-    collaboration = party.collaboration
-    # A message typed while the session ran out comes back, as typed.
-    draft = drafts.restore(request) if request.method == "GET" else None
-    form = (
-        PartyLeaveForm(request.POST)
-        if request.method == "POST"
-        else PartyLeaveForm(initial=draft.dict() if draft is not None else None)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            party_workflows.party_leave(party=party, user=request.user, message=form.cleaned_data["message"])
-        except party_workflows.LastPartyError:
-            form.add_error(
-                None,
-                _(
-                    "%(organisation)s är den enda parten som är med. Den sista parten kan inte lämna samverkan. "
-                    "Bjud in en annan organisation först, eller låt samverkan vara."
-                )
-                % {"organisation": party.organisation.name},
-            )
-        else:
-            messages.success(
-                request,
-                _("%(organisation)s har lämnat ”%(title)s”. Det ni har skrivit finns kvar hos de andra parterna.")
-                % {"organisation": party.organisation.name, "title": collaboration.title},
-            )
-            return redirect("home")
-    is_last = not Party.objects.accepted().filter(collaboration=collaboration).exclude(pk=party.pk).exists()
-    return render(
-        request,
-        "collaboration/party_leave.html",
-        {"party": party, "collaboration": collaboration, "form": form, "is_last": is_last},
-    )
-
-
 # --- Who does what, and the collaboration's own life ---------------------------------------------
-
-
-def _get_step(guide: str, phase: str, step: str) -> Step:
-    found = (
-        Step.objects.select_related("phase", "phase__guide")
-        .filter(phase__guide__slug=guide, phase__slug=phase, slug=step)
-        .first()
-    )
-    if found is None:
-        raise Http404("Inget sådant steg.")
-    if found.phase.is_per_party:
-        # A party's own step (its checklist, its prerequisites) is its own business: who does it is
-        # not set in the shared collaboration, where the other parties would see it.
-        raise Http404("Ansvar sätts bara för gemensamma steg.")
-    return found
-
-
-@drafts.keep_post_when_signed_out
-@require_http_methods(["GET", "POST"])
-def step_assign(request: AuthedRequest, code: str, guide: str, phase: str, step: str) -> HttpResponse:
-    """Give a step a responsible person (from any accepted party) and a due date."""
-    collaboration = get_collaboration_for(request.user, code)
-    step_obj = _get_step(guide, phase, step)
-    assignment = StepAssignment.objects.filter(collaboration=collaboration, step=step_obj).first()
-    initial = {"responsible": assignment.responsible_id, "due_on": assignment.due_on} if assignment else {}
-    draft = drafts.restore(request) if request.method == "GET" else None
-    form = StepAssignmentForm(
-        request.POST if request.method == "POST" else draft, initial=initial, collaboration=collaboration
-    )
-    back = request.POST.get("tillbaka") or request.GET.get("tillbaka")
-    back_url = (
-        reverse("step", args=[collaboration.code, guide, phase, step])
-        if back == "steg"
-        else reverse("task_list", args=[collaboration.code, guide])
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            step_workflows.step_assign(
-                collaboration=collaboration,
-                step=step_obj,
-                responsible=form.cleaned_data["responsible"],
-                due_on=form.cleaned_data["due_on"],
-                user=request.user,
-                acting_organisation=acting_organisation(request.user, collaboration),
-            )
-        except party_workflows.PartyStateError:
-            form.add_error("responsible", _("Personen är inte längre med i någon av parterna. Välj en annan."))
-        else:
-            messages.success(request, _("Ansvaret för ”%(step)s” är sparat.") % {"step": step_obj.title})
-            return redirect(back_url)
-    return render(
-        request,
-        "collaboration/step_assign.html",
-        {
-            "collaboration": collaboration,
-            "step": step_obj,
-            "form": form,
-            "back": back or "",
-            "back_url": back_url,
-            "restored_draft": draft is not None,
-        },
-    )
 
 
 @drafts.keep_post_when_signed_out

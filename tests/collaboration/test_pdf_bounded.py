@@ -20,7 +20,7 @@ from django.urls import reverse
 from collaboration import print_text
 from collaboration.agreement import approval, drafting, versions
 from collaboration.cowriting.forms import ANSWER_MAX_LENGTH
-from collaboration.documents import batch_export, pdf
+from collaboration.documents import batch_export
 from collaboration.models import AgreementState, AgreementText, ExportStatus
 from tests.collaboration.helpers import MODEL, questions, send_version, write_answer, write_sections
 from tests.conftest import Cast
@@ -62,7 +62,7 @@ def test_the_reviews_reproduction_is_refused_at_once_with_a_swedish_page(cast: C
 
 def sent_before_the_check(cast: Cast, texts: dict[str, str]):  # type: ignore[no-untyped-def]
     """A version sent before sending checked its length (`agreement_send` refuses such a text now)."""
-    with mock.patch.object(pdf, "estimate_text_pages", return_value=1):
+    with mock.patch.object(print_text, "estimate_text_pages", return_value=1):
         return send_version(cast.collaboration, cast.officer, cast.kommun, texts)
 
 

@@ -12,7 +12,7 @@ answered in a few sentences, then prints the median time of:
 * the floor: WeasyPrint rendering the minimal one-page document (templates/pdf/minimal.html);
 * the realistic checklist download, per document and per page, and that per-page time against the floor;
 * a cached download: a rendered document read back from Django's storage (`pdf.cached_pdf`);
-* a realistic adopted agreement of about five pages (`documents.agreement_version_pdf`): rendered (its
+* a realistic adopted agreement of about five pages (`documents.contents.agreement_version_pdf`): rendered (its
   stored copy deleted before each round), and its cached download (the view's whole document step:
   the status queries and the storage read);
 * the batch export (`batch_export.build`, run here directly rather than through the task worker) of
