@@ -8,6 +8,8 @@ Views and workflows both ask here; a page does not decide on its own who may act
 - Coordinators (and board members of civil-society organisations) answer for their organisation: they accept
   or decline an invitation and take the organisation out again.
 - An organisation's people and settings are its coordinators' business (403 for its other members).
+- The support on record is read by every party and written by the public parties' people, each for the
+  support its own organisation gives.
 - A phase is confirmed, and the agreement commented on, for a party the person is an active member of;
   the agreement is approved by those whose role allows it (`models.may_approve`: coordinators, board members
   of civil-society parties, officers of public parties given the right), registered on paper by a public
@@ -39,6 +41,7 @@ from collaboration.models import (
     PartyState,
     Role,
     Sector,
+    Support,
     may_approve,
 )
 from portal.models import User
@@ -206,6 +209,33 @@ def check_may_delete(user: User, collaboration: Collaboration) -> None:
     """Only its creator deletes a collaboration, and only before anyone else has taken part (404 otherwise)."""
     if not collaboration.can_be_deleted_by(user):
         raise Http404("Ingen samverkan som du kan ta bort.")
+
+
+# --- Follow-up ---------------------------------------------------------------------------------------------
+
+
+def support_givers(user: User, collaboration: Collaboration) -> list[Organisation]:
+    """The public parties the person is an active member of here: those they record support for.
+
+    Every accepted party reads the support on record; only the public side, which gives it, writes it.
+    """
+    return [o for o in collaboration.organisations_of(user) if o.sector == Sector.PUBLIC]
+
+
+def get_support_for(user: User, collaboration: Collaboration, support_id: int) -> Support:
+    """A period of support the person may correct or remove: one their own public party gives here; 404 otherwise."""
+    givers = support_givers(user, collaboration)
+    support = (
+        Support.objects.filter(pk=support_id, collaboration=collaboration, organisation__in=givers)
+        .select_related("organisation")
+        .first()
+        if givers
+        else None
+    )
+    if support is None:
+        raise Http404("Inget sådant stöd.")
+    support.collaboration = collaboration
+    return support
 
 
 # --- Phases ------------------------------------------------------------------------------------------------

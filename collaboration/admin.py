@@ -40,6 +40,7 @@ from collaboration.models import (
     QuestionGroup,
     SectionSource,
     Step,
+    Support,
     Tip,
 )
 from collaboration.organisations import invitation_send, organisation_claim_handle, organisation_verify
@@ -246,6 +247,17 @@ class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["collaboration", "actor", "organisation"]
     search_fields = ["collaboration__title", "summary"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Support)
+class SupportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The support on record is written by the public parties' people (followup.support), logged as they do."""
+
+    list_display = ["collaboration", "organisation", "kind", "starts_on", "ends_on", "amount"]
+    list_filter = ["kind"]
+    list_select_related = ["collaboration", "organisation"]
+    search_fields = ["collaboration__title", "organisation__name", "decision_reference"]
+    date_hierarchy = "starts_on"
 
 
 @admin.register(PhaseConfirmation)

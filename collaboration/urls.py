@@ -5,6 +5,7 @@ from collaboration.views import (
     catalogue,
     collaborations,
     downloads,
+    followup,
     home,
     organisations,
     overview,
@@ -38,6 +39,9 @@ urlpatterns = [
     path("samverkan/<uuid:code>/arkivera/", collaborations.collaboration_archive, name="collaboration_archive"),
     path("samverkan/<uuid:code>/oppna-igen/", collaborations.collaboration_reopen, name="collaboration_reopen"),
     path("samverkan/<uuid:code>/handelser/", collaborations.activity_log, name="activity_log"),
+    path("samverkan/<uuid:code>/stod/", followup.support_list, name="support_list"),
+    path("samverkan/<uuid:code>/stod/<int:support>/andra/", followup.support_edit, name="support_edit"),
+    path("samverkan/<uuid:code>/stod/<int:support>/ta-bort/", followup.support_delete, name="support_delete"),
     path("samverkan/<uuid:code>/ta-bort/", collaborations.collaboration_delete, name="collaboration_delete"),
     # Before the process URLs: "avsiktsforklaring/..." would otherwise read as guide/phase/step.
     path("samverkan/<uuid:code>/avsiktsforklaring/", agreement_drafting.agreement_detail, name="agreement_detail"),

@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,6 +51,7 @@ from django.utils import timezone
 from collaboration.agreement import approval, drafting, review, versions
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.documents import batch_export
+from collaboration.followup import support as support_workflows
 from collaboration.guidance.loader import ensure_loaded
 from collaboration.models import (
     Agreement,
@@ -79,6 +81,7 @@ from collaboration.models import (
     SharedPhase,
     Step,
     StepAssignment,
+    Support,
 )
 from portal.models import User
 from portal.notifications import choice_token
@@ -212,6 +215,7 @@ def snapshot(world: Cast) -> tuple[Any, ...]:
         sorted(SharedPhase.objects.values_list("collaboration_id", "phase_id", "organisation_id")),
         sorted(User.objects.values_list("pk", "email_notifications")),
         AgreementExport.objects.count(),
+        sorted(Support.objects.values_list("pk", "amount", "starts_on", "ends_on", "kind")),
     )
 
 
@@ -525,6 +529,25 @@ def edit_collaboration(w: World) -> dict[str, Any]:
     return {"title": w.collaboration.title, "description": "Ändrad i behörighetstestet"}
 
 
+def support_list(w: World) -> str:
+    return reverse("support_list", args=[w.collaboration.code])
+
+
+def kommun_support(name: str) -> Url:
+    """A URL about the period of support the kommun gives the standing collaboration."""
+    return lambda w: reverse(name, args=[w.collaboration.code, Support.objects.get(collaboration=w.collaboration).pk])
+
+
+def add_support(w: World) -> dict[str, Any]:
+    return {
+        "organisation": w.kommun.pk,
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+        "kind": "projekt",
+        "amount": "250000",
+    }
+
+
 def end_collaboration(w: World) -> dict[str, Any]:
     return {"closing_note": "Avslutad i behörighetstestet"}
 
@@ -801,6 +824,13 @@ ROWS: list[Row] = [
     Row("collaboration_edit",   POST, collaboration_edit,   PARTY_ACTION, edit_collaboration),
     Row("collaboration_end",    GET,  collaboration_end,    PARTY_PAGE),
     Row("collaboration_end",    POST, collaboration_end,    PARTY_ACTION, end_collaboration),
+    # The support on record: every party reads it, the public party's people write what it gives.
+    Row("support_list",         GET,  support_list,         PARTY_PAGE),
+    Row("support_list",         POST, support_list,         KOMMUN_ACTION, add_support),
+    Row("support_edit",         GET,  kommun_support("support_edit"),   KOMMUN_PAGE),
+    Row("support_edit",         POST, kommun_support("support_edit"),   KOMMUN_ACTION, add_support),
+    Row("support_delete",       GET,  kommun_support("support_delete"), KOMMUN_PAGE),
+    Row("support_delete",       POST, kommun_support("support_delete"), KOMMUN_ACTION),
     Row("collaboration_archive", GET, collaboration_archive, NOT_THIS_METHOD),
     Row("collaboration_archive", POST, collaboration_archive, PARTY_ACTION),
     Row("collaboration_reopen", GET,  reopen_ended,         NOT_THIS_METHOD),
@@ -993,6 +1023,17 @@ def build_world() -> World:
     assert version is not None
     review.agreement_comment(
         version=version, user=cast.board_member, organisation=cast.forening, section_slug="malgrupp", text="Vilka?"
+    )
+
+    support_workflows.support_add(
+        collaboration=cast.collaboration,
+        organisation=cast.kommun,
+        user=cast.officer,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        kind="verksamhet",
+        amount=120_000,
+        premises=True,
     )
 
     registered = OrganisationFactory(name="Stiftelsen Ny Partner", registered_by=cast.kommun, verified_at=None)

@@ -54,6 +54,7 @@ from .organisations import (
     Role,
     Sector,
 )
+from .support import Support, SupportKind
 
 __all__ = [
     "EXPORT_KEPT_FOR",
@@ -111,6 +112,8 @@ __all__ = [
     "StepAssignment",
     "StepProgress",
     "StepStatus",
+    "Support",
+    "SupportKind",
     "Tip",
     "may_approve",
     "party_filter",

@@ -48,6 +48,9 @@ class ActivityKind(models.TextChoices):
     AGREEMENT_APPROVER_INVITED = "avtal-godkannare", _("Person inbjuden att godkänna för en part")
     AGREEMENT_ADOPTED = "avtal-faststallt", _("Avsiktsförklaringen fastställd")
     AGREEMENT_REOPENED = "avtal-ny-version", _("Ny version av avsiktsförklaringen påbörjad")
+    SUPPORT_RECORDED = "stod", _("Stöd registrerat")
+    SUPPORT_CHANGED = "stod-andrat", _("Stöd ändrat")
+    SUPPORT_REMOVED = "stod-borttaget", _("Stöd borttaget")
     EXPORTED = "export", _("Export")
 
 

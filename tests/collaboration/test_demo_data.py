@@ -20,6 +20,7 @@ from collaboration.models import (
     SharedPhase,
     Status,
     StepAssignment,
+    Support,
 )
 from portal.models import User
 from tests.conftest import client_for
@@ -315,3 +316,16 @@ def test_an_install_whose_demo_predates_registered_approvals_gets_the_paper_deci
     load()
     load()
     assert Approval.objects.filter(registered_by_name__gt="").count() == 1
+
+
+def test_the_demo_shows_support_granted_a_year_at_a_time_once():
+    load()
+    load()
+    laxhjalp = Collaboration.objects.get(title="Läxhjälp i Centrum")
+    supports = list(Support.objects.filter(collaboration=laxhjalp))
+    assert len(supports) == 3
+    assert len({s.starts_on.year for s in supports}) == 3
+    board = client_for(User.objects.get(email="styrelse@laxhjalp.demo.se"))
+    page = board.get(reverse("support_list", args=[laxhjalp.code])).text
+    assert "Skolans bibliotek två kvällar i veckan" in page
+    assert f"KS {max(s.starts_on.year for s in supports)}/114" in page

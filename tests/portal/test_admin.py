@@ -18,7 +18,7 @@ def test_every_registered_model_has_a_working_list_and_add_page(admin_client, ca
     ours = [m for m in admin.site._registry if m._meta.app_label in {"portal", "collaboration", "principles"}]
     assert len(ours) >= 13
     # Answers change only through the versioned save; the activity log, phase confirmations and principle
-    # ratings only through the services; notifications and summaries only through portal.notifications.
+    # ratings only through the workflows; notifications and summaries only through portal.notifications.
     read_only = {
         "answer",
         "activity",
@@ -33,6 +33,8 @@ def test_every_registered_model_has_a_working_list_and_add_page(admin_client, ca
         "agreementcomment",
         "notification",
         "digestrun",
+        # The support on record: written by the public parties' people, each change in the activity log.
+        "support",
     }
     for model in ours:
         info = (model._meta.app_label, model._meta.model_name)

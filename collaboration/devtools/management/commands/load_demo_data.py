@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -12,6 +12,7 @@ from django.utils import timezone
 from collaboration.collaborations import collaboration_archive, collaboration_end
 from collaboration.cowriting.contract import Base, Edit, text_digest
 from collaboration.devtools.management.commands._demo_agreements import grona_process_answers, load_agreements
+from collaboration.followup.support import support_add
 from collaboration.models import (
     Collaboration,
     CollaborationForm,
@@ -31,6 +32,8 @@ from collaboration.models import (
     StepAssignment,
     StepProgress,
     StepStatus,
+    Support,
+    SupportKind,
 )
 from collaboration.phases import phase_confirm, refresh_current_phase, share_answers
 from collaboration.principle_check import RatingInput, principles_rate
@@ -229,6 +232,7 @@ class Command(BaseCommand):
         grona_process_answers(users, organisations)
         self._agreeing(users, organisations)
         self._assign(users, officer, organisations)
+        self._support(users, organisations)
         load_agreements(users, organisations)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account has the password {DEMO_PASSWORD}"))
 
@@ -332,6 +336,35 @@ class Command(BaseCommand):
             )
         if done:
             StepProgress.objects.filter(collaboration=collaboration, step=step).update(status=StepStatus.DONE)
+
+    def _support(self, users: dict[str, User], organisations: dict[str, Organisation]) -> None:
+        """Läxhjälp i Centrum's support on record: granted a year at a time for three years, with premises.
+
+        Only when none is recorded, so an older demo database gets it too and a second run adds nothing.
+        """
+        laxhjalp = Collaboration.objects.filter(title="Läxhjälp i Centrum").first()
+        if laxhjalp is None or Support.objects.filter(collaboration=laxhjalp).exists():
+            return
+        this_year = timezone.localdate().year
+        for offset, amount, number in [
+            (-2, 180_000, 88),
+            (-1, 200_000, 91),
+            (0, 220_000, 114),
+        ]:
+            year = this_year + offset
+            support_add(
+                collaboration=laxhjalp,
+                organisation=organisations["212000-1355"],
+                user=users["handlaggare@halmstad.demo.se"],
+                starts_on=date(year, 1, 1),
+                ends_on=date(year, 12, 31),
+                kind=SupportKind.CORE,
+                amount=amount,
+                premises=True,
+                expertise=offset == 0,
+                other_support="Skolans bibliotek två kvällar i veckan" if offset == 0 else "",
+                decision_reference=f"KS {year}/{number}",
+            )
 
     def _agreeing(self, users: dict[str, User], organisations: dict[str, Organisation]) -> None:
         """Phase confirmations and principle ratings; only what is missing, so older demo databases get them too.
