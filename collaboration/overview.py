@@ -7,7 +7,9 @@ read that same set, so what a coordinator exports is what they see.
 A collaboration belongs to the overview when the organisation is a party that has accepted
 (`Collaboration.objects.with_party`). Its *partners* are the other accepted parties. Its
 *start* is the planned start date, or the day it was created in the portal when no start
-date is set (`started_on`).
+date is set (`started_on`). It is *active* in every year from its start (or its first period of
+support on record, if earlier) to the year it ended, or its planned end, or this year while it runs
+(or its last period of support, if later, but never beyond this year): see `active_spans`.
 
 Every function here runs a fixed number of queries whatever the number of collaborations:
 counting is done by the database (GROUP BY), never by loading rows.
@@ -23,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Count, DateField, Exists, OuterRef, Q
+from django.db.models import Count, DateField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +48,7 @@ from collaboration.models import (
     PhaseKind,
     Sector,
     Status,
+    Support,
 )
 from collaboration.phases import MODEL_GUIDE
 from collaboration.survey import NO_FORM, OTHER_FORM, SURVEY_CATEGORIES, category_of
@@ -441,7 +444,65 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
             note=gettext("Planerat startdatum, eller dagen samverkan skapades i portalen om inget startdatum är satt."),
         )
     )
+    active: Counter[int] = Counter()
+    for _slug, first, last, n in active_spans(plain):
+        for year in range(first, last + 1):
+            active[year] += n
+    active_rows = [(str(year), active.get(year, 0)) for year in _year_span(active)]
+    result.append(
+        Statistic(
+            "aktiva-ar",
+            gettext("Samverkan per år de var igång"),
+            gettext("År"),
+            active_rows,
+            ngettext(
+                "%(n)d samverkan i urvalet, räknad i varje år den var igång.",
+                "%(n)d samverkan i urvalet, var och en räknad i varje år den var igång.",
+                total,
+            )
+            % {"n": total},
+            note=gettext(
+                "Från start, eller från den första perioden med registrerat stöd om den är tidigare, till året "
+                "då samverkan avslutades, det planerade slutet eller i år om den pågår. Registrerat stöd som "
+                "varar längre räknas med, men aldrig längre än till i år."
+            ),
+        )
+    )
     return result
+
+
+def active_spans(queryset: Any) -> list[tuple[str | None, int, int, int]]:
+    """(form slug, first active year, last active year, how many collaborations) for the set, in one query.
+
+    The database groups the collaborations by the years that decide their span (start, ended, planned end,
+    first and last period of support), so the rows stay few however many collaborations there are.
+    """
+    this_year = timezone.localdate().year
+    supports = Support.objects.filter(collaboration=OuterRef("pk")).order_by()
+    first_support = Subquery(supports.order_by("starts_on").values("starts_on")[:1], output_field=DateField())
+    last_support = Subquery(supports.order_by("-ends_on").values("ends_on")[:1], output_field=DateField())
+    rows = (
+        queryset.order_by()
+        .annotate(
+            y_start=ExtractYear("started_on"),
+            y_ended=ExtractYear("ended_at"),
+            y_planned=ExtractYear("ends_on"),
+            y_first=ExtractYear(first_support),
+            y_last=ExtractYear(last_support),
+        )
+        .values("form__slug", "y_start", "y_ended", "y_planned", "y_first", "y_last")
+        .annotate(n=Count("pk"))
+        .values_list("form__slug", "y_start", "y_ended", "y_planned", "y_first", "y_last", "n")
+    )
+    spans = []
+    for slug, start, ended, planned, first, last, n in rows:
+        if first is not None:
+            start = min(start, first)
+        end = ended if ended is not None else min(planned, this_year) if planned is not None else this_year
+        if last is not None:
+            end = max(end, min(last, this_year))
+        spans.append((slug, start, max(end, start), n))
+    return spans
 
 
 def _days_to_adoption(adopted: Any) -> Statistic:
@@ -510,17 +571,18 @@ class Mapping:
 
 
 def mapping(queryset: CollaborationQuerySet) -> Mapping:
-    """The filtered set counted in the national mapping's terms, year by year (one query)."""
+    """The filtered set counted in the national mapping's terms, in every year each was active (one query).
+
+    A collaboration granted support a year at a time counts once in each of those years; "Totalt" counts
+    each collaboration once.
+    """
     counts: dict[str, Counter[int]] = defaultdict(Counter)
-    rows_seen = (
-        queryset.order_by()
-        .annotate(year=ExtractYear("started_on"))
-        .values("form__slug", "year")
-        .annotate(n=Count("pk"))
-        .values_list("form__slug", "year", "n")
-    )
-    for slug, year, n in rows_seen:
-        counts[category_of(slug).key][year] += n
+    distinct: Counter[str] = Counter()
+    for slug, first, last, n in active_spans(queryset):
+        key = category_of(slug).key
+        distinct[key] += n
+        for year in range(first, last + 1):
+            counts[key][year] += n
     years = _year_span({year for counter in counts.values() for year in counter})
     names = dict(CollaborationForm.objects.values_list("slug", "name"))
     rows = []
@@ -532,12 +594,12 @@ def mapping(queryset: CollaborationQuerySet) -> Mapping:
             MappingRow(
                 label=str(category.label),
                 counts=[counter.get(year, 0) for year in years],
-                total=sum(counter.values()),
+                total=distinct.get(category.key, 0),
                 forms=[names.get(slug, slug) for slug in category.form_slugs],
             )
         )
     totals = [sum(row.counts[i] for row in rows) for i in range(len(years))]
-    return Mapping(years=years, rows=rows, totals=totals, total=sum(totals))
+    return Mapping(years=years, rows=rows, totals=totals, total=sum(row.total for row in rows))
 
 
 # The list as a table ----------------------------------------------------------------------------

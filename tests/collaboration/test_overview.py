@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from collaboration.followup.support import support_add
 from collaboration.models import (
     Agreement,
     AgreementState,
@@ -285,7 +286,7 @@ class TestStatistics:
         html = response.text
         svgs = re.findall(r"<svg class=\"bar-chart\".*?</svg>", html, flags=re.S)
         tables = re.findall(r"<table class=\"statistic__table\".*?</table>", html, flags=re.S)
-        assert len(svgs) == len(tables) == 9
+        assert len(svgs) == len(tables) == 10
         ns = {"svg": "http://www.w3.org/2000/svg"}
         for svg_text, table_text in zip(svgs, tables, strict=True):
             svg = ET.fromstring(svg_text)
@@ -312,19 +313,46 @@ class TestStatistics:
 
 
 class TestMapping:
-    def test_collaborations_are_counted_in_the_surveys_terms_year_by_year(self, world):
+    def test_collaborations_are_counted_in_the_surveys_terms_in_every_year_they_were_active(self, world):
+        """From the start to the year it ended, or to this year while it runs; "Totalt" counts each once."""
+        Collaboration.objects.filter(pk=world.summer.pk).update(ended_at=noon(2024, 12, 20))
+        this_year = timezone.localdate().year
         form_ = OverviewFilter({}, organisation=world.cast.kommun)
         result = mapping(filtered(world.cast.kommun, form_.values()))
-        assert result.years == [2023, 2024, 2025]
+        assert result.years == list(range(2023, this_year + 1))
+
+        def from_to(first: int, last: int) -> list[int]:
+            return [1 if first <= year <= last else 0 for year in result.years]
+
         rows = {row.label: row.counts for row in result.rows}
-        assert rows["Bidrag: projektbidrag"] == [0, 1, 0]
-        assert rows["Dialog och samråd"] == [0, 1, 0]
-        assert rows["Idéburet offentligt partnerskap (IOP)"] == [0, 0, 1]
-        assert rows["Drift av anläggningar"] == [0, 0, 0]
-        assert rows["LOV (valfrihetssystem)"] == [0, 0, 0]
-        assert rows["Ingen samverkansform vald än"] == [1, 0, 0]
-        assert result.totals == [1, 2, 1]
+        assert rows["Bidrag: projektbidrag"] == from_to(2024, 2024)  # ended in 2024
+        assert rows["Dialog och samråd"] == from_to(2024, this_year)  # still running
+        assert rows["Idéburet offentligt partnerskap (IOP)"] == from_to(2025, this_year)
+        assert rows["Drift av anläggningar"] == from_to(0, 0)
+        assert rows["Ingen samverkansform vald än"] == from_to(2023, this_year)
+        assert result.totals == [sum(counts[i] for counts in rows.values()) for i in range(len(result.years))]
+        assert {row.label: row.total for row in result.rows}["Dialog och samråd"] == 1
         assert result.total == 4
+
+    def test_support_on_record_stretches_the_years_but_never_past_this_year(self, world):
+        this_year = timezone.localdate().year
+        Collaboration.objects.filter(pk=world.summer.pk).update(ended_at=noon(2024, 12, 20))
+        for first, last in [(date(2022, 1, 1), date(2022, 12, 31)), (date(2024, 1, 1), date(this_year + 2, 12, 31))]:
+            support_add(
+                collaboration=world.summer,
+                organisation=world.cast.kommun,
+                user=world.cast.officer,
+                starts_on=first,
+                ends_on=last,
+                kind="projekt",
+                amount=10_000,
+            )
+        result = mapping(filtered(world.cast.kommun, OverviewFilter({}, organisation=world.cast.kommun).values()))
+        assert result.years[0] == 2022
+        assert result.years[-1] == this_year
+        projects = {row.label: row.counts for row in result.rows}["Bidrag: projektbidrag"]
+        assert projects == [1] * len(result.years)  # 2022 (support) through this year (support still granted)
+        assert {row.label: row.total for row in result.rows}["Bidrag: projektbidrag"] == 1
 
     def test_the_page_shows_the_local_compact(self, world, coordinator_client):
         Organisation.objects.filter(pk=world.cast.kommun.pk).update(
@@ -495,10 +523,13 @@ class TestExports:
         )
 
     def test_the_mapping(self, world, export):
+        this_year = timezone.localdate().year
+        years = list(range(2023, this_year + 1))
         rows = read_xlsx(export("kartlaggning", "xlsx"))
-        assert rows[0] == ["Form i kartläggningen", "2023", "2024", "2025", "Totalt"]
-        assert ["Idéburet offentligt partnerskap (IOP)", 0, 0, 1, 1] in rows
-        assert rows[-1] == ["Totalt", 1, 2, 1, 4]
+        assert rows[0] == ["Form i kartläggningen", *(str(y) for y in years), "Totalt"]
+        assert ["Idéburet offentligt partnerskap (IOP)", *(int(y >= 2025) for y in years), 1] in rows
+        assert rows[-1][-1] == 4  # each collaboration once
+        assert rows[-1][1:-1] == [sum(1 for first in (2023, 2024, 2024, 2025) if first <= y) for y in years]
 
     @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20"])
     def test_formula_looking_values_are_neutralised_in_both_formats(self, world, export, start):
