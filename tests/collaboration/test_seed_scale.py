@@ -14,6 +14,7 @@ from django.urls import reverse
 from collaboration.devtools.management.commands._seed_scale import PASSWORD, seeded_collaborations
 from collaboration.models import (
     Activity,
+    ActivityKind,
     Adoption,
     Agreement,
     AgreementState,
@@ -31,6 +32,7 @@ from collaboration.models import (
     PhaseConfirmation,
     Role,
     Sector,
+    Support,
     may_approve,
 )
 from collaboration.validators import validate_organisation_number
@@ -201,6 +203,18 @@ def test_completed_phases_are_confirmed_by_every_party_that_was_in():
             ).values_list("organisation_id", flat=True)
         )
         assert confirmed == were_in
+
+
+def test_support_is_recorded_a_year_at_a_time_by_a_public_party_and_logged():
+    seed()
+    supports = list(Support.objects.select_related("organisation"))
+    assert supports
+    assert all(s.organisation.sector == Sector.PUBLIC for s in supports)
+    assert all((s.starts_on.month, s.starts_on.day, s.ends_on.month, s.ends_on.day) == (1, 1, 12, 31) for s in supports)
+    assert all(s.amount is not None or s.in_kind for s in supports)
+    assert Activity.objects.filter(kind=ActivityKind.SUPPORT_RECORDED).count() == len(supports)
+    by_collaboration = {(s.collaboration_id, s.starts_on.year) for s in supports}
+    assert len(by_collaboration) == len(supports)  # one period a year per collaboration
 
 
 def test_the_log_tells_the_story_with_times_spread_out():

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
@@ -36,6 +36,7 @@ from stdnum import luhn
 
 from collaboration.agreement.versions import snapshot_of
 from collaboration.devtools.management.commands import _seed_texts as words
+from collaboration.followup.support import describe
 from collaboration.models import (
     Activity,
     ActivityKind,
@@ -74,6 +75,8 @@ from collaboration.models import (
     StepAssignment,
     StepProgress,
     StepStatus,
+    Support,
+    SupportKind,
 )
 from collaboration.models.agreements import canonical_json, sha256_of
 from portal.models import EmailChoice, User
@@ -157,6 +160,7 @@ def delete_seeded() -> None:
         PhaseConfirmation.objects.filter(**within),
         PhaseCompletion.objects.filter(**within),
         SharedPhase.objects.filter(**within),
+        Support.objects.filter(**within),
         Adoption.objects.filter(agreement__collaboration__in=collaborations),
         Approval.objects.filter(version__agreement__collaboration__in=collaborations),
         ChangeRequest.objects.filter(version__agreement__collaboration__in=collaborations),
@@ -637,6 +641,8 @@ class Seeder:
             for step in self.steps[self.prerequisites.pk][: rng.randint(1, 3)]:
                 c.work_step(step, party=kommun, done=rng.random() < 0.4)
         # The model's phases: the completed ones fully, then a few steps of the current one.
+        if rng.random() < 0.5:
+            self._support(c, starts or created.date(), ends, project=bool(form and form.slug == "projektmedel"))
         for phase in self.joint_phases[: plan.completed]:
             for step in self.steps[phase.pk]:
                 c.work_step(step, party=None, done=True)
@@ -689,6 +695,39 @@ class Seeder:
                 collaboration.archived_at = clock.tick(0.5)
                 c.log(ActivityKind.COLLABORATION_ARCHIVED, who, info, _("Arkiverade samverkan"))
         collaboration.updated_at = clock.now
+
+    def _support(self, c: Context, first: date, last: date | None, *, project: bool) -> None:
+        """The kommun's support on record, granted a calendar year at a time, as its officers record it."""
+        rng = self.rng
+        end_year = min((last or self.now.date()).year, self.now.year)
+        for year in range(first.year, max(end_year, first.year) + 1):
+            who, info = c.person(public=True)
+            support = self.add(
+                Support(
+                    collaboration=c.collaboration,
+                    organisation=self.kommun.organisation,
+                    starts_on=date(year, 1, 1),
+                    ends_on=date(year, 12, 31),
+                    kind=SupportKind.PROJECT if project else SupportKind.CORE,
+                    amount=rng.randrange(20, 900) * 1000 if rng.random() < 0.9 else None,
+                    premises=rng.random() < 0.4,
+                    expertise=rng.random() < 0.2,
+                    staff_time=rng.random() < 0.2,
+                    decision_reference=f"KS {year}/{rng.randint(1, 9999):04d}",
+                    created_by=who,
+                    created_at=c.clock.now,
+                    updated_at=c.clock.now,
+                )
+            )
+            if support.amount is None and not (support.premises or support.expertise or support.staff_time):
+                support.premises = True
+            c.log(
+                ActivityKind.SUPPORT_RECORDED,
+                who,
+                info,
+                _("registrerade stöd från %(org)s: %(what)s")
+                % {"org": self.kommun.organisation.name, "what": describe(support)},
+            )
 
     def _agreement_script(self) -> dict[str, Any]:
         state = self.weighted([("adopted", 40), ("revising", 5), ("review", 30), ("draft", 25)])
@@ -749,6 +788,7 @@ WRITE_ORDER: list[type[models.Model]] = [
     Membership,
     Collaboration,
     Party,
+    Support,
     FormChoice,
     SharedPhase,
     Answer,
