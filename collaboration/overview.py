@@ -18,14 +18,14 @@ counting is done by the database (GROUP BY), never by loading rows.
 from __future__ import annotations
 
 import statistics as stats
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Count, DateField, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -48,10 +48,9 @@ from collaboration.models import (
     PhaseKind,
     Sector,
     Status,
-    Support,
 )
 from collaboration.phases import MODEL_GUIDE
-from collaboration.survey import NO_FORM, OTHER_FORM, SURVEY_CATEGORIES, category_of
+from collaboration.survey import NO_FORM, active_spans, category_of, year_span
 
 INACTIVE_DAYS = 60
 PAGE_SIZE = 25
@@ -407,7 +406,7 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
     by_adopted_year = dict(
         adopted.annotate(year=ExtractYear("adopted_at")).values("year").annotate(n=Count("pk")).values_list("year", "n")
     )
-    adopted_rows = [(str(year), by_adopted_year.get(year, 0)) for year in _year_span(by_adopted_year)]
+    adopted_rows = [(str(year), by_adopted_year.get(year, 0)) for year in year_span(by_adopted_year)]
     adopted_total = sum(n for _label, n in adopted_rows)
     result.append(
         Statistic(
@@ -433,7 +432,7 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
     by_year = dict(
         plain.annotate(year=ExtractYear("started_on")).values("year").annotate(n=Count("pk")).values_list("year", "n")
     )
-    year_rows = [(str(year), by_year.get(year, 0)) for year in _year_span(by_year)]
+    year_rows = [(str(year), by_year.get(year, 0)) for year in year_span(by_year)]
     result.append(
         Statistic(
             "ar",
@@ -448,7 +447,7 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
     for _slug, first, last, n in active_spans(plain):
         for year in range(first, last + 1):
             active[year] += n
-    active_rows = [(str(year), active.get(year, 0)) for year in _year_span(active)]
+    active_rows = [(str(year), active.get(year, 0)) for year in year_span(active)]
     result.append(
         Statistic(
             "aktiva-ar",
@@ -469,40 +468,6 @@ def statistics(organisation: Organisation, queryset: CollaborationQuerySet) -> l
         )
     )
     return result
-
-
-def active_spans(queryset: Any) -> list[tuple[str | None, int, int, int]]:
-    """(form slug, first active year, last active year, how many collaborations) for the set, in one query.
-
-    The database groups the collaborations by the years that decide their span (start, ended, planned end,
-    first and last period of support), so the rows stay few however many collaborations there are.
-    """
-    this_year = timezone.localdate().year
-    supports = Support.objects.filter(collaboration=OuterRef("pk")).order_by()
-    first_support = Subquery(supports.order_by("starts_on").values("starts_on")[:1], output_field=DateField())
-    last_support = Subquery(supports.order_by("-ends_on").values("ends_on")[:1], output_field=DateField())
-    rows = (
-        queryset.order_by()
-        .annotate(
-            y_start=ExtractYear("started_on"),
-            y_ended=ExtractYear("ended_at"),
-            y_planned=ExtractYear("ends_on"),
-            y_first=ExtractYear(first_support),
-            y_last=ExtractYear(last_support),
-        )
-        .values("form__slug", "y_start", "y_ended", "y_planned", "y_first", "y_last")
-        .annotate(n=Count("pk"))
-        .values_list("form__slug", "y_start", "y_ended", "y_planned", "y_first", "y_last", "n")
-    )
-    spans = []
-    for slug, start, ended, planned, first, last, n in rows:
-        if first is not None:
-            start = min(start, first)
-        end = ended if ended is not None else min(planned, this_year) if planned is not None else this_year
-        if last is not None:
-            end = max(end, min(last, this_year))
-        spans.append((slug, start, max(end, start), n))
-    return spans
 
 
 def _days_to_adoption(adopted: Any) -> Statistic:
@@ -537,69 +502,6 @@ def _days_to_adoption(adopted: Any) -> Statistic:
         ),
         value_header=gettext("Dagar"),
     )
-
-
-def _year_span(years: Any) -> list[int]:
-    """Every year from the first to the last, so that a year without any shows as 0."""
-    present = [year for year in years if year is not None]
-    return list(range(min(present), max(present) + 1)) if present else []
-
-
-# The national mapping ---------------------------------------------------------------------------
-
-
-@dataclass
-class MappingRow:
-    label: str
-    counts: list[int]
-    total: int
-    forms: list[str]  # the portal's forms that count as this term
-
-
-@dataclass
-class Mapping:
-    years: list[int]
-    rows: list[MappingRow]
-    totals: list[int]
-    total: int
-
-    def sheet(self) -> Sheet:
-        header = [gettext("Form i kartläggningen"), *(str(y) for y in self.years), gettext("Totalt")]
-        body: list[list[Any]] = [[row.label, *row.counts, row.total] for row in self.rows]
-        body.append([gettext("Totalt"), *self.totals, self.total])
-        return Sheet(name=gettext("Kartläggning"), header=header, rows=body)
-
-
-def mapping(queryset: CollaborationQuerySet) -> Mapping:
-    """The filtered set counted in the national mapping's terms, in every year each was active (one query).
-
-    A collaboration granted support a year at a time counts once in each of those years; "Totalt" counts
-    each collaboration once.
-    """
-    counts: dict[str, Counter[int]] = defaultdict(Counter)
-    distinct: Counter[str] = Counter()
-    for slug, first, last, n in active_spans(queryset):
-        key = category_of(slug).key
-        distinct[key] += n
-        for year in range(first, last + 1):
-            counts[key][year] += n
-    years = _year_span({year for counter in counts.values() for year in counter})
-    names = dict(CollaborationForm.objects.values_list("slug", "name"))
-    rows = []
-    for category in (*SURVEY_CATEGORIES, OTHER_FORM, NO_FORM):
-        counter = counts.get(category.key, Counter())
-        if category in (OTHER_FORM, NO_FORM) and not counter:
-            continue  # only shown when something counts there
-        rows.append(
-            MappingRow(
-                label=str(category.label),
-                counts=[counter.get(year, 0) for year in years],
-                total=distinct.get(category.key, 0),
-                forms=[names.get(slug, slug) for slug in category.form_slugs],
-            )
-        )
-    totals = [sum(row.counts[i] for row in rows) for i in range(len(years))]
-    return Mapping(years=years, rows=rows, totals=totals, total=sum(row.total for row in rows))
 
 
 # The list as a table ----------------------------------------------------------------------------

@@ -182,13 +182,15 @@ def save_fields(
     loaded: Mapping[str, str],
     *,
     also: tuple[str, ...] = (),
+    save: bool = True,
 ) -> FieldsReport:
     """Write the plain fields a person changed on `instance`, which the caller has locked (select_for_update).
 
     `wanted` holds the values the page posted by attribute name, `loaded` each field's digest as the page
     showed it (see `fields_state`; a field without one is taken as loaded with what is stored now). A field
     left as loaded is never written back; a field someone else changed since the page was loaded is kept and
-    reported in `moved_on`. `also` names fields saved with any change (e.g. `updated_at`).
+    reported in `moved_on`. `also` names fields saved with any change (e.g. `updated_at`). With `save=False`
+    the instance is changed but not saved, for a caller that checks the merged row first.
     """
     report = FieldsReport()
     for name, value in wanted.items():
@@ -206,6 +208,6 @@ def save_fields(
         elif outcome is Outcome.SAVED:
             setattr(instance, name, value)
             report.written.append(name)
-    if report.written:
+    if report.written and save:
         instance.save(update_fields=[*report.written, *also])
     return report

@@ -12,9 +12,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaboration.cowriting.contract import EditResult, fields_state, save_fields
+from collaboration.cowriting.contract import EditResult, fields_state, save_fields, value_digest
 from collaboration.models import Activity, ActivityKind, Collaboration, Organisation, Support, SupportKind
 
 if TYPE_CHECKING:
@@ -32,6 +33,54 @@ FIELDS = (
     "other_support",
     "decision_reference",
 )
+
+
+# The dates a period may have: from the year the first local överenskommelser came (the national one is from
+# 2008; leave room) to ten years ahead. A typed year like 0001 or 2207 is a typo, and would stretch every
+# overview over centuries.
+FIRST_YEAR = 1990
+YEARS_AHEAD = 10
+LONGEST_PERIOD_DAYS = 5 * 366
+
+
+class SupportGone(Exception):
+    """The period was removed by someone else while this person had it open."""
+
+
+def period_problems(
+    *, starts_on: date | None, ends_on: date | None, amount: int | None, in_kind: bool
+) -> list[tuple[str, str]]:
+    """What is wrong with a period as a whole, as (field, Swedish message): the form's rules and the merge's.
+
+    Checked by the form before anything is saved, and again on the stored row after a correction is merged
+    with a colleague's, so that two valid corrections never add up to a period the form would refuse.
+    """
+    problems = []
+    last_year = timezone.localdate().year + YEARS_AHEAD
+    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not FIRST_YEAR <= day.year <= last_year:
+            problems.append(
+                (name, _("Ange ett datum mellan år %(first)d och %(last)d.") % {"first": FIRST_YEAR, "last": last_year})
+            )
+    if starts_on is not None and ends_on is not None and not problems:
+        if ends_on < starts_on:
+            problems.append(("ends_on", _("Perioden kan inte sluta före den börjar.")))
+        elif (ends_on - starts_on).days > LONGEST_PERIOD_DAYS:
+            problems.append(
+                ("ends_on", _("En period kan vara högst fem år. Registrera längre stöd som flera perioder."))
+            )
+    if not amount and not in_kind:
+        problems.append(("amount", _("Skriv ett belopp eller markera vilket annat stöd än pengar som ges.")))
+    return problems
+
+
+def _problems_of(support: Support) -> list[tuple[str, str]]:
+    return period_problems(
+        starts_on=support.starts_on,
+        ends_on=support.ends_on,
+        amount=support.amount,
+        in_kind=bool(support.in_kind),
+    )
 
 
 def describe(support: Support) -> str:
@@ -96,16 +145,29 @@ def support_state(support: Support) -> str:
 def support_update(
     *, support: Support, user: User, values: dict[str, object], loaded: dict[str, str] | None = None
 ) -> EditResult:
-    """Correct a period of support. A field a colleague changed since the page was loaded is kept (`moved_on`)."""
+    """Correct a period of support. A field a colleague changed since the page was loaded is kept (`moved_on`).
+
+    When the person's correction and a colleague's together would make a period the form refuses (an end
+    before the start, no support at all), nothing is saved and the colleague's fields are reported instead.
+    Raises `SupportGone` when the period was removed meanwhile.
+    """
+    loaded = loaded or {}
     with transaction.atomic():
-        locked = Support.objects.select_for_update().get(pk=support.pk)
-        report = save_fields(
-            locked, {name: values[name] for name in FIELDS if name in values}, loaded or {}, also=("updated_at",)
-        )
+        locked = Support.objects.select_for_update().filter(pk=support.pk).select_related("organisation").first()
+        if locked is None:
+            raise SupportGone
+        # What a colleague changed since the page was loaded: a field whose stored value is not what it showed.
+        theirs = [name for name in FIELDS if loaded.get(name) and loaded[name] != value_digest(getattr(locked, name))]
+        report = save_fields(locked, {name: values[name] for name in FIELDS if name in values}, loaded, save=False)
+        if report.written and _problems_of(locked):
+            support.refresh_from_db()
+            return EditResult(changed=[], moved_on=sorted(set(theirs) | set(report.moved_on), key=FIELDS.index))
+        if report.written:
+            locked.save(update_fields=[*report.written, "updated_at"])
         changed = [str(Support._meta.get_field(name).verbose_name) for name in report.written]  # type: ignore[union-attr]
         if changed:
             Activity.record(
-                collaboration=locked.collaboration,
+                collaboration=support.collaboration,
                 kind=ActivityKind.SUPPORT_CHANGED,
                 actor=user,
                 organisation=locked.organisation,
@@ -114,7 +176,7 @@ def support_update(
                 support=locked.pk,
                 changed=changed,
             )
-            locked.collaboration.touch()
+            support.collaboration.touch()
     support.refresh_from_db()
     return EditResult(changed=changed, moved_on=report.moved_on)
 

@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.cowriting.forms import LoadedFieldsMixin
+from collaboration.followup.support import period_problems
 from collaboration.forms.fields import OrganisationChoiceField
 from collaboration.models import Organisation, SupportKind
 
-# One period of support is at most this long; support granted for longer is recorded a period at a time.
-LONGEST_PERIOD_DAYS = 5 * 366
 LARGEST_AMOUNT = 10_000_000_000  # ten billion kronor: above any grant, well inside the database's range
+
+
+class KronorField(forms.CharField):
+    """Whole kronor as people write them: "250000", "250 000", "250 000 kr" or "250 000:-"; never decimals.
+
+    A text box, not a number box: a browser's number box reads "250 000,00" as 25000000. A decimal point or
+    comma is refused rather than guessed at (is "250.000" two hundred and fifty thousand or two hundred and
+    fifty?). Zero means no money.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        if len(text) > 40:
+            raise forms.ValidationError(_("Skriv beloppet i hela kronor, till exempel 250 000."), code="too_long")
+        text = re.sub(r"(?i)(kr(onor)?\.?|:-)$", "", text.strip()).strip()
+        text = re.sub(r"[ \u00a0\u2009\u202f]", "", text)
+        if not text:
+            return None
+        if "," in text or "." in text:
+            raise forms.ValidationError(
+                _("Skriv beloppet i hela kronor, utan decimaler, till exempel 250 000."), code="decimals"
+            )
+        if text.startswith("-"):
+            raise forms.ValidationError(_("Beloppet kan inte vara negativt."), code="negative")
+        if not re.fullmatch(r"[0-9]+", text):
+            raise forms.ValidationError(
+                _("Skriv beloppet i hela kronor med siffror, till exempel 250 000."), code="invalid"
+            )
+        amount = int(text)
+        if amount > LARGEST_AMOUNT:
+            raise forms.ValidationError(
+                _("Beloppet är orimligt stort. Skriv det i hela kronor, till exempel 250 000."), code="too_large"
+            )
+        return amount or None
 
 
 class SupportForm(LoadedFieldsMixin, forms.Form):
@@ -50,17 +87,10 @@ class SupportForm(LoadedFieldsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Välj slag av stöd."), "invalid_choice": _("Välj ett av alternativen.")},
     )
-    amount = forms.IntegerField(
+    amount = KronorField(
         label=_("Belopp i kronor (frivilligt)"),
         required=False,
-        min_value=0,
-        max_value=LARGEST_AMOUNT,
-        help_text=_("Hela kronor, utan mellanslag, till exempel 250000. Lämna tomt om stödet inte är pengar."),
-        error_messages={
-            "invalid": _("Skriv beloppet i hela kronor med siffror, till exempel 250000."),
-            "min_value": _("Beloppet kan inte vara negativt."),
-            "max_value": _("Beloppet är orimligt stort. Skriv det i hela kronor, till exempel 250000."),
-        },
+        help_text=_("Hela kronor, till exempel 250 000. Lämna tomt om stödet inte är pengar."),
     )
     premises = forms.BooleanField(label=_("Lokaler"), required=False)
     expertise = forms.BooleanField(label=_("Kompetens, till exempel handledning eller utbildning"), required=False)
@@ -91,25 +121,17 @@ class SupportForm(LoadedFieldsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if isinstance(starts, date) and isinstance(ends, date):
-            if ends < starts:
-                self.add_error(
-                    "ends_on", forms.ValidationError(_("Perioden kan inte sluta före den börjar."), code="order")
-                )
-            elif (ends - starts).days > LONGEST_PERIOD_DAYS:
-                self.add_error(
-                    "ends_on",
-                    forms.ValidationError(
-                        _("En period kan vara högst fem år. Registrera längre stöd som flera perioder."),
-                        code="too_long",
-                    ),
-                )
-        in_kind = data.get("premises") or data.get("expertise") or data.get("staff_time") or data.get("other_support")
-        if not self.errors and data.get("amount") in (None, 0) and not in_kind:
-            raise forms.ValidationError(
-                _("Skriv ett belopp eller markera vilket annat stöd än pengar som ges."), code="nothing"
-            )
+        if self.errors:
+            return data
+        in_kind = bool(
+            data.get("premises") or data.get("expertise") or data.get("staff_time") or data.get("other_support")
+        )
+        for name, message in period_problems(
+            starts_on=data.get("starts_on"), ends_on=data.get("ends_on"), amount=data.get("amount"), in_kind=in_kind
+        ):
+            if name == "amount":
+                raise forms.ValidationError(message, code="nothing")
+            self.add_error(name, forms.ValidationError(message, code="period"))
         return data
 
     def values(self) -> dict[str, Any]:

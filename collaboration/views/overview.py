@@ -29,11 +29,10 @@ from collaboration.overview import (
     filtered,
     inactive_since,
     list_sheet,
-    mapping,
     ordered,
     statistics,
 )
-from collaboration.survey import SURVEY_CATEGORIES
+from collaboration.survey import SURVEY_CATEGORIES, mapping
 from portal.http import AuthedRequest
 
 RESULTS_ID = "resultat"

@@ -28,7 +28,8 @@ from collaboration.models import (
     Sector,
     Status,
 )
-from collaboration.overview import OverviewFilter, filtered, mapping, statistics
+from collaboration.overview import OverviewFilter, filtered, statistics
+from collaboration.survey import mapping
 from tests.conftest import Cast, client_for
 from tests.factories import CollaborationFactory, MembershipFactory, OrganisationFactory, PublicOrganisationFactory
 from tests.spreadsheets import pieces_that_would_run

@@ -92,7 +92,12 @@ def test_the_association_cannot_record_support_for_the_public_side(cast: Cast, b
         ({"amount": "", "other_support": ""}, "Skriv ett belopp eller markera vilket annat stöd än pengar som ges."),
         ({"amount": "-5"}, "Beloppet kan inte vara negativt."),
         ({"amount": "99999999999"}, "Beloppet är orimligt stort."),
-        ({"amount": "250 000 kr"}, "Skriv beloppet i hela kronor med siffror"),
+        ({"amount": "250.000"}, "utan decimaler"),
+        ({"amount": "250 000,00"}, "utan decimaler"),
+        ({"amount": "1e5"}, "Skriv beloppet i hela kronor med siffror"),
+        ({"amount": "٢٥٠"}, "Skriv beloppet i hela kronor med siffror"),
+        ({"starts_on": "0001-01-01", "ends_on": "0001-12-31"}, "Ange ett datum mellan år 1990 och"),
+        ({"ends_on": "2207-12-31"}, "Ange ett datum mellan år 1990 och"),
         ({"starts_on": "1 januari"}, "Ange datumet som ÅÅÅÅ-MM-DD"),
         ({"other_support": "x" * 501}, "Skriv högst 500 tecken (nu 501)."),
         ({"organisation": str(10**9)}, "Välj en av de offentliga parterna i listan."),
@@ -106,6 +111,22 @@ def test_bad_input_is_refused_in_swedish_and_kept_as_typed(cast: Cast, officer_c
     assert not Support.objects.exists()
     for name in ("starts_on", "ends_on", "decision_reference"):
         assert f'value="{data[name]}"' in response.text
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("250 000 kr", 250_000), ("250\u00a0000:-", 250_000), (" 1200 ", 1200)])
+def test_an_amount_is_read_as_people_write_it(cast: Cast, officer_client, typed, stored) -> None:  # type: ignore[no-untyped-def]
+    assert officer_client.post(url(cast), form(cast, amount=typed)).status_code == 302
+    assert Support.objects.get().amount == stored
+
+
+def test_zero_kronor_is_no_money(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
+    officer_client.post(url(cast), form(cast, amount="0", premises="on"))
+    assert Support.objects.get().amount is None
+    assert (
+        officer_client.post(url(cast), form(cast, amount="0", starts_on="2028-01-01", ends_on="2028-12-31")).status_code
+        == 200
+    )
+    assert Support.objects.count() == 1  # zero and nothing else is no support at all
 
 
 def test_money_is_not_required_when_other_support_is_given(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
@@ -159,6 +180,61 @@ def test_two_colleagues_correcting_the_same_amount_lose_nothing(cast: Cast, offi
     assert [e.data["changed"] for e in changed] == [["belopp (kronor)"], ["beslut (diarienummer)"], ["belopp (kronor)"]]
 
 
+def test_two_corrections_that_together_break_the_period_save_neither(
+    cast: Cast, officer_client, coordinator_client
+) -> None:  # type: ignore[no-untyped-def]
+    support = recorded(cast, starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31), amount=120_000, premises=True)
+    edit = reverse("support_edit", args=[cast.collaboration.code, support.pk])
+    loaded = re.search(r'name="loaded" value="([^"]+)"', officer_client.get(edit).text).group(1)  # type: ignore[union-attr]
+    base = form(cast, kind="verksamhet", amount="120000", premises="on", decision_reference="")
+    # One moves the start to July, the other the end to March: each is a valid period on its own.
+    assert coordinator_client.post(edit, base | {"starts_on": "2027-07-01", "loaded": loaded}).status_code == 302
+    response = officer_client.post(edit, base | {"ends_on": "2027-03-31", "loaded": loaded})
+    assert response.status_code == 409
+    assert "Någon annan har ändrat samma uppgifter" in response.text
+    assert "Från och med" in response.text
+    assert 'value="2027-03-31"' in response.text
+    support.refresh_from_db()
+    assert (support.starts_on, support.ends_on) == (date(2027, 7, 1), date(2027, 12, 31))
+    # Money taken away by one, the premises by the other: no period without any support is left behind.
+    loaded = re.search(r'name="loaded" value="([^"]+)"', officer_client.get(edit).text).group(1)  # type: ignore[union-attr]
+    base = base | {"starts_on": "2027-07-01"}
+    assert coordinator_client.post(edit, base | {"amount": "", "loaded": loaded}).status_code == 302
+    no_premises = {k: v for k, v in base.items() if k != "premises"}
+    assert officer_client.post(edit, no_premises | {"loaded": loaded}).status_code == 409
+    support.refresh_from_db()
+    assert support.amount is None
+    assert support.premises
+
+
+def test_a_correction_to_a_period_removed_meanwhile_comes_back_as_a_new_one(
+    cast: Cast, officer_client, coordinator_client
+) -> None:  # type: ignore[no-untyped-def]
+    support = recorded(cast)
+    edit = reverse("support_edit", args=[cast.collaboration.code, support.pk])
+    loaded = re.search(r'name="loaded" value="([^"]+)"', officer_client.get(edit).text).group(1)  # type: ignore[union-attr]
+    coordinator_client.post(reverse("support_delete", args=[cast.collaboration.code, support.pk]))
+    typed = form(
+        cast, starts_on="2026-01-01", ends_on="2026-12-31", kind="verksamhet", decision_reference="KS 2026/999"
+    )
+    response = officer_client.post(edit, typed | {"loaded": loaded})
+    assert response.status_code == 409
+    assert "Perioden du ändrade har tagits bort av någon annan" in response.text
+    assert 'value="KS 2026/999"' in response.text
+    assert 'name="once_token"' in response.text  # the form registers it as a new period
+    assert not Support.objects.exists()
+
+
+def test_a_period_removed_and_recorded_again_is_recorded(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
+    data = form(cast)
+    officer_client.post(url(cast), data)
+    support = Support.objects.get()
+    officer_client.post(reverse("support_delete", args=[cast.collaboration.code, support.pk]))
+    response = officer_client.post(url(cast), data, follow=True)
+    assert "Stödet är registrerat" in response.text
+    assert Support.objects.count() == 1
+
+
 def test_removing_a_period_keeps_what_it_said_in_the_log(cast: Cast, officer_client) -> None:  # type: ignore[no-untyped-def]
     support = recorded(cast)
     delete = reverse("support_delete", args=[cast.collaboration.code, support.pk])
@@ -167,7 +243,11 @@ def test_removing_a_period_keeps_what_it_said_in_the_log(cast: Cast, officer_cli
     assert "Stödet är borttaget" in response.text
     assert not Support.objects.exists()
     assert re.search(r"120\s000 kr", Activity.objects.get(kind=ActivityKind.SUPPORT_REMOVED).summary)
-    assert officer_client.post(delete).status_code == 404  # a second click: nothing left to remove
+    # A second click, or the other tab: it is gone, as asked.
+    again = officer_client.post(delete, follow=True)
+    assert again.status_code == 200
+    assert "Stödet är redan borttaget" in again.text
+    assert officer_client.get(delete).status_code == 404
 
 
 def test_another_public_partys_support_is_not_this_officers_to_change(cast: Cast) -> None:

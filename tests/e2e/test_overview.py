@@ -38,7 +38,7 @@ def test_the_overview_statistics_and_mapping_pages_are_accessible(page, overview
     visit(page, reverse("overview", args=[code]))
     assert "3 samverkan" in page.content()
     visit(page, reverse("overview_statistics", args=[code]))
-    assert page.locator("svg.bar-chart").count() == 9
+    assert page.locator("svg.bar-chart").count() == 10
     page.get_by_text("Ändra urvalet").click()  # the filters open
     assert_accessible(page)
     visit(page, reverse("overview_mapping", args=[code]))

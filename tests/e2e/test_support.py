@@ -39,14 +39,14 @@ def test_an_officer_records_corrects_and_removes_a_period_by_keyboard(page, cast
     expect(page.locator(".support-item")).to_contain_text("250 000 kr")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Ändra Projektmedel 2027-01-01").click()
+    page.get_by_role("link", name="Ändra stödet från Halmstads kommun 2027-01-01").click()
     assert_accessible(page)
-    page.get_by_label("Belopp i kronor (frivilligt)").fill("300000")
+    page.get_by_label("Belopp i kronor (frivilligt)").fill("300 000 kr")
     page.get_by_role("button", name="Spara ändringarna").press("Enter")
     expect(page.locator(".messages")).to_contain_text("Stödet är ändrat")
     expect(page.locator(".support-item")).to_contain_text("300 000 kr")
 
-    page.get_by_role("link", name="Ta bort Projektmedel 2027-01-01").click()
+    page.get_by_role("link", name="Ta bort stödet från Halmstads kommun 2027-01-01").click()
     assert_accessible(page)
     page.get_by_role("button", name="Ta bort stödet").press("Enter")
     expect(page.locator(".messages")).to_contain_text("Stödet är borttaget")
