@@ -3,7 +3,7 @@
 Swedish Excel opens a CSV with semicolons as separator, and reads å, ä and ö right only
 when the file starts with a byte order mark; comma-separated is offered for other programs.
 The two CSV files are named apart (`…-semikolon.csv`, `…-komma.csv`). Every CSV field is
-quoted. XLSX is written with openpyxl, text as text cells.
+quoted. XLSX is written with openpyxl, text as text cells, and looks finished when opened (`xlsx_bytes`).
 
 No text a person typed may run as a formula on the coordinator's computer, whichever way a
 spreadsheet splits it: a CSV opened with the other separator, a field whose quotes are not
@@ -94,22 +94,63 @@ def csv_bytes(sheet: Sheet, *, delimiter: str = ";") -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(sheet: Sheet) -> bytes:
-    from openpyxl import Workbook
+# Column widths in characters: wide enough for most values, never a column the width of a paragraph
+# (longer text wraps in its cell).
+MIN_WIDTH = 8
+MAX_WIDTH = 60
+DATE_FORMAT = "yyyy-mm-dd"  # ISO 8601, the Swedish standard (SS-ISO 8601), the same as on the portal's pages
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+NUMBER_FORMAT = "#,##0"  # thousands grouped, shown with the reader's own separator (a space in Swedish Excel)
 
+
+def xlsx_bytes(sheet: Sheet) -> bytes:
+    """The sheet as a workbook that looks finished when opened: a bold, frozen header row with a filter on
+    every column, each column as wide as its content (within MIN_WIDTH and MAX_WIDTH, longer text wrapped),
+    dates and times as date cells in ISO 8601, whole numbers as numbers grouped by thousands."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    rows = [list(row) for row in sheet.rows]
+    header = list(sheet.header)
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet.name[:31])
-    worksheet.append([_xlsx_cell(worksheet, h) for h in sheet.header])
-    for row in sheet.rows:
+    for index, width in enumerate(_widths(header, rows), start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    worksheet.freeze_panes = "A2"
+    if header:
+        worksheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    worksheet.append([_xlsx_cell(worksheet, h, header=True) for h in header])
+    for row in rows:
         worksheet.append([_xlsx_cell(worksheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_cell(worksheet: Any, value: Cell) -> Any:
+def _shown_length(value: Cell) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return len(DATE_FORMAT)
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _widths(header: list[str], rows: list[list[Cell]]) -> list[float]:
+    widths = []
+    for index, title in enumerate(header):
+        longest = max([len(title) + 3, *(_shown_length(row[index]) for row in rows if index < len(row))])
+        widths.append(float(min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)))
+    return widths
+
+
+def _xlsx_cell(worksheet: Any, value: Cell, *, header: bool = False) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     if isinstance(value, str):
         # Control characters XLSX cannot hold go first, so that what is left is judged whole.
@@ -117,9 +158,26 @@ def _xlsx_cell(worksheet: Any, value: Cell) -> Any:
         # Text is a text cell whatever it looks like: openpyxl would otherwise store text starting with "="
         # as a formula and "#N/A" as an error value.
         cell.data_type = "s"
+        if header:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE3EA")
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        elif len(value) > MAX_WIDTH or "\n" in value:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
         return cell
     if isinstance(value, datetime):
-        return _local(value).replace(tzinfo=None)  # Excel has no time zones: the portal's local time
+        # Excel has no time zones: the portal's local time.
+        cell = WriteOnlyCell(worksheet, _local(value).replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(worksheet, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, int) and not isinstance(value, bool):
+        cell = WriteOnlyCell(worksheet, value)
+        cell.number_format = NUMBER_FORMAT
+        return cell
     return value
 
 

@@ -451,6 +451,33 @@ def read_xlsx(response) -> list[list[object]]:
 
 
 class TestExports:
+    def test_the_workbook_looks_finished_when_opened(self, world, export):
+        """Widths from the content, a bold frozen header with a filter, real dates, numbers as numbers."""
+        from openpyxl import load_workbook
+
+        Collaboration.objects.filter(pk=world.iop.pk).update(title="Stödboende för unga vuxna i Halmstad " * 4)
+        sheet = load_workbook(io.BytesIO(export("lista", "xlsx").content)).active
+        header = [cell.value for cell in sheet[1]]
+        assert header[0] == "Titel"
+        assert all(cell.font.bold for cell in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:K{sheet.max_row}"
+        widths = {letter: sheet.column_dimensions[letter].width for letter in "ABHJK"}
+        assert widths["A"] == 60  # a long title: as wide as allowed, and the text wraps
+        assert all(8 <= width <= 60 for width in widths.values())
+        assert widths["H"] >= len("yyyy-mm-dd")  # dates never show as ####
+        long_title = next(row[0] for row in sheet.iter_rows(min_row=2) if row[0].value.startswith("Stödboende"))
+        assert long_title.alignment.wrap_text
+        start = sheet.cell(row=2, column=header.index("Start") + 1)
+        assert start.is_date
+        assert start.number_format == "yyyy-mm-dd"
+        changed = sheet.cell(row=2, column=header.index("Senast ändrad") + 1)
+        assert changed.is_date
+        assert changed.number_format == "yyyy-mm-dd hh:mm"
+        counts = load_workbook(io.BytesIO(export("sektor", "xlsx").content)).active
+        assert counts.cell(row=2, column=2).data_type == "n"
+        assert counts.cell(row=2, column=2).number_format == "#,##0"
+
     def test_the_list_as_csv(self, world, export):
         response = export("lista", "csv", status="pagar", ordning="titel")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
