@@ -1,13 +1,15 @@
 """The national mapping's terms, and which of the portal's collaboration forms count as which.
 
-Forum and SKL (now SKR) surveyed kommuner and regioner in 2018 on their collaboration
+In 2018 a researcher at Chalmers and a project leader at SKL (now SKR) surveyed kommuner and landsting
+(now regioner) for Överenskommelsekansliet, the office of the national överenskommelse (Forum reported
+on it), on their collaboration
 relationships with civil society, by form: grants of each kind, running facilities,
 agreements, LOV, procurement, IOP and dialogue. A coordinator wants the same picture of
 their own organisation, so the overview counts the portal's collaborations in those terms.
 
 The mapping is data: one `SurveyCategory` per term of the survey, naming the slugs of the
 portal's forms (`CollaborationForm.slug`, shipped in guidance/forms_v1.json) that count as
-it. A term no form of the portal matches (drift av anläggningar, LOV, överenskommelse om
+it. A term no form of the portal matches (drift av anläggningar, LOV, avtal om
 tjänster) is still listed, with no forms, so the table has the survey's shape and says
 plainly that the portal has nothing to count there. A form an admin adds later counts as
 "Annan form" until it is mapped here.
@@ -45,7 +47,8 @@ SURVEY_CATEGORIES: tuple[SurveyCategory, ...] = (
     SurveyCategory("bidrag-verksamhet", _("Bidrag: verksamhetsbidrag"), ("verksamhetsstod",)),
     SurveyCategory("bidrag-organisation", _("Bidrag: organisationsbidrag"), ("generellt-organisationsstod",)),
     SurveyCategory("drift", _("Drift av anläggningar"), ()),
-    SurveyCategory("overenskommelse", _("Överenskommelse om tjänster"), ()),
+    # The source's term is "avtal om tjänster"; "överenskommelse" in these sources means the local compact.
+    SurveyCategory("overenskommelse", _("Avtal om tjänster"), ()),
     SurveyCategory("lov", _("LOV (valfrihetssystem)"), ()),
     SurveyCategory("upphandling", _("Upphandling"), ("upphandling",)),
     SurveyCategory("iop", _("Idéburet offentligt partnerskap (IOP)"), ("iop",)),

@@ -355,6 +355,16 @@ class TestMapping:
         assert projects == [1] * len(result.years)  # 2022 (support) through this year (support still granted)
         assert {row.label: row.total for row in result.rows}["Bidrag: projektbidrag"] == 1
 
+    def test_the_page_names_the_survey_and_its_terms_as_the_source_does(self, world, coordinator_client):
+        page = coordinator_client.get(reverse("overview_mapping", args=[world.cast.kommun.code])).text
+        assert "Chalmers" in page
+        assert "Överenskommelsekansliet" in page
+        assert "landsting" in page
+        assert "Avtal om tjänster" in page
+        assert "Överenskommelse om tjänster" not in page  # "överenskommelse" is the local compact
+        assert "räknas i varje år den var igång" in page
+        assert "under det år den startade" not in page
+
     def test_the_page_shows_the_local_compact(self, world, coordinator_client):
         Organisation.objects.filter(pk=world.cast.kommun.pk).update(
             has_local_compact=True, local_compact_since=2016, local_compact_url="https://halmstad.se/overenskommelse"
