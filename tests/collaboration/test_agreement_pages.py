@@ -351,3 +351,16 @@ def test_the_start_page_asks_those_who_may_approve(cast: Cast, officer_client: C
     assert "Läs och godkänn version 1" not in officer_client.get(reverse("home")).text  # no delegation
     board_client.post(url("agreement_approve", cast, 1), {})
     assert ask not in board_client.get(reverse("home")).text
+
+
+def test_each_version_pdf_link_says_what_the_file_is(cast: Cast, officer_client: Client) -> None:
+    """Not a warning ("märkt som att den inte gäller"), but what the PDF is: for review, a draft, superseded."""
+    from tests.collaboration.helpers import send_version
+
+    send_version(cast.collaboration, cast.officer, cast.kommun, {"malgrupp": "Barn."})
+    page = officer_client.get(reverse("agreement_version", args=[cast.collaboration.code, 1])).text
+    assert "Ladda ner version 1 för granskning som PDF" in page
+    assert "inte gäller)" not in page
+    send_version(cast.collaboration, cast.officer, cast.kommun, {"malgrupp": "Barn i årskurs 4."})
+    older = officer_client.get(reverse("agreement_version", args=[cast.collaboration.code, 1])).text
+    assert "Ladda ner den ersatta version 1 som PDF" in older

@@ -99,6 +99,8 @@ def test_the_task_list_shows_responsible_and_due_date_with_overdue_in_words(cast
 
     assert "Ansvarig: Bo Styrelse (Föreningen Läxhjälp)" in html
     assert "Försenad – skulle vara klar" in html
+    # Lateness has its own look, not only a colour: the stylesheet gives it a border and a mark.
+    assert '<strong class="tag tag--overdue">Försenad' in html
     assert "Ansvarig: Tove Tjänsteperson (Halmstads kommun)" in html
     assert "klart senast" in html
     assert assign_url(cast.collaboration) in html
@@ -181,3 +183,13 @@ def test_an_assignment_in_a_phase_that_became_per_party_leaves_my_tasks_once_the
     response = client_for(cast.officer).get(reverse("home"))
     assert response.status_code == 200
     assert "Mina uppgifter" not in response.text
+
+
+def test_lateness_is_shown_by_more_than_colour() -> None:
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css").read_text(encoding="utf-8")
+    rule = css[css.index(".tag--overdue {") :].split("}", 1)[0]
+    assert "border:" in rule
+    assert ".tag--overdue::before" in css
+
