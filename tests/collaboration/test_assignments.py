@@ -192,4 +192,3 @@ def test_lateness_is_shown_by_more_than_colour() -> None:
     rule = css[css.index(".tag--overdue {") :].split("}", 1)[0]
     assert "border:" in rule
     assert ".tag--overdue::before" in css
-

@@ -7,6 +7,8 @@ a civil-society organisation) accepts, and can decline or later leave.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -79,6 +81,16 @@ def test_the_invited_organisation_sees_the_invitation_and_nothing_else(cast, rol
         response = client.get(url)
         assert response.status_code == 404, url
         assert TITLE not in response.text
+
+
+def test_the_invitation_shows_the_planned_period(cast):
+    collaboration = create_as_officer(cast)
+    client = client_for(cast.civil_coordinator)
+    assert "Inte bestämd än" in client.get(invitation_url(collaboration, cast.forening)).text
+    Collaboration.objects.filter(pk=collaboration.pk).update(starts_on=date(2027, 6, 15), ends_on=date(2027, 8, 15))
+    page = client.get(invitation_url(collaboration, cast.forening)).text
+    assert "Planerad period" in page
+    assert "2027-06-15–2027-08-15" in page
 
 
 def test_officers_of_an_invited_public_organisation_see_nothing(cast):
