@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -14,11 +16,12 @@ from collaboration.access import get_organisation_as_coordinator
 from collaboration.collaborations import document_exported
 from collaboration.documents import batch_export
 from collaboration.forms.batch_export import ExportForm
-from collaboration.models import AgreementExport, Organisation
+from collaboration.models import AgreementExport, Collaboration, Organisation
 from portal.http import AuthedRequest
 
 TEMPLATE = "collaboration/agreement_export.html"
 RECENT = 10
+MAX_CHOSEN = 1000  # ticked in the overview and sent in the URL: more than any page lists
 
 
 @login_required
@@ -37,20 +40,42 @@ def agreement_export_create(request: AuthedRequest, code: str) -> HttpResponse:
         status = 400
     else:
         # Chosen in the coordinator overview's filtered list (`samverkan=<code>`, repeated): ticked here.
-        chosen = set(request.GET.getlist("samverkan"))
+        chosen = set(request.GET.getlist("samverkan")[:MAX_CHOSEN])
         form = ExportForm(
             collaborations=collaborations,
             initial={"collaborations": [str(c.code) for c in collaborations if str(c.code) in chosen]},
         )
         status = 200
+        not_exportable = _chosen_without_adoption(organisation, chosen, collaborations)
     context = {
         "organisation": organisation,
         "form": form,
         "collaborations": collaborations,
         "exports": list(AgreementExport.objects.filter(organisation=organisation, requested_by=request.user)[:RECENT]),
         "kept_days": batch_export.EXPORT_KEPT_FOR.days,
+        "not_exportable": not_exportable if request.method != "POST" else [],
     }
     return render(request, "collaboration/agreement_export_choose.html", context, status=status)
+
+
+def _chosen_without_adoption(
+    organisation: Organisation, chosen: set[str], exportable: list[Collaboration]
+) -> list[str]:
+    """The titles of what was ticked in the overview but has no adopted agreement to export (one query)."""
+    codes = []
+    for value in chosen:
+        try:
+            codes.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    listed = {c.pk for c in exportable}
+    return list(
+        Collaboration.objects.with_party(organisation)
+        .filter(code__in=codes)
+        .exclude(pk__in=listed)
+        .order_by("title")
+        .values_list("title", flat=True)
+    )
 
 
 def _export_for(request: AuthedRequest, code: str, export: str) -> tuple[Organisation, AgreementExport]:

@@ -282,3 +282,15 @@ def test_a_worker_killed_between_the_zip_and_the_mail_is_made_good_by_the_run_ag
 
     build_agreement_export.call(export_id=export.pk)
     assert len(mail.outbox) == 1
+
+
+def test_ticked_collaborations_without_an_adopted_agreement_are_named(cast: Cast, three: list[Cast]):
+    """Five ticked and fewer listed: the page says which were left out and why, naming only the organisation's own."""
+    _, _, under_review = three
+    not_ours = CollaborationFactory(title="Någon annans samverkan", parties=[cast.other_org])
+    chosen = [str(cast.collaboration.code), str(under_review.collaboration.code), str(not_ours.code), "inte-en-kod"]
+    page = client_for(cast.coordinator).get(create_url(cast), {"samverkan": chosen})
+    assert page.status_code == 200
+    assert "En av de samverkan du valde har ingen fastställd avsiktsförklaring" in page.text
+    assert "<li>Under granskning</li>" in page.text
+    assert "Någon annans samverkan" not in page.text
