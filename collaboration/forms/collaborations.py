@@ -43,6 +43,10 @@ class CollaborationCreateForm(forms.Form):
         label=_("Offentlig part"),
         queryset=Organisation.objects.none(),
         empty_label=_("Välj organisation"),
+        help_text=_(
+            "Kommunen, regionen eller myndigheten som är part från start. Startar du för en offentlig "
+            "organisation är den redan vald. Fler parter kan bjudas in efteråt."
+        ),
         error_messages={
             "required": _("Välj den offentliga parten."),
             "invalid_choice": _("Välj en offentlig organisation i listan."),
@@ -52,7 +56,10 @@ class CollaborationCreateForm(forms.Form):
         label=_("Idéburna parter"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Välj en eller flera. Saknas organisationen kan en samordnare registrera den."),
+        help_text=_(
+            "Välj en eller flera. Startar du för en idéburen organisation är den redan vald. Saknas organisationen "
+            "kan en samordnare registrera den."
+        ),
         error_messages={
             "required": _("Välj minst en idéburen part."),
             "invalid_choice": _("Välj idéburna organisationer i listan."),

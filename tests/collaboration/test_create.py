@@ -42,6 +42,10 @@ def test_the_form_starts_with_the_users_own_organisation_as_a_party(cast, office
     board_form = board_client.get(CREATE).context["form"]
     assert board_form["civil_parties"].value() == [cast.forening.pk]
     assert "Du startar samverkan för Föreningen Läxhjälp, som blir part automatiskt." in board_client.get(CREATE).text
+    # The parties' fields say what they are for, and that the creator's own is chosen already.
+    page = officer_client.get(CREATE).text
+    assert "Kommunen, regionen eller myndigheten som är part från start." in page
+    assert "Startar du för en idéburen organisation är den redan vald." in page
 
 
 def test_an_officer_creates_a_collaboration(cast, officer_client):
