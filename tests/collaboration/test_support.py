@@ -166,9 +166,11 @@ def test_two_colleagues_correcting_the_same_amount_lose_nothing(cast: Cast, offi
         edit, base | {"amount": "130000", "decision_reference": "KS 2026/9", "loaded": loaded}
     )
     assert response.status_code == 409
-    assert "Någon annan har ändrat samma uppgifter" in response.text
+    assert "En kollega har rättat samma period" in response.text
     assert "Belopp i kronor" in response.text
     assert 'value="130000"' in response.text  # what the officer typed stays in the form
+    assert "Så står det nu:" in response.text
+    assert re.search(r"150\s000 kr", response.text)  # and what the colleague saved is shown
     support.refresh_from_db()
     assert (support.amount, support.decision_reference) == (150_000, "KS 2026/9")
     # Saving again from the page as shown now is a decision, and writes.
@@ -191,7 +193,7 @@ def test_two_corrections_that_together_break_the_period_save_neither(
     assert coordinator_client.post(edit, base | {"starts_on": "2027-07-01", "loaded": loaded}).status_code == 302
     response = officer_client.post(edit, base | {"ends_on": "2027-03-31", "loaded": loaded})
     assert response.status_code == 409
-    assert "Någon annan har ändrat samma uppgifter" in response.text
+    assert "En kollega har rättat samma period" in response.text
     assert "Från och med" in response.text
     assert 'value="2027-03-31"' in response.text
     support.refresh_from_db()
