@@ -23,9 +23,11 @@ from collaboration.forms.steps import StepAssignmentForm
 from collaboration.models import (
     AnswerRevision,
     Collaboration,
+    Phase,
     Question,
     Step,
     StepAssignment,
+    StepProgress,
     StepStatus,
     party_filter,
 )
@@ -93,6 +95,12 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
             )
         if action == "save-done":
             messages.success(request, _("Steget ”%(step)s” är markerat som klart.") % {"step": page.step.title})
+            if not page.phase.is_per_party and _every_step_done(collaboration, page.phase):
+                # The phase's last open step: what comes next is agreeing on the phase, not an earlier step.
+                messages.info(
+                    request, _("Alla steg i fasen är klara. Läs igenom fasen och bekräfta att ni är överens.")
+                )
+                return redirect("phase_review", code=collaboration.code, guide=guide, phase=page.phase.slug)
         elif action == "reopen":
             messages.success(request, _("Steget ”%(step)s” är öppnat igen.") % {"step": page.step.title})
             return redirect(request.path)
@@ -105,6 +113,15 @@ def step(request: AnyRequest, code: str, guide: str, phase: str, step: str) -> H
         return redirect("task_list", code=collaboration.code, guide=guide)
 
     return edit_page(request, template=STEP_TEMPLATE, context=context, page=page, save=save, after_save=after_save)
+
+
+def _every_step_done(collaboration: Collaboration, phase: Phase) -> bool:
+    """Whether every joint step of the phase is marked done (one query; the phase's steps are cached)."""
+    steps = [step.pk for step in phase.steps.all()]
+    done = StepProgress.objects.filter(
+        collaboration=collaboration, step_id__in=steps, party_organisation__isnull=True, status=StepStatus.DONE
+    ).count()
+    return bool(steps) and done == len(steps)
 
 
 def _ask_before_done(

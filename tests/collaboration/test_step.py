@@ -16,6 +16,7 @@ from tests.collaboration.helpers import (
     PARTNER,
     PROBLEM,
     autosave_result,
+    phase_review_url,
     browser_post,
     post_answers,
     questions,
@@ -147,6 +148,24 @@ def test_save_later_goes_to_the_task_list(cast, officer_client):
     assert response.url == task_list_url(cast.collaboration)
     assert stored(cast.collaboration, questions()[0]) == "Fortsätter i morgon"
     assert "Dina svar är sparade." in officer_client.get(response.url).text
+
+
+def test_marking_the_last_open_step_done_leads_to_the_phase_review(cast, officer_client):
+    """Not back to an earlier, finished step: what comes next is agreeing on the phase."""
+    phase = step_obj(PROBLEM).phase
+    steps = list(phase.steps.order_by("order"))
+    for step in steps[1:]:
+        StepProgress.objects.create(collaboration=cast.collaboration, step=step, status=StepStatus.DONE)
+    response = post_answers(officer_client, cast.collaboration, {}, action="save-done", unanswered="confirmed")
+    assert response.status_code == 302
+    assert response.url == phase_review_url(cast.collaboration)
+    page = officer_client.get(response.url).text
+    assert "Alla steg i fasen är klara." in page
+    # While another step is open, marking one done goes on to the next step, as before.
+    StepProgress.objects.filter(collaboration=cast.collaboration, step=steps[-1]).update(status=StepStatus.IN_PROGRESS)
+    StepProgress.objects.filter(collaboration=cast.collaboration, step=steps[0]).update(status=StepStatus.IN_PROGRESS)
+    again = post_answers(officer_client, cast.collaboration, {}, action="save-done", unanswered="confirmed")
+    assert again.url == step_url(cast.collaboration, MALGRUPP)
 
 
 def test_save_done_marks_the_step_done(cast, officer_client):
