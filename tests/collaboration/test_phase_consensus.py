@@ -78,6 +78,16 @@ def test_the_review_lists_the_steps_left_to_do(cast, officer_client):
     assert f">{phase_steps()[0].title}</a> (" not in remaining
 
 
+def test_the_confirmation_is_reachable_from_the_top_of_the_review(cast, officer_client):
+    """A long review: a line at the top says what the page asks and links down to "Är ni överens om fasen?"."""
+    mark_steps(cast.collaboration, phase_steps())
+    html = officer_client.get(phase_review_url(cast.collaboration)).text
+    top = html[: html.index(phase_steps()[0].title, html.index("<h1"))]
+    assert 'href="#overens"' in top
+    assert "När ni har läst svaren bekräftar ni att er part är överens om fasen." in top
+    assert 'id="overens"' in html
+
+
 def test_one_party_confirming_does_not_complete_the_phase(cast, officer_client, board_client):
     mark_steps(cast.collaboration, phase_steps())
     page = officer_client.get(phase_review_url(cast.collaboration)).text
