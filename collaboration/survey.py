@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.documents.spreadsheets import Sheet
+from collaboration.followup.support import FIRST_YEAR  # no period of support, so no active year, before it
 from collaboration.models import CollaborationForm, CollaborationQuerySet, Support
 
 
@@ -66,10 +67,6 @@ def category_of(form_slug: str | None) -> SurveyCategory:
         if form_slug in category.form_slugs:
             return category
     return OTHER_FORM
-
-
-# The first year any collaboration could have been active in (`followup.support.FIRST_YEAR`, the same).
-FIRST_YEAR = 1990
 
 
 def active_spans(queryset: Any) -> list[tuple[str | None, int, int, int]]:

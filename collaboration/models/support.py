@@ -56,8 +56,11 @@ class Support(models.Model):
     @property
     def in_kind(self) -> list[str]:
         """Support other than money, in words, in a fixed order."""
-        labels = {"premises": _("lokaler"), "expertise": _("kompetens"), "staff_time": _("personalens tid")}
-        names = [str(label) for name, label in labels.items() if getattr(self, name)]
+        names = [
+            str(self._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+            for name in ("premises", "expertise", "staff_time")
+            if getattr(self, name)
+        ]
         return [*names, self.other_support] if self.other_support else names
 
     def amount_text(self) -> str:
@@ -65,7 +68,3 @@ class Support(models.Model):
         if self.amount is None:
             return ""
         return _("%(amount)s kr") % {"amount": number_format(self.amount, force_grouping=True)}
-
-    def years(self) -> range:
-        """The calendar years the period touches: it counts as active in each."""
-        return range(self.starts_on.year, self.ends_on.year + 1)

@@ -247,3 +247,57 @@ def test_a_message_to_the_other_parties_typed_while_signed_out_comes_back(cast, 
     from collaboration.models import Party, PartyState
 
     assert Party.objects.get(collaboration=cast.collaboration, organisation=cast.forening).state == PartyState.ACCEPTED
+
+
+def test_support_typed_while_signed_out_comes_back_on_the_page_it_was_typed_on(cast):
+    """The support form (add and correct): a period typed while the session ran out is kept for its owner."""
+    from datetime import date
+
+    from collaboration.followup.support import support_add
+
+    listing = reverse("support_list", args=[cast.collaboration.code])
+    client = expired_session_client()
+    client.post(
+        listing,
+        {
+            "organisation": cast.kommun.pk,
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+            "kind": "projekt",
+            "amount": "250 000",
+            "decision_reference": "KS 2026/77",
+            "draft_owner": token_from_page(cast.officer, listing),
+        },
+    )
+    sign_in(client, cast.officer.email)
+    page = client.get(listing).text
+    assert 'value="KS 2026/77"' in page
+    assert 'value="250 000"' in page
+    assert "Släng den återställda texten" in page
+
+    support = support_add(
+        collaboration=cast.collaboration,
+        organisation=cast.kommun,
+        user=cast.officer,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        kind="verksamhet",
+        amount=120_000,
+    )
+    edit = reverse("support_edit", args=[cast.collaboration.code, support.pk])
+    client = expired_session_client()
+    client.post(
+        edit,
+        {
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "kind": "verksamhet",
+            "amount": "130000",
+            "decision_reference": "Rättat efter beslut",
+            "draft_owner": token_from_page(cast.officer, edit),
+        },
+    )
+    sign_in(client, cast.officer.email)
+    page = client.get(edit).text
+    assert 'value="Rättat efter beslut"' in page
+    assert 'value="130000"' in page
